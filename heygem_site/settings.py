@@ -1,0 +1,185 @@
+"""HeyGem Studio settings: one file, every value read through one ``environ.Env``.
+
+Every variable is listed with its default in ``.env.example``. Defaults suit a
+developer machine; production sets ``DEBUG=False`` and a real ``SECRET_KEY``.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=True)
+# The dev default is unusable in production: check --deploy flags it.
+SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-key-change-me")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_q",
+    "jobs",
+    "voices",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "heygem_site.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "heygem_site.wsgi.application"
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/heygem"),
+}
+# Short-lived connections are reused by web workers; the qcluster's workers
+# close theirs between tasks themselves.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "job-list"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+# Media is never served as a public folder: downloads go through views that
+# check ownership (see jobs.views).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MEDIA_URL = "/media-not-public/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Uploads above this stream to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django_q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")}},
+}
+
+# --- HeyGem Studio -----------------------------------------------------------
+HEYGEM = {
+    # Longest text accepted for one job (characters, before normalization).
+    "MAX_TEXT_CHARS": env.int("HEYGEM_MAX_TEXT_CHARS", default=20_000),
+    # A stage holds its slot for this long without renewing before the sweep
+    # may take it back; stages renew every third of it.
+    "LEASE_SECONDS": env.float("HEYGEM_LEASE_SECONDS", default=60.0),
+    # How often the sweep reclaims expired leases and re-dispatches.
+    "SWEEP_SECONDS": env.float("HEYGEM_SWEEP_SECONDS", default=30.0),
+    # Attempts per job before it fails for good (engine errors, lost workers).
+    "MAX_ATTEMPTS": env.int("HEYGEM_MAX_ATTEMPTS", default=3),
+    # Backoff before a failed stage is tried again: base * 2**(attempt-1).
+    "RETRY_BACKOFF_SECONDS": env.float("HEYGEM_RETRY_BACKOFF_SECONDS", default=5.0),
+    # Consecutive engine failures after which a slot is marked unhealthy.
+    "UNHEALTHY_AFTER": env.int("HEYGEM_UNHEALTHY_AFTER", default=3),
+    # Seed behaviour: render on the GPU whose TTS slot made the speech.
+    "PAIR_SAME_GPU": env.bool("HEYGEM_PAIR_SAME_GPU", default=False),
+    # Timeout for ffprobe on uploads and other quick media commands.
+    "PROBE_TIMEOUT_SECONDS": env.float("HEYGEM_PROBE_TIMEOUT_SECONDS", default=20.0),
+    # espeak-ng voice and words per minute for the embedded TTS engine.
+    "ESPEAK_VOICE": env.str("HEYGEM_ESPEAK_VOICE", default="en-us"),
+    "ESPEAK_WPM": env.int("HEYGEM_ESPEAK_WPM", default=165),
+}
+
+# django-q2: the ORM broker keeps the queue in Postgres, so a crash loses no task.
+# ``timeout`` must stay below ``retry``: redelivery is a backstop for a dead
+# cluster, stage tasks are idempotent through the slot fence.
+Q_CLUSTER = {
+    "name": env.str("Q_CLUSTER_NAME", default="heygem"),
+    "orm": "default",
+    "workers": env.int("Q_WORKERS", default=4),
+    "timeout": env.int("Q_TIMEOUT", default=4 * 3600),
+    "retry": env.int("Q_RETRY", default=4 * 3600 + 600),
+    "max_attempts": 2,
+    "poll": env.float("Q_POLL", default=0.05),
+    "guard_cycle": env.float("Q_GUARD_CYCLE", default=0.5),
+    "save_limit": 1000,
+    "ack_failures": True,
+    "catch_up": False,
+    "sync": env.bool("Q_SYNC", default=False),
+    "label": "Task queue",
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HeyGem Studio API",
+    "DESCRIPTION": "Text to talking-head video on a box of GPUs.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
+
+
+class JobsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "jobs"
+    verbose_name = "Jobs and GPU slots"
+
+    def ready(self):
+        checks.register(check_heygem_settings)
+
+
+def check_heygem_settings(app_configs=None, **kwargs):
+    errors = []
+    hg, q = settings.HEYGEM, settings.Q_CLUSTER
+    if hg["LEASE_SECONDS"] <= 0:
+        errors.append(checks.Error("HEYGEM_LEASE_SECONDS must be positive.", id="heygem.E001"))
+    if q["timeout"] >= q["retry"]:
+        errors.append(
+            checks.Error(
+                "Q_TIMEOUT must be below Q_RETRY, or django-q2 redelivers running stages.",
+                id="heygem.E002",
+            )
+        )
+    if hg["MAX_ATTEMPTS"] < 1:
+        errors.append(checks.Error("HEYGEM_MAX_ATTEMPTS must be at least 1.", id="heygem.E003"))
+    if q.get("sync") and not settings.DEBUG:
+        errors.append(checks.Warning("Q_SYNC runs stages inside web requests.", id="heygem.W001"))
+    return errors

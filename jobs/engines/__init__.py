@@ -1,0 +1,26 @@
+"""Engine registry: a slot's backend names the class that drives it."""
+
+from .base import (  # noqa: F401
+    EngineBusy,
+    EngineError,
+    EngineUnavailable,
+    PreparedVoice,
+    RenderRequest,
+    SpeechRequest,
+    TtsEngine,
+    VideoEngine,
+)
+from .dub import DubEngine
+from .espeak import EspeakEngine
+
+ENGINES = {
+    "espeak": EspeakEngine,
+    "dub": DubEngine,
+}
+
+
+def engine_for_slot(slot):
+    try:
+        return ENGINES[slot.backend](slot)
+    except KeyError:
+        raise EngineUnavailable(f"no engine is installed for backend {slot.backend!r}") from None

@@ -1,0 +1,240 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class GpuSlot(models.Model):
+    """One engine endpoint that runs one stage of one job at a time.
+
+    The lease lives here: ``lease_until`` is set while a job holds the slot and
+    ``fence`` grows every time the slot is taken, so a worker that was paused or
+    presumed dead can recognise that its binding is gone and write nothing.
+    """
+
+    class Stage(models.TextChoices):
+        TTS = "tts", "Speech (TTS)"
+        VIDEO = "video", "Video"
+
+    class Backend(models.TextChoices):
+        HEYGEM = "heygem", "HeyGem.ai lip-sync (HTTP)"
+        FISH_SPEECH = "fish_speech", "Fish-Speech voice clone (HTTP)"
+        DUB = "dub", "Embedded dub (ffmpeg, no lip-sync)"
+        ESPEAK = "espeak", "Embedded espeak-ng (no voice cloning)"
+
+    STAGE_BACKENDS = {
+        Stage.TTS: (Backend.ESPEAK, Backend.FISH_SPEECH),
+        Stage.VIDEO: (Backend.DUB, Backend.HEYGEM),
+    }
+    EMBEDDED_BACKENDS = (Backend.ESPEAK, Backend.DUB)
+
+    name = models.SlugField(max_length=64, unique=True)
+    gpu = models.CharField(max_length=32, blank=True, help_text="GPU label, e.g. gpu0.")
+    stage = models.CharField(max_length=8, choices=Stage.choices)
+    backend = models.CharField(max_length=16, choices=Backend.choices)
+    base_url = models.URLField(blank=True)
+    data_dir = models.CharField(
+        max_length=500, blank=True, help_text="Host folder mounted into the engine container."
+    )
+    container_data_dir = models.CharField(max_length=200, default="/code/data")
+
+    enabled = models.BooleanField(default=True)
+    draining = models.BooleanField(default=False, help_text="Finish the current job, then disable.")
+
+    healthy = models.BooleanField(default=True)
+    engine_busy = models.BooleanField(
+        default=False,
+        help_text="The engine said it is busy (or hung); kept out until a probe finds it free.",
+    )
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_probe_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    # Engine seconds per second of speech, smoothed; drives ETAs and timeouts.
+    seconds_per_audio_second = models.FloatField(null=True, blank=True)
+
+    lease_until = models.DateTimeField(null=True, blank=True)
+    fence = models.PositiveBigIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["stage", "gpu", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(stage="tts", backend__in=["espeak", "fish_speech"])
+                    | Q(stage="video", backend__in=["dub", "heygem"])
+                ),
+                name="slot_backend_matches_stage",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.backend in self.EMBEDDED_BACKENDS
+
+    @property
+    def state(self) -> str:
+        """What the dashboard shows: one word for the slot's condition."""
+        if not self.enabled:
+            return "disabled"
+        if not self.healthy:
+            return "unhealthy"
+        if self.lease_until is not None:
+            return "draining" if self.draining else "busy"
+        if self.engine_busy:
+            return "engine busy"
+        return "draining" if self.draining else "idle"
+
+
+class Job(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        SYNTHESIZING = "synthesizing"
+        AUDIO_READY = "audio_ready", "Audio ready"
+        RENDERING = "rendering"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        CANCELED = "canceled"
+
+    LIVE_STATUSES = (Status.QUEUED, Status.SYNTHESIZING, Status.AUDIO_READY, Status.RENDERING)
+    # Statuses in which a job waits for a slot of the given stage.
+    WAITING_FOR = {GpuSlot.Stage.TTS: Status.QUEUED, GpuSlot.Stage.VIDEO: Status.AUDIO_READY}
+    # Statuses in which a job holds a slot of the given stage.
+    RUNNING_IN = {GpuSlot.Stage.TTS: Status.SYNTHESIZING, GpuSlot.Stage.VIDEO: Status.RENDERING}
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    text = models.TextField()
+    spoken_text = models.TextField()
+    voice = models.ForeignKey(
+        "voices.Voice", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    # Paths relative to MEDIA_ROOT; media is served only through owner-checked views.
+    speaker_video = models.CharField(max_length=500, blank=True)
+    speech_audio = models.CharField(max_length=500, blank=True)
+    result_video = models.CharField(max_length=500, blank=True)
+    audio_seconds = models.FloatField(null=True, blank=True)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    priority = models.SmallIntegerField(default=0, help_text="Higher runs first (-10 … 10).")
+    attempt = models.PositiveSmallIntegerField(default=0, help_text="Failed stage attempts.")
+    max_attempts = models.PositiveSmallIntegerField(default=3)
+    not_before = models.DateTimeField(null=True, blank=True, help_text="Retry backoff.")
+
+    tts_slot = models.ForeignKey(
+        GpuSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="tts_jobs"
+    )
+    video_slot = models.ForeignKey(
+        GpuSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="video_jobs"
+    )
+    avoid_slot = models.ForeignKey(
+        GpuSlot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The slot the last attempt failed on; retries prefer another.",
+    )
+    # The fence of the slot binding this job holds now; with the slot id it
+    # identifies one binding for good.
+    fence = models.PositiveBigIntegerField(default=0)
+    engine_code = models.CharField(
+        max_length=64, blank=True, help_text="Engine task id of the current render attempt."
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    tts_started_at = models.DateTimeField(null=True, blank=True)
+    tts_finished_at = models.DateTimeField(null=True, blank=True)
+    render_started_at = models.DateTimeField(null=True, blank=True)
+    render_finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    error = models.TextField(blank=True)
+    idempotency_key = models.CharField(max_length=128, blank=True)
+    callback_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The dispatcher's query: waiting jobs in priority, then age order.
+            models.Index(
+                fields=["status", "-priority", "created_at"],
+                name="job_waiting_idx",
+                condition=Q(status__in=["queued", "audio_ready"]),
+            ),
+            # History pages: one owner's jobs, newest first.
+            models.Index(fields=["owner", "-created_at"], name="job_owner_recent_idx"),
+        ]
+        constraints = [
+            # A slot runs one job: even buggy code cannot bind a second one.
+            models.UniqueConstraint(
+                fields=["tts_slot"],
+                condition=Q(status="synthesizing"),
+                name="one_synthesizing_job_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["video_slot"],
+                condition=Q(status="rendering"),
+                name="one_rendering_job_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="job_idempotency_key_per_owner",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_max_100"),
+            models.CheckConstraint(
+                condition=Q(priority__gte=-10, priority__lte=10), name="job_priority_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Job {self.id} ({self.status})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE_STATUSES
+
+    @property
+    def tts_seconds(self) -> float | None:
+        return _seconds_between(self.tts_started_at, self.tts_finished_at)
+
+    @property
+    def render_seconds(self) -> float | None:
+        return _seconds_between(self.render_started_at, self.render_finished_at)
+
+    @property
+    def total_seconds(self) -> float | None:
+        return _seconds_between(self.created_at, self.finished_at)
+
+
+def _seconds_between(start, end) -> float | None:
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds(), 3)
+
+
+class JobEvent(models.Model):
+    """The timeline of a job; history pages and timing charts are drawn from it."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=32)
+    message = models.TextField(blank=True)
+    slot = models.ForeignKey(GpuSlot, null=True, blank=True, on_delete=models.SET_NULL)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["job", "at"], name="jobevent_job_at_idx")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.message}"
