@@ -1,0 +1,191 @@
+"""Shared fixtures: a named cast of users, media folders, sample media, a real qcluster."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test writes media into its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def owner(db):
+    return get_user_model().objects.create_user("owner", password="owner-pass-123")
+
+
+@pytest.fixture
+def teammate(db):
+    return get_user_model().objects.create_user("teammate", password="teammate-pass-123")
+
+
+@pytest.fixture
+def outsider(db):
+    return get_user_model().objects.create_user("outsider", password="outsider-pass-123")
+
+
+@pytest.fixture
+def operator(db):
+    return get_user_model().objects.create_superuser(
+        "operator", "operator@example.com", "operator-pass-123"
+    )
+
+
+@pytest.fixture
+def sync_tasks(monkeypatch):
+    """Run django-q2 tasks inline, as a worker would, when they are enqueued."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("sample-media")
+
+
+def ffmpeg(*args):
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *map(str, args)],
+        check=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_video(media_dir):
+    """A 2 s speaker clip with video and an audio track."""
+    from jobs.media import make_sample_speaker
+
+    return make_sample_speaker(media_dir / "speaker.mp4", seconds=2.0)
+
+
+@pytest.fixture(scope="session")
+def silent_video(media_dir):
+    """A speaker clip with no audio track."""
+    out = media_dir / "silent.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=1.5",
+           "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", out)  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="session")
+def audio_only(media_dir):
+    out = media_dir / "tone.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=1", out)
+    return out
+
+
+@pytest.fixture
+def embedded_slots(db):
+    from jobs import services
+
+    return (
+        services.slot_create(name="local-tts", stage="tts", backend="espeak"),
+        services.slot_create(name="local-video", stage="video", backend="dub"),
+    )
+
+
+def probe_streams(path: Path) -> dict[str, float]:
+    """Duration of each stream type in a media file, by ffprobe."""
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "stream=codec_type,duration",
+         "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return {kind: float(duration) for kind, duration in
+            (line.split(",") for line in out.split())}  # fmt: skip
+
+
+class QCluster:
+    """A real ``manage.py qcluster`` process against the test database."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        # Workers are in the cluster's session: make sure none outlives the test.
+        if self.proc:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.fixture
+def qcluster(transactional_db, settings, media_root):
+    """Factory: start a real qcluster sharing this test's database and media folder."""
+    from django.db import connection
+
+    clusters = []
+
+    def start(workers: int = 4, **overrides):
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+                f"/{db['NAME']}"
+            ),
+            "MEDIA_ROOT": str(media_root),
+            "Q_WORKERS": str(workers),
+            "Q_SYNC": "false",
+            "Q_GUARD_CYCLE": "0.1",
+            "Q_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+            **{key: str(value) for key, value in overrides.items()},
+        }
+        cluster = QCluster(env).start()
+        clusters.append(cluster)
+        return cluster
+
+    yield start
+    for cluster in clusters:
+        cluster.stop()
+
+
+def wait_for(predicate, timeout: float = 60.0, every: float = 0.2, message: str = ""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(message or f"condition not met within {timeout} s")
+
+
+def pytest_sessionstart(session):
+    for tool in ("ffmpeg", "ffprobe", "espeak-ng"):
+        if shutil.which(tool) is None:
+            pytest.exit(f"{tool} is not installed: run `make setup` first.", returncode=3)
