@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "jobs",
     "voices",
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses oversized bodies before anything reads them.
+    "heygem_site.uploads.UploadLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +94,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 # Media is never served as a public folder: downloads go through views that
 # check ownership (see jobs.views).
@@ -108,6 +112,17 @@ STORAGES = {
 }
 # Uploads above this stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The first handler counts bytes and stops a parse past HEYGEM["MAX_UPLOAD_BYTES"].
+FILE_UPLOAD_HANDLERS = [
+    "heygem_site.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# API throttling counts requests here. The local-memory default counts per
+# worker process; point CACHE_URL at a shared cache (e.g. dbcache://heygem_cache
+# after `manage.py createcachetable`) for limits that hold across workers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 LOGGING = {
     "version": 1,
@@ -122,6 +137,8 @@ LOGGING = {
 HEYGEM = {
     # Longest text accepted for one job (characters, before normalization).
     "MAX_TEXT_CHARS": env.int("HEYGEM_MAX_TEXT_CHARS", default=20_000),
+    # Largest request body (speaker video, voice upload) accepted, in bytes.
+    "MAX_UPLOAD_BYTES": env.int("HEYGEM_MAX_UPLOAD_BYTES", default=500_000_000),
     # A stage holds its slot for this long without renewing before the sweep
     # may take it back; stages renew every third of it.
     "LEASE_SECONDS": env.float("HEYGEM_LEASE_SECONDS", default=60.0),
@@ -167,6 +184,20 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "heygem_site.uploads.CappedMultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("HEYGEM_API_RATE_USER", default="120/min"),
+        # Job and voice submissions, on top of the per-user rate.
+        "submit": env.str("HEYGEM_API_RATE_SUBMIT", default="30/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "heygem_site.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
@@ -175,6 +206,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Text to talking-head video on a box of GPUs.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Multipart uploads get their own request component in the schema.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI is served from our static files: the machines have no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 if not DEBUG:

@@ -310,6 +310,40 @@ def job_cancel(*, job: Job, reason: str = "Canceled by user.") -> bool:
     return bool(done)
 
 
+RETRYABLE = (Status.FAILED, Status.CANCELED)
+
+
+def job_retry(*, job: Job) -> bool:
+    """Run a failed or canceled job again from the stage it stopped in.
+
+    With its speech on disk the job waits for a video slot again; without, it
+    starts over at the TTS stage. Attempts, error and finish time are reset.
+    """
+    speech = Path(settings.MEDIA_ROOT) / job.speech_audio if job.speech_audio else None
+    has_speech = bool(speech and speech.is_file())
+    status = Status.AUDIO_READY if has_speech else Status.QUEUED
+    with transaction.atomic():
+        done = Job.objects.filter(pk=job.pk, status__in=RETRYABLE).update(
+            status=status,
+            progress=40 if has_speech else 0,
+            attempt=0,
+            error="",
+            finished_at=None,
+            not_before=None,
+            avoid_slot=None,
+            engine_code="",
+            speech_audio=job.speech_audio if has_speech else "",
+            render_started_at=None,
+            render_finished_at=None,
+        )
+        if done:
+            stage = "video" if has_speech else "speech"
+            event_record(job_id=job.pk, kind="retried", message=f"Retried from the {stage} stage.")
+            transaction.on_commit(dispatch_later)
+    job.refresh_from_db()
+    return bool(done)
+
+
 # --- Slots ------------------------------------------------------------------
 
 

@@ -1,0 +1,104 @@
+"""The upload size cap, enforced before and while a request body streams in.
+
+Two layers, so an oversized body is never buffered:
+
+* ``UploadLimitMiddleware`` refuses a body whose declared ``Content-Length``
+  is over the cap before anything reads it (under WSGI the body can never be
+  longer than it declares, so this is the layer that fires in practice);
+* ``CappedUploadHandler`` counts file bytes as the multipart parser streams
+  them and stops the parse once the running total passes the cap, for servers
+  that stream bodies of unknown length.
+"""
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
+from rest_framework.exceptions import APIException
+from rest_framework.parsers import MultiPartParser
+
+# Plain form fields and JSON bodies are read into memory; they get Django's
+# in-memory limit rather than the file cap.
+FORM_CONTENT_TYPES = ("multipart/form-data",)
+
+
+def max_upload_bytes() -> int:
+    return settings.HEYGEM["MAX_UPLOAD_BYTES"]
+
+
+def too_large_message(limit: int) -> str:
+    return f"The upload is larger than the limit of {limit / 1_000_000:,.0f} MB."
+
+
+class UploadTooLarge(MultiPartParserError):
+    """Raised mid-parse; Django answers MultiPartParserError through handler400."""
+
+
+class UploadTooLargeApi(APIException):
+    status_code = 413
+    default_code = "upload_too_large"
+
+
+class CappedUploadHandler(FileUploadHandler):
+    """Pass chunks through unchanged, counting them; stop past the cap."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.limit = max_upload_bytes()
+        if content_length and content_length > self.limit:
+            raise UploadTooLarge(too_large_message(self.limit))
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            raise UploadTooLarge(too_large_message(self.limit))
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class CappedMultiPartParser(MultiPartParser):
+    """DRF's multipart parser, answering 413 (not 400) when the cap stops a parse."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except UploadTooLarge as exc:
+            raise UploadTooLargeApi(str(exc)) from exc
+
+
+def body_limit(content_type: str) -> int:
+    if content_type.startswith(FORM_CONTENT_TYPES):
+        return max_upload_bytes()
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or max_upload_bytes()
+
+
+def too_large_response(request, limit: int):
+    message = too_large_message(limit)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "success": False, "message": message}, status=413)
+    return render(request, "413.html", {"message": message}, status=413)
+
+
+class UploadLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = body_limit(request.META.get("CONTENT_TYPE", ""))
+        if length > limit:
+            return too_large_response(request, limit)
+        return self.get_response(request)
+
+
+def bad_request(request, exception):
+    """handler400: an upload stopped by the cap mid-stream is a 413, not a 400."""
+    from django.views.defaults import bad_request as default_bad_request
+
+    if isinstance(exception, UploadTooLarge):
+        return too_large_response(request, max_upload_bytes())
+    return default_bad_request(request, exception)
