@@ -47,6 +47,13 @@ class GpuSlot(models.Model):
         default=False,
         help_text="The engine said it is busy (or hung); kept out until a probe finds it free.",
     )
+    # HeyGem has no cancel: a render we gave up on (timed out, canceled) keeps the
+    # engine busy. Its code is kept here so probes can watch it end and clean up.
+    orphan_code = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Engine task still running without a job; the slot waits for it to end.",
+    )
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_probe_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -124,6 +131,9 @@ class Job(models.Model):
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
+    # What the progress figure is made of, in words: the engine's own figure and
+    # the elapsed time against the expected one (HeyGem sits at 20 % for most of a render).
+    progress_detail = models.CharField(max_length=200, blank=True)
     priority = models.SmallIntegerField(default=0, help_text="Higher runs first (-10 … 10).")
     attempt = models.PositiveSmallIntegerField(default=0, help_text="Failed stage attempts.")
     max_attempts = models.PositiveSmallIntegerField(default=3)
