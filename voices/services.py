@@ -1,10 +1,14 @@
-"""Writes to voices: reference extraction and creation."""
+"""Writes to voices: reference extraction, creation, rename and delete."""
 
 import hashlib
+import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from jobs import media
 
@@ -77,3 +81,68 @@ def voice_prepare(*, voice: Voice, slot, engine):
         },
     )
     return prepared
+
+
+# --- Managing saved voices (API and pages) -----------------------------------
+
+
+def _voice_name(*, owner, name, exclude_pk=None) -> str:
+    name = (name or "").strip() if isinstance(name, str) else ""
+    if not name:
+        raise ValidationError({"name": "Give the voice a name."})
+    if len(name) > 100:
+        raise ValidationError({"name": "Use at most 100 characters."})
+    taken = Voice.objects.filter(owner=owner, saved=True, name=name).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"name": f"You already have a voice named {name!r}."})
+    return name
+
+
+def voice_create_from_upload(*, owner, name: str, audio) -> Voice:
+    """A saved voice from an uploaded audio or video file, checked by its content.
+
+    The upload's own file name is never used as a path; only its reference WAV is kept.
+    """
+    name = _voice_name(owner=owner, name=name)
+    folder = Path(settings.MEDIA_ROOT) / "voices" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        source = folder / "upload"
+        with source.open("wb") as out:
+            for chunk in audio.chunks():
+                out.write(chunk)
+        try:
+            info = media.probe(source, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+        except media.MediaError as exc:
+            raise ValidationError({"audio": f"The file is not usable: {exc}."}) from exc
+        if not info.has_audio or info.duration <= 0:
+            raise ValidationError({"audio": "The file has no audio track."})
+        reference = reference_extract(source=source, out_path=folder / "reference.wav")
+        source.unlink()
+        try:
+            with transaction.atomic():
+                return voice_create(owner=owner, name=name, reference=reference)
+        except IntegrityError:  # lost a race for the name
+            raise ValidationError({"name": f"You already have a voice named {name!r}."}) from None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def voice_rename(*, voice: Voice, name: str) -> Voice:
+    voice.name = _voice_name(owner=voice.owner, name=name, exclude_pk=voice.pk)
+    voice.save(update_fields=["name"])
+    return voice
+
+
+def voice_delete(*, voice: Voice) -> None:
+    """Delete a voice and its reference audio; refused while a live job speaks with it."""
+    from jobs.models import Job
+
+    if Job.objects.filter(voice=voice, status__in=Job.LIVE_STATUSES).exists():
+        raise ValidationError({"voice": "A job still in progress uses this voice."})
+    audio = Path(settings.MEDIA_ROOT) / voice.audio
+    voice.delete()
+    # Voices uploaded here own their folder; a job's voice lives in the job's folder.
+    if audio.parent.parent == Path(settings.MEDIA_ROOT) / "voices":
+        shutil.rmtree(audio.parent, ignore_errors=True)
