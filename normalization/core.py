@@ -1,0 +1,150 @@
+"""to_speech: any text in, plain English words out."""
+
+import logging
+import re
+import unicodedata
+
+from . import latex
+from .numbers import digits
+from .tables import SUBSCRIPTS, SUPERSCRIPTS, VULGAR_FRACTIONS
+from .written import normalize_written
+
+log = logging.getLogger(__name__)
+
+# Recursion through \text{...$...$...} stops here; deeper prose is read without LaTeX.
+MAX_NESTING = 4
+
+_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿ]+")
+_SUBSCRIPT_RUN = re.compile("[₀₁₂₃₄₅₆₇₈₉₊₋]+")
+_VULGAR = re.compile("(\\d?)([" + "".join(VULGAR_FRACTIONS) + "])")
+_RESIDUE = re.compile(r"[0-9\\{}^_$]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_MULTI_SPACE = re.compile(r"(?<=\S)[ \t]{2,}(?=\S)")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w)[ \t]+(?=[,.;:!?](?:\s|$))")
+_KEEP_CATEGORIES = ("L", "M", "N", "P", "Z")
+
+
+def to_speech(text: str) -> str:
+    """Return text with every written form, symbol and formula spelled out in words.
+
+    Never raises; output has no ASCII digits and no LaTeX residue (\\ { } ^ _ $).
+    Newlines are kept as they are; no newline is ever added.
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    try:
+        spoken = _speak(text, 0)
+    except Exception:  # a bug must cost a reading, never a crashed job
+        log.exception("normalization failed; reading the text without its markup")
+        spoken = _plain_fallback(text)
+    result = _sanitize(spoken)
+    if result != text:
+        # Only output we changed is tidied, so untouched prose keeps its own spacing.
+        result = _SPACE_BEFORE_PUNCT.sub("", _MULTI_SPACE.sub(" ", result))
+    return result
+
+
+def _plain_fallback(text: str) -> str:
+    try:
+        return normalize_written(_MARKUP.sub(" ", text))
+    except Exception:
+        log.exception("written-form reading failed too; keeping letters only")
+        return _NOT_LETTERS.sub(" ", text)
+
+
+_MARKUP = re.compile(r"[\\{}^_$]")
+_NOT_LETTERS = re.compile(r"[^\w\s.,!?'-]|[\d_]")
+
+
+def _speak(text: str, nesting: int) -> str:
+    if not text.isascii():
+        text = _unicode_forms(text)
+    if nesting >= MAX_NESTING:
+        return normalize_written(text)
+    parts = []
+    for segment in latex.find_math(text):
+        if segment.math:
+            parts.append(_read_formula(segment.text, nesting))
+        else:
+            for kind, chunk in latex.split_bare_commands(segment.text):
+                if kind == "math":
+                    parts.append(_read_formula(chunk, nesting))
+                elif kind == "prose":
+                    parts.append(_speak(chunk, nesting + 1))
+                else:
+                    parts.append(normalize_written(chunk))
+    return _glue(parts)
+
+
+def _read_formula(source, nesting):
+    return latex.read_math(source, _text_reader(nesting + 1))
+
+
+def _text_reader(nesting):
+    return _TEXT_READERS[min(nesting, MAX_NESTING)]
+
+
+def _make_reader(nesting):
+    def read(prose):
+        return _sanitize(_speak(prose, nesting)).strip()
+    return read
+
+
+# One reader per nesting level so formula readings can be cached by (source, reader).
+_TEXT_READERS = [_make_reader(level) for level in range(MAX_NESTING + 1)]
+
+
+def _glue(parts):
+    """Join prose and formula readings, keeping words from running together."""
+    out = []
+    for part in parts:
+        if not part:
+            continue
+        if out and out[-1] and out[-1][-1].isalnum() and part[0].isalnum():
+            out.append(" ")
+        out.append(part)
+    return "".join(out)
+
+
+def _unicode_forms(text: str) -> str:
+    text = _SUPERSCRIPT_RUN.sub(lambda m: "^{" + m.group().translate(SUPERSCRIPTS) + "}", text)
+    text = _SUBSCRIPT_RUN.sub(lambda m: "_{" + m.group().translate(SUBSCRIPTS) + "}", text)
+    text = _VULGAR.sub(_vulgar, text)
+    return unicodedata.normalize("NFKC", text)
+
+
+def _vulgar(m):
+    num, den = VULGAR_FRACTIONS[m.group(2)]
+    lead = m.group(1)
+    return f"{lead} {num}/{den}" if lead else f"{num}/{den}"
+
+
+def _sanitize(text: str) -> str:
+    """Last line of defence: nothing unreadable reaches the TTS engine."""
+    dropped = []
+
+    def fix(m):
+        ch = m.group()
+        if "0" <= ch <= "9":
+            return " " + digits(ch) + " "
+        dropped.append(ch)
+        return " " if ch in "_\\" else ""
+
+    text = _RESIDUE.sub(fix, text)
+    if not text.isascii():
+        text = _NON_ASCII.sub(lambda m: _keep_or_drop(m, dropped), text)
+    if dropped:
+        log.warning("dropped %d unreadable character(s): %r", len(dropped),
+                    "".join(dropped[:20]))
+    return text
+
+
+def _keep_or_drop(m, dropped):
+    ch = m.group()
+    category = unicodedata.category(ch)
+    if category[0] in _KEEP_CATEGORIES and category not in ("Zl", "Zp"):
+        if category[0] == "N" and ch.isdigit() and ch.isascii():
+            return digits(ch)
+        return ch
+    dropped.append(ch)
+    return ""
