@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+from django.db.models.signals import post_migrate
 
 
 class JobsConfig(AppConfig):
@@ -10,6 +11,25 @@ class JobsConfig(AppConfig):
 
     def ready(self):
         checks.register(check_heygem_settings)
+        # After every migrate (and every test-database flush), not in a data
+        # migration whose row a flush would delete.
+        post_migrate.connect(ensure_sweep_schedule, sender=self)
+
+
+def ensure_sweep_schedule(**kwargs):
+    from django_q.models import Schedule
+
+    from .dispatcher import SWEEP_SCHEDULE
+
+    Schedule.objects.get_or_create(
+        name=SWEEP_SCHEDULE,
+        defaults={
+            "func": "jobs.tasks.sweep",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,  # the sweep re-arms itself when HEYGEM_SWEEP_SECONDS < 60
+            "repeats": -1,
+        },
+    )
 
 
 def check_heygem_settings(app_configs=None, **kwargs):
