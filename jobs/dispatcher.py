@@ -54,19 +54,28 @@ def dispatch() -> int:
 
 def _bind_one(stage: str) -> bool:
     now = timezone.now()
+    slots = free_slots(stage)
+    jobs = waiting_jobs(stage, now)
+    pairing = stage == GpuSlot.Stage.VIDEO and settings.HEYGEM["PAIR_SAME_GPU"]
+    if pairing:
+        jobs = jobs.filter(tts_slot__gpu__in=slots.values("gpu"))
     with transaction.atomic():
-        # The least-used free slot first, so work spreads over the GPUs.
-        slot = free_slots(stage).order_by("fence", "pk").select_for_update(skip_locked=True).first()
-        if slot is None:
+        job = (
+            jobs.order_by("-priority", "created_at")
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("tts_slot")
+            .first()
+        )
+        if job is None:
             return False
-        jobs = waiting_jobs(stage, now).order_by("-priority", "created_at")
-        if stage == GpuSlot.Stage.VIDEO and settings.HEYGEM["PAIR_SAME_GPU"]:
-            jobs = jobs.filter(tts_slot__gpu=slot.gpu)
-        locked = jobs.select_for_update(skip_locked=True, of=("self",))
+        if pairing:
+            slots = slots.filter(gpu=job.tts_slot.gpu)
+        # The least-used free slot first, so work spreads over the GPUs.
+        slots = slots.order_by("fence", "pk").select_for_update(skip_locked=True)
         # A retry prefers any slot but the one it failed on; it still takes that
         # one rather than leave it idle.
-        job = locked.exclude(avoid_slot=slot).first() or locked.first()
-        if job is None:
+        slot = slots.exclude(pk=job.avoid_slot_id).first() or slots.first()
+        if slot is None:
             return False
         _bind(job, slot, now, resume=False)
     return True

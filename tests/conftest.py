@@ -143,29 +143,33 @@ class QCluster:
                 pass
 
 
-@pytest.fixture
-def qcluster(transactional_db, settings, media_root):
-    """Factory: start a real qcluster sharing this test's database and media folder."""
+def child_process_env(media_root, **overrides) -> dict:
+    """Environment for a child process that must use this test's database and media."""
     from django.db import connection
 
+    db = connection.settings_dict
+    return {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+            f"/{db['NAME']}"
+        ),
+        "MEDIA_ROOT": str(media_root),
+        "Q_SYNC": "false",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        **{key: str(value) for key, value in overrides.items()},
+    }
+
+
+@pytest.fixture
+def qcluster(transactional_db, media_root):
+    """Factory: start a real qcluster sharing this test's database and media folder."""
     clusters = []
 
     def start(workers: int = 4, **overrides):
-        db = connection.settings_dict
-        env = {
-            **os.environ,
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-                f"/{db['NAME']}"
-            ),
-            "MEDIA_ROOT": str(media_root),
-            "Q_WORKERS": str(workers),
-            "Q_SYNC": "false",
-            "Q_GUARD_CYCLE": "0.1",
-            "Q_LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(ROOT),
-            **{key: str(value) for key, value in overrides.items()},
-        }
+        env = child_process_env(
+            media_root, Q_WORKERS=workers, Q_GUARD_CYCLE=0.1, Q_LOG_LEVEL="WARNING", **overrides
+        )
         cluster = QCluster(env).start()
         clusters.append(cluster)
         return cluster

@@ -1,0 +1,189 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jobs import dispatcher, services
+from jobs.models import GpuSlot, Job
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """Stage tasks the dispatcher hands to django-q2, captured instead of run."""
+    calls = []
+    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args: calls.append(args))
+    return calls
+
+
+def make_job(owner, *, status=Job.Status.QUEUED, priority=0, **fields):
+    return Job.objects.create(
+        owner=owner, text="t", spoken_text="t", status=status, priority=priority, **fields
+    )
+
+
+def slot(name, stage="tts", **fields):
+    backend = "espeak" if stage == "tts" else "dub"
+    return GpuSlot.objects.create(name=name, stage=stage, backend=backend, **fields)
+
+
+def dispatch_now():
+    with transaction.atomic():
+        return dispatcher.dispatch()
+
+
+def test_it_binds_a_waiting_job_to_a_free_slot_with_a_lease_and_a_new_fence(
+    owner, enqueued, django_capture_on_commit_callbacks
+):
+    tts = slot("tts0")
+    job = make_job(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch_now() == 1
+
+    job.refresh_from_db()
+    tts.refresh_from_db()
+    assert job.status == Job.Status.SYNTHESIZING
+    assert job.tts_slot == tts and job.fence == tts.fence == 1
+    assert tts.lease_until > timezone.now()
+    assert enqueued == [("tts", str(job.pk), tts.pk, 1, False)]
+
+
+def test_nothing_is_enqueued_when_the_binding_rolls_back(owner, enqueued):
+    slot("tts0")
+    make_job(owner)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        dispatcher.dispatch()
+        raise RuntimeError
+
+    assert enqueued == []
+    assert Job.objects.get().status == Job.Status.QUEUED
+
+
+def test_higher_priority_runs_first_then_older_jobs(owner, enqueued):
+    slot("tts0")
+    old = make_job(owner)
+    make_job(owner)
+    urgent = make_job(owner, priority=5)
+
+    dispatch_now()
+    assert Job.objects.get(status="synthesizing") == urgent
+
+    Job.objects.filter(pk=urgent.pk).update(status="audio_ready")
+    GpuSlot.objects.update(lease_until=None)
+    dispatch_now()
+    assert Job.objects.get(status="synthesizing") == old
+
+
+def test_tts_and_video_are_separate_resources(owner, enqueued):
+    slot("tts0")
+    slot("video0", stage="video")
+    make_job(owner)
+    make_job(owner, status=Job.Status.AUDIO_READY, speech_audio="s.wav", audio_seconds=1)
+
+    assert dispatch_now() == 2
+    assert set(Job.objects.values_list("status", flat=True)) == {"synthesizing", "rendering"}
+
+
+def test_each_video_attempt_gets_a_fresh_engine_code(owner, enqueued):
+    slot("video0", stage="video")
+    job = make_job(owner, status=Job.Status.AUDIO_READY)
+
+    dispatch_now()
+
+    job.refresh_from_db()
+    assert len(job.engine_code) == 32
+
+
+def test_disabled_draining_unhealthy_and_engine_busy_slots_take_no_work(owner, enqueued):
+    slot("off", enabled=False)
+    slot("draining", draining=True)
+    slot("sick", healthy=False)
+    slot("busy", engine_busy=True)
+    make_job(owner)
+
+    assert dispatch_now() == 0
+
+
+def test_a_job_in_backoff_waits(owner, enqueued):
+    slot("tts0")
+    make_job(owner, not_before=timezone.now() + timedelta(minutes=1))
+
+    assert dispatch_now() == 0
+
+
+def test_a_retry_prefers_another_slot_but_never_leaves_one_idle(owner, enqueued):
+    bad = slot("tts0")
+    good = slot("tts1", fence=5)  # least-used order would pick tts0 first
+    job = make_job(owner, avoid_slot=bad)
+
+    dispatch_now()
+    job.refresh_from_db()
+    assert job.tts_slot == good
+
+    alone = make_job(owner, avoid_slot=bad)
+    dispatch_now()
+    alone.refresh_from_db()
+    assert alone.tts_slot == bad
+
+
+def test_work_spreads_over_the_least_used_slots(owner, enqueued):
+    for i in range(3):
+        slot(f"tts{i}")
+    for _ in range(3):
+        make_job(owner)
+
+    dispatch_now()
+
+    assert sorted(Job.objects.values_list("tts_slot__name", flat=True)) == ["tts0", "tts1", "tts2"]
+
+
+def test_the_database_rejects_a_forced_double_binding_of_one_slot(owner):
+    tts = slot("tts0")
+    make_job(owner, status=Job.Status.SYNTHESIZING, tts_slot=tts, fence=1)
+
+    with pytest.raises(IntegrityError, match="one_synthesizing_job_per_slot"):
+        make_job(owner, status=Job.Status.SYNTHESIZING, tts_slot=tts, fence=1)
+
+
+def test_the_database_rejects_a_forced_double_binding_of_a_video_slot(owner):
+    video = slot("video0", stage="video")
+    a = make_job(owner, status=Job.Status.RENDERING, video_slot=video)
+    b = make_job(owner, status=Job.Status.AUDIO_READY)
+
+    with pytest.raises(IntegrityError, match="one_rendering_job_per_slot"):
+        Job.objects.filter(pk=b.pk).update(status="rendering", video_slot=a.video_slot)
+
+
+def test_the_same_gpu_setting_renders_where_the_speech_was_made(owner, enqueued, settings):
+    settings.HEYGEM = {**settings.HEYGEM, "PAIR_SAME_GPU": True}
+    tts1 = slot("gpu1-tts", gpu="gpu1")
+    slot("gpu0-video", stage="video", gpu="gpu0")
+    gpu1_video = slot("gpu1-video", stage="video", gpu="gpu1", fence=9)
+    job = make_job(owner, status=Job.Status.AUDIO_READY, tts_slot=tts1)
+
+    dispatch_now()
+
+    job.refresh_from_db()
+    assert job.video_slot == gpu1_video
+
+
+def test_a_stale_worker_cannot_write_after_its_binding_moved_on(owner, enqueued):
+    tts = slot("tts0")
+    job = make_job(owner)
+    dispatch_now()
+    # The sweep took the slot back and bound it again: fence 1 is history.
+    GpuSlot.objects.filter(pk=tts.pk).update(lease_until=None)
+    Job.objects.filter(pk=job.pk).update(status="queued")
+    dispatch_now()
+
+    wrote = services.job_progress_update(
+        job_id=job.pk, stage="tts", slot_id=tts.pk, fence=1, progress=30
+    )
+
+    assert not wrote
+    job.refresh_from_db()
+    assert job.fence == 2 and job.progress == 0
