@@ -157,6 +157,31 @@ HEYGEM = {
     # espeak-ng voice and words per minute for the embedded TTS engine.
     "ESPEAK_VOICE": env.str("HEYGEM_ESPEAK_VOICE", default="en-us"),
     "ESPEAK_WPM": env.int("HEYGEM_ESPEAK_WPM", default=165),
+    # --- GPU engines over HTTP (ENGINES.md; docs/engines.md) ---
+    # Seconds allowed to open a connection to an engine; read timeouts are per call.
+    "ENGINE_CONNECT_TIMEOUT": env.float("HEYGEM_ENGINE_CONNECT_TIMEOUT", default=5.0),
+    # HeyGem: how often a render is polled (the official client polls every 2 s).
+    "RENDER_POLL_SECONDS": env.float("HEYGEM_RENDER_POLL_SECONDS", default=2.0),
+    # A render is timed out after max(floor, factor × audio seconds); the slot is
+    # then quarantined until the engine lets go of the task.
+    "RENDER_TIMEOUT_FACTOR": env.float("HEYGEM_RENDER_TIMEOUT_FACTOR", default=10.0),
+    "RENDER_TIMEOUT_FLOOR_SECONDS": env.float("HEYGEM_RENDER_TIMEOUT_FLOOR_SECONDS", default=600.0),
+    # Expected render seconds per audio second until a slot has measured its own.
+    "RENDER_DEFAULT_SPEED": env.float("HEYGEM_RENDER_DEFAULT_SPEED", default=2.0),
+    # How long an engine may be unreachable during a render before the task counts as lost.
+    "RENDER_UNREACHABLE_GRACE_SECONDS": env.float(
+        "HEYGEM_RENDER_UNREACHABLE_GRACE_SECONDS", default=60.0
+    ),
+    # Fish-Speech: read timeout of one synthesis call = base + per-char × characters
+    # (a T4 needed ~2.4 s per character, ENGINES.md #488).
+    "TTS_TIMEOUT_BASE_SECONDS": env.float("HEYGEM_TTS_TIMEOUT_BASE_SECONDS", default=60.0),
+    "TTS_TIMEOUT_PER_CHAR_SECONDS": env.float("HEYGEM_TTS_TIMEOUT_PER_CHAR_SECONDS", default=3.0),
+    # Voice preparation (denoise + ASR of up to 30 s of audio).
+    "TTS_PREPARE_TIMEOUT_SECONDS": env.float("HEYGEM_TTS_PREPARE_TIMEOUT_SECONDS", default=300.0),
+    # Silence put between the synthesized chunks of a long script.
+    "TTS_PAUSE_SECONDS": env.float("HEYGEM_TTS_PAUSE_SECONDS", default=0.3),
+    # The `lang` sent with preprocess_and_tran (the official client sends "zh").
+    "TTS_LANG": env.str("HEYGEM_TTS_LANG", default="zh"),
 }
 
 # django-q2: the ORM broker keeps the queue in Postgres, so a crash loses no task.

@@ -7,6 +7,7 @@ binding was taken back writes nothing.
 """
 
 import logging
+import os
 import shutil
 import uuid
 from datetime import timedelta
@@ -171,9 +172,22 @@ def _binding(job_id, stage: str, slot_id: int, fence: int):
     )
 
 
-def job_progress_update(*, job_id, stage: str, slot_id: int, fence: int, progress: int) -> bool:
-    """Record progress; False when the binding is gone (canceled, reclaimed)."""
-    return bool(_binding(job_id, stage, slot_id, fence).update(progress=progress))
+def job_progress_update(
+    *, job_id, stage: str, slot_id: int, fence: int, progress: int, detail: str | None = None
+) -> bool:
+    """Record progress (and what it is made of); False when the binding is gone."""
+    fields = {"progress": progress}
+    if detail is not None:
+        fields["progress_detail"] = detail[:200]
+    return bool(_binding(job_id, stage, slot_id, fence).update(**fields))
+
+
+def job_engine_event(*, job_id, stage: str, slot_id: int, fence: int, message: str) -> bool:
+    """Put an engine's answer into the job's timeline, if the binding is still current."""
+    if not binding_is_current(job_id=job_id, stage=stage, slot_id=slot_id, fence=fence):
+        return False
+    event_record(job_id=job_id, kind="engine", message=message, slot_id=slot_id)
+    return True
 
 
 def binding_is_current(*, job_id, stage: str, slot_id: int, fence: int) -> bool:
@@ -191,6 +205,7 @@ def job_speech_finished(
             audio_seconds=audio_seconds,
             tts_finished_at=now,
             progress=40,
+            progress_detail="",
             not_before=None,
             avoid_slot=None,
         )
@@ -218,6 +233,7 @@ def job_render_finished(
             render_finished_at=now,
             finished_at=now,
             progress=100,
+            progress_detail="",
             error="",
         )
         if done:
@@ -247,9 +263,23 @@ def _slot_measure_speed(slot_id: int, job_id, engine_seconds: float) -> None:
 
 
 def job_stage_failed(
-    *, job_id, stage: str, slot_id: int, fence: int, error: str, slot_fault: bool = True
+    *,
+    job_id,
+    stage: str,
+    slot_id: int,
+    fence: int,
+    error: str,
+    slot_fault: bool = True,
+    engine_message: str = "",
+    orphan_code: str = "",
 ) -> bool:
-    """An attempt failed: retry on another slot after a backoff, or fail the job."""
+    """An attempt failed: retry on another slot after a backoff, or fail the job.
+
+    ``engine_message`` is the engine's own words, kept in the event as given;
+    ``orphan_code`` names a task the engine keeps running: the slot stays out
+    until a probe sees it end.
+    """
+    extra = {"engine_message": engine_message} if engine_message else {}
     with transaction.atomic():
         job = _binding(job_id, stage, slot_id, fence).select_for_update().first()
         if job is None:
@@ -260,9 +290,10 @@ def job_stage_failed(
                 status=Status.FAILED,
                 attempt=attempt,
                 error=error,
+                progress_detail="",
                 finished_at=timezone.now(),
             )
-            event_record(job_id=job_id, kind="failed", message=error, slot_id=slot_id)
+            event_record(job_id=job_id, kind="failed", message=error, slot_id=slot_id, **extra)
         else:
             backoff = settings.HEYGEM["RETRY_BACKOFF_SECONDS"] * 2 ** (attempt - 1)
             _binding(job_id, stage, slot_id, fence).update(
@@ -272,6 +303,7 @@ def job_stage_failed(
                 avoid_slot_id=slot_id,
                 not_before=timezone.now() + timedelta(seconds=backoff),
                 engine_code="",
+                progress_detail="",
             )
             event_record(
                 job_id=job_id,
@@ -279,8 +311,15 @@ def job_stage_failed(
                 message=f"Attempt {attempt} of {job.max_attempts} failed: {error} "
                 f"Retrying in {backoff:.0f} s.",
                 slot_id=slot_id,
+                **extra,
             )
-        slot_release(slot_id=slot_id, fence=fence, success=False, error=error if slot_fault else "")
+        slot_release(
+            slot_id=slot_id,
+            fence=fence,
+            success=False,
+            error=error if slot_fault else "",
+            orphan_code=orphan_code,
+        )
     return True
 
 
@@ -356,13 +395,22 @@ def slot_renew(*, slot_id: int, fence: int) -> bool:
     )
 
 
-def slot_release(*, slot_id: int, fence: int, success: bool, error: str = "") -> bool:
-    """End a binding. A draining slot becomes disabled; failures count against health."""
+def slot_release(
+    *, slot_id: int, fence: int, success: bool, error: str = "", orphan_code: str = ""
+) -> bool:
+    """End a binding. A draining slot becomes disabled; failures count against health.
+
+    With ``orphan_code`` the engine is still running that task (HeyGem has no
+    cancel): the slot is quarantined until a probe sees the task end.
+    """
     slot = GpuSlot.objects.select_for_update().filter(pk=slot_id, fence=fence).first()
     if slot is None or slot.lease_until is None:
         return False
     slot.lease_until = None
     fields = ["lease_until"]
+    if orphan_code:
+        slot.engine_busy, slot.orphan_code = True, orphan_code
+        fields += ["engine_busy", "orphan_code"]
     if slot.draining:
         slot.enabled, slot.draining = False, False
         fields += ["enabled", "draining"]
@@ -401,8 +449,7 @@ def slot_create(
     if backend not in GpuSlot.EMBEDDED_BACKENDS:
         if not base_url:
             raise ValidationError({"base_url": f"The {backend} backend needs --url."})
-        if not data_dir:
-            raise ValidationError({"data_dir": f"The {backend} backend needs --data-dir."})
+        data_dir = _checked_data_dir(data_dir, backend)
     slot = GpuSlot(
         name=name,
         stage=stage,
@@ -416,6 +463,23 @@ def slot_create(
     slot.save()
     transaction.on_commit(dispatch_later)
     return slot
+
+
+def _checked_data_dir(data_dir: str, backend: str) -> str:
+    """The host folder mounted into the engine: it must exist and be ours to write."""
+    if not data_dir:
+        raise ValidationError({"data_dir": f"The {backend} backend needs --data-dir."})
+    path = Path(data_dir).expanduser()
+    if not path.is_absolute():
+        raise ValidationError({"data_dir": f"Give the data dir as an absolute path: {data_dir}."})
+    if not path.is_dir():
+        raise ValidationError(
+            {"data_dir": f"The data dir {path} does not exist: create it, and mount it "
+                         "into the engine container at the container data dir."}
+        )  # fmt: skip
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ValidationError({"data_dir": f"The data dir {path} is not writable by this user."})
+    return str(path)
 
 
 def slot_set_enabled(*, slot: GpuSlot, enabled: bool) -> None:
@@ -441,21 +505,35 @@ def slot_remove(*, slot: GpuSlot) -> None:
     slot.delete()
 
 
-def slot_probe(*, slot: GpuSlot) -> str:
-    """Ask the engine whether it can take work; record health. Returns '' or the error."""
-    from .engines import EngineError, engine_for_slot
+def slot_probe(*, slot: GpuSlot, deep: bool = False) -> str:
+    """Ask the engine whether it can take work; record health. Returns '' or the error.
 
+    A reachable engine still running a task (EngineBusy) stays healthy but kept
+    out; a failed probe marks the slot unhealthy until a later probe passes.
+    """
+    from .engines import EngineBusy, EngineError, engine_for_slot
+
+    busy, orphan = False, ""
     try:
-        engine_for_slot(slot).probe()
+        engine_for_slot(slot).probe(deep=deep)
         error = ""
+    except EngineBusy as exc:
+        error, busy = str(exc), True
     except EngineError as exc:
-        error = str(exc)
+        error, orphan = str(exc), exc.orphan_code
     fields = {"last_probe_at": timezone.now()}
-    if error:
+    if busy:
+        fields.update(last_error=error, healthy=True, engine_busy=True)
+    elif error:
         fields.update(last_error=error, healthy=False)
+        if orphan:
+            fields.update(engine_busy=True, orphan_code=orphan)
     else:
-        fields.update(healthy=True, engine_busy=False, consecutive_failures=0)
-    GpuSlot.objects.filter(pk=slot.pk).update(**fields)
+        fields.update(
+            healthy=True, engine_busy=False, orphan_code="", consecutive_failures=0, last_error=""
+        )
+    # The orphan we looked at must still be the slot's: a release may have set a new one.
+    GpuSlot.objects.filter(pk=slot.pk, orphan_code=slot.orphan_code).update(**fields)
     if not error:
         transaction.on_commit(dispatch_later)
     return error

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 import normalization
 
@@ -35,27 +36,43 @@ class Binding:
         self.renew_every = settings.HEYGEM["LEASE_SECONDS"] / 3
         self._last_renewal = time.monotonic()
         self._last_progress = -1
+        self._last_detail = None
 
     def key(self) -> dict:
         return {"job_id": self.job_id, "stage": self.stage, "slot_id": self.slot_id,
                 "fence": self.fence}  # fmt: skip
 
-    def heartbeat(self, engine_progress: float | None = None) -> None:
-        """Renew the lease (at most every third of it) and publish progress."""
+    def heartbeat(
+        self,
+        engine_progress: float | None = None,
+        *,
+        detail: str | None = None,
+        event: str | None = None,
+    ) -> None:
+        """Renew the lease (at most every third of it) and publish progress.
+
+        ``detail`` is the live line shown with the figure; ``event`` an engine
+        answer worth keeping in the job's timeline.
+        """
         low, high = PROGRESS_SPAN[self.stage]
         progress = self._last_progress
         if engine_progress is not None:
             progress = int(low + (high - low) * max(0.0, min(100.0, engine_progress)) / 100)
+        detail = None if detail == self._last_detail else detail
         due = time.monotonic() - self._last_renewal >= self.renew_every
-        if not due and progress == self._last_progress:
+        if not due and progress == self._last_progress and detail is None and not event:
             return
         if due:
             if not services.slot_renew(slot_id=self.slot_id, fence=self.fence):
                 raise LeaseLost
             self._last_renewal = time.monotonic()
-        if not services.job_progress_update(**self.key(), progress=max(progress, low)):
+        key = self.key()
+        if not services.job_progress_update(**key, progress=max(progress, low), detail=detail):
+            raise LeaseLost
+        if event and not services.job_engine_event(**key, message=event):
             raise LeaseLost
         self._last_progress = progress
+        self._last_detail = self._last_detail if detail is None else detail
 
 
 def run_stage(stage: str, job_id, slot_id: int, fence: int, resume: bool = False) -> str:
@@ -82,12 +99,18 @@ def run_stage(stage: str, job_id, slot_id: int, fence: int, resume: bool = False
             )  # fmt: skip
         return "done"
     except LeaseLost:
-        _abandon(binding)
+        _abandon(binding, slot)
         return "lease lost"
     except EngineBusy as exc:
         services.job_stage_engine_busy(**binding.key(), message=str(exc))
         return "engine busy"
-    except (EngineError, media.MediaError) as exc:
+    except EngineError as exc:
+        services.job_stage_failed(
+            **binding.key(), error=str(exc), engine_message=exc.engine_message,
+            orphan_code=exc.orphan_code,
+        )  # fmt: skip
+        return "failed"
+    except media.MediaError as exc:
         services.job_stage_failed(**binding.key(), error=str(exc))
         return "failed"
     except Exception as exc:
@@ -105,9 +128,12 @@ def _outcome_key(binding: Binding) -> dict:
 
 
 def _synthesize(job: Job, slot: GpuSlot, engine, binding: Binding) -> tuple[Path, float]:
-    from voices.services import voice_prepare
+    from voices.services import voice_default, voice_prepare
 
-    voice = voice_prepare(voice=job.voice, slot=slot, engine=engine) if job.voice else None
+    # A cloning engine always needs a reference: the built-in voice when the job has none.
+    voice = job.voice or (voice_default() if engine.needs_preparation else None)
+    if voice is not None:
+        voice = voice_prepare(voice=voice, slot=slot, engine=engine, heartbeat=binding.heartbeat)
     chunks = normalization.split_for_tts(job.spoken_text, engine.max_chunk_chars)
     out = services.job_dir(job.pk) / "speech.wav"
     engine.synthesize(SpeechRequest(chunks=chunks, out_path=out, voice=voice), binding.heartbeat)
@@ -128,9 +154,17 @@ def _render(job: Job, engine, binding: Binding, *, resume: bool) -> Path:
         out_path=out,
         audio_seconds=job.audio_seconds or 0.0,
         resume=resume,
+        elapsed_seconds=_render_elapsed(job) if resume else 0.0,
     )
     engine.render(request, binding.heartbeat)
     return out
+
+
+def _render_elapsed(job: Job) -> float:
+    """How long a resumed render has run already: its timeout counts from the start."""
+    if job.render_started_at is None:
+        return 0.0
+    return max((timezone.now() - job.render_started_at).total_seconds(), 0.0)
 
 
 def default_speaker() -> Path:
@@ -141,9 +175,25 @@ def default_speaker() -> Path:
     return path
 
 
-def _abandon(binding: Binding) -> None:
-    """The job was canceled or reclaimed: free the slot if it is still ours."""
+def _abandon(binding: Binding, slot: GpuSlot) -> None:
+    """The job was canceled or reclaimed: free the slot if it is still ours.
+
+    A HeyGem render cannot be canceled, so its slot is quarantined with the
+    task's code and probed at once: free now if the engine never had the task,
+    otherwise kept out until a probe (the sweep's) sees the task end.
+    """
     from django.db import transaction
 
+    from .engines import ENGINES
+
+    orphan = ""
+    keeps_running = getattr(ENGINES.get(slot.backend), "resumable", False)
+    if binding.stage == GpuSlot.Stage.VIDEO and keeps_running:
+        orphan = Job.objects.filter(pk=binding.job_id).values_list("engine_code", flat=True).first()
     with transaction.atomic():
-        services.slot_release(slot_id=binding.slot_id, fence=binding.fence, success=True)
+        released = services.slot_release(
+            slot_id=binding.slot_id, fence=binding.fence, success=True, orphan_code=orphan or ""
+        )
+    if released and orphan:
+        slot.refresh_from_db()
+        services.slot_probe(slot=slot)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from jobs import media
 
@@ -52,8 +52,12 @@ def voice_create(*, owner, name: str, reference: Reference, saved: bool = True, 
     )
 
 
-def voice_prepare(*, voice: Voice, slot, engine):
-    """The voice as ``slot``'s engine knows it, prepared once per (voice, slot, audio)."""
+def voice_prepare(*, voice: Voice, slot, engine, heartbeat=None):
+    """The voice as ``slot``'s engine knows it, prepared once per (voice, slot, audio).
+
+    A cached preparation is redone when the voice's audio changed (its sha256) or
+    when the engine no longer has the files it made (a wiped data dir).
+    """
     from jobs.engines import PreparedVoice
 
     from .models import VoicePreparation
@@ -65,12 +69,16 @@ def voice_prepare(*, voice: Voice, slot, engine):
         voice=voice, slot=slot, audio_sha256=voice.audio_sha256
     ).first()
     if cached:
-        return PreparedVoice(
+        prepared = PreparedVoice(
             audio_path=audio,
             reference_audio=cached.reference_audio,
             reference_text=cached.reference_text,
         )
-    prepared = engine.prepare_voice(audio, voice.reference_text)
+        if engine.is_prepared(prepared):
+            return prepared
+    # Slow (ASR on the GPU) and outside any transaction; a slot runs one stage at a
+    # time, so two workers never prepare the same (voice, slot) at once.
+    prepared = engine.prepare_voice(audio, voice.reference_text, heartbeat)
     VoicePreparation.objects.update_or_create(
         voice=voice,
         slot=slot,
@@ -146,3 +154,89 @@ def voice_delete(*, voice: Voice) -> None:
     # Voices uploaded here own their folder; a job's voice lives in the job's folder.
     if audio.parent.parent == Path(settings.MEDIA_ROOT) / "voices":
         shutil.rmtree(audio.parent, ignore_errors=True)
+
+
+def voice_save_from_job(*, job, name: str) -> Voice:
+    """Keep the voice taken from a job's speaker video as one of its owner's voices.
+
+    Its reference moves out of the job's folder, so deleting the job keeps the voice;
+    the audio is unchanged, so every TTS slot's preparation of it stays valid.
+    """
+    voice = job.voice
+    if voice is None or voice.owner_id != job.owner_id:
+        raise ValidationError(
+            {"job": "This job has no voice of its own (no speaker audio, or a built-in voice)."}
+        )
+    if voice.saved:
+        raise ValidationError({"job": f"This job already speaks with your voice {voice.name!r}."})
+    name = _voice_name(owner=job.owner, name=name)
+    folder = Path(settings.MEDIA_ROOT) / "voices" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        target = folder / "reference.wav"
+        shutil.copyfile(Path(settings.MEDIA_ROOT) / voice.audio, target)
+        voice.name, voice.saved = name, True
+        voice.audio = str(target.relative_to(settings.MEDIA_ROOT))
+        with transaction.atomic():
+            voice.save(update_fields=["name", "saved", "audio"])
+    except IntegrityError:  # lost a race for the name
+        shutil.rmtree(folder, ignore_errors=True)
+        raise ValidationError({"name": f"You already have a voice named {name!r}."}) from None
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return voice
+
+
+# --- The built-in default voice ----------------------------------------------
+
+DEFAULT_VOICE_NAME = "default"
+# About ten seconds of clear speech: inside the 5–30 s a cloning engine wants.
+DEFAULT_VOICE_TEXT = (
+    "Hello, and welcome. This is the default voice of HeyGem Studio. It reads your "
+    "scripts clearly and calmly, one sentence at a time, until you record a voice of your own."
+)
+# NULL owners never collide in the unique constraint; this lock makes the row once.
+_DEFAULT_VOICE_LOCK = 0x48_65_79_47_65_6D
+
+
+def voice_default() -> Voice:
+    """The built-in voice (no owner) that cloning engines use when a job has none.
+
+    Its reference is spoken by espeak-ng on first use under MEDIA_ROOT, and made
+    again if that file goes missing (a new media folder); the row follows the file.
+    """
+    path = Path(settings.MEDIA_ROOT) / "voices" / "default" / "reference.wav"
+    if not path.is_file():
+        _make_default_reference(path)
+    sha = file_sha256(path)
+    relative = str(path.relative_to(settings.MEDIA_ROOT))
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DEFAULT_VOICE_LOCK])
+        voice = Voice.objects.filter(owner=None, name=DEFAULT_VOICE_NAME).order_by("pk").first()
+        if voice is None:
+            voice = Voice(owner=None, name=DEFAULT_VOICE_NAME, reference_text=DEFAULT_VOICE_TEXT)
+        if voice.pk is None or voice.audio_sha256 != sha or voice.audio != relative:
+            voice.audio, voice.audio_sha256 = relative, sha
+            voice.duration_seconds = media.probe(path).duration
+            voice.save()
+    return voice
+
+
+def _make_default_reference(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Unique scratch names: two workers may make the default at once.
+    spoken = path.with_name(f"spoken.{uuid.uuid4().hex}.wav")
+    partial = path.with_name(f"reference.{uuid.uuid4().hex}.partial.wav")
+    try:
+        media.run_command(
+            [media.tool("espeak-ng"), "-v", settings.HEYGEM["ESPEAK_VOICE"],
+             "-s", "150", "-w", str(spoken), DEFAULT_VOICE_TEXT],
+            timeout=60,
+        )  # fmt: skip
+        media.extract_audio(spoken, partial)  # mono 24 kHz, loudness-normalized
+        partial.replace(path)
+    finally:
+        spoken.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)

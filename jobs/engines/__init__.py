@@ -12,10 +12,14 @@ from .base import (  # noqa: F401
 )
 from .dub import DubEngine
 from .espeak import EspeakEngine
+from .fish_speech import FishSpeechEngine
+from .heygem import HeyGemEngine
 
 ENGINES = {
     "espeak": EspeakEngine,
     "dub": DubEngine,
+    "fish_speech": FishSpeechEngine,
+    "heygem": HeyGemEngine,
 }
 
 

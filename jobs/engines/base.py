@@ -9,16 +9,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# heartbeat(progress) — progress is the engine's own 0–100 figure, or None.
-Heartbeat = Callable[[float | None], None]
+# heartbeat(progress, *, detail=None, event=None) — progress is a 0–100 figure for
+# this stage (or None), ``detail`` a one-line live status shown with it, ``event``
+# a message worth keeping in the job's timeline (an engine milestone).
+Heartbeat = Callable[..., None]
 
 
 class EngineError(Exception):
-    """The engine could not do this attempt; the stage may be retried elsewhere."""
+    """The engine could not do this attempt; the stage may be retried elsewhere.
 
-    def __init__(self, message: str, *, engine_message: str = ""):
+    ``orphan_code`` names an engine task that keeps running although we gave up
+    on it (HeyGem has no cancel): the slot stays out until a probe sees it end.
+    """
+
+    def __init__(self, message: str, *, engine_message: str = "", orphan_code: str = ""):
         super().__init__(message)
         self.engine_message = engine_message or message
+        self.orphan_code = orphan_code
 
 
 class EngineBusy(EngineError):
@@ -54,6 +61,8 @@ class RenderRequest:
     audio_seconds: float
     # True when a sweep hands an unfinished render to a new worker: poll, don't submit.
     resume: bool = False
+    # Seconds the render has run already (earlier workers): timeouts count from its start.
+    elapsed_seconds: float = 0.0
     extra: dict = field(default_factory=dict)
 
 
@@ -64,14 +73,21 @@ class TtsEngine:
     def __init__(self, slot):
         self.slot = slot
 
-    def prepare_voice(self, audio_path: Path, reference_text: str = "") -> PreparedVoice:
+    def prepare_voice(
+        self, audio_path: Path, reference_text: str = "", heartbeat: Heartbeat | None = None
+    ) -> PreparedVoice:
         return PreparedVoice(audio_path=audio_path, reference_text=reference_text)
+
+    def is_prepared(self, voice: PreparedVoice) -> bool:
+        """Whether a cached preparation is still usable on this slot."""
+        return True
 
     def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> None:
         raise NotImplementedError
 
-    def probe(self) -> None:
-        """Raise EngineError if the engine cannot take work now."""
+    def probe(self, *, deep: bool = False) -> None:
+        """Raise EngineError if the engine cannot take work now (EngineBusy: reachable
+        but still running a task). ``deep`` also runs a real piece of work."""
 
 
 class VideoEngine:
@@ -84,5 +100,6 @@ class VideoEngine:
     def render(self, request: RenderRequest, heartbeat: Heartbeat) -> None:
         raise NotImplementedError
 
-    def probe(self) -> None:
-        """Raise EngineError if the engine cannot take work now."""
+    def probe(self, *, deep: bool = False) -> None:
+        """Raise EngineError if the engine cannot take work now (EngineBusy: reachable
+        but still running a task). ``deep`` also runs a real piece of work."""

@@ -31,7 +31,7 @@ class DubEngine(VideoEngine):
             raise EngineError(str(exc)) from exc
         partial.replace(request.out_path)
 
-    def probe(self) -> None:
+    def probe(self, *, deep: bool = False) -> None:
         try:
             media.tool("ffmpeg")
         except media.MediaError as exc:

@@ -28,7 +28,7 @@ class EspeakEngine(TtsEngine):
             text_file.unlink(missing_ok=True)
         partial.replace(request.out_path)
 
-    def probe(self) -> None:
+    def probe(self, *, deep: bool = False) -> None:
         try:
             media.tool("espeak-ng")
         except media.MediaError as exc:

@@ -1,0 +1,287 @@
+"""Fish-Speech voice-clone TTS over HTTP (the fish-speech-ziming image; ENGINES.md §3).
+
+A voice is prepared once per slot: its reference WAV is written into the slot's
+``<data_dir>/origin_audio/`` and ``POST /v1/preprocess_and_tran`` returns the
+engine-side reference paths and their transcript, which the caller caches.
+Synthesis sends each chunk of the script to ``POST /v1/invoke`` (raw WAV back)
+and joins the WAVs with short pauses; the engine is serial and slow on long
+text (ENGINES.md #49, #488), so chunks stay a few sentences long and read
+timeouts grow with the text.
+"""
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import uuid
+import wave
+from pathlib import Path
+
+from django.conf import settings
+
+from .. import media
+from .base import EngineError, EngineUnavailable, PreparedVoice, SpeechRequest, TtsEngine
+from .datadir import checked_subdir, host_path
+from .http import EngineHttp, call_with_heartbeat, error_text
+
+HEALTH_READ_TIMEOUT = 10.0
+MARKER_TEXT = "This is a HeyGem Studio probe."
+# Sentence ends, then softer breaks, for cutting text that is too long for one call.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")
+CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
+
+
+class FishSpeechEngine(TtsEngine):
+    needs_preparation = True
+    # A few sentences per call: long calls are slow and were seen to time out (#49).
+    max_chunk_chars = 300
+
+    def __init__(self, slot):
+        super().__init__(slot)
+        self.http = EngineHttp(slot.base_url or "", engine=f"Fish-Speech TTS ({slot.name})")
+
+    def origin_dir(self) -> Path:
+        return checked_subdir(self.slot, "origin_audio", "TTS")
+
+    # --- voices -------------------------------------------------------------------
+
+    def prepare_voice(self, audio_path: Path, reference_text: str = "", heartbeat=None):
+        """Upload the reference into the volume and let the engine denoise and transcribe it.
+
+        The engine's own transcript is used (it matches how it split the audio);
+        a reference text given by the user is only a fallback for other engines.
+        """
+        name = f"{uuid.uuid4().hex}.wav"
+        target = self.origin_dir() / name
+        try:
+            shutil.copyfile(audio_path, target)
+        except OSError as exc:
+            raise EngineUnavailable(f"Could not write the reference into {target}: {exc}.") from exc
+        try:
+            answer = self._preprocess(f"origin_audio/{name}", heartbeat)
+            prepared = self._prepared(answer, audio_path, name)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        if self._container_path(name) not in prepared.reference_audio.split("|||"):
+            target.unlink(missing_ok=True)  # the engine works from its own processed copy
+        return prepared
+
+    def _preprocess(self, reference: str, heartbeat) -> dict:
+        lang = settings.HEYGEM["TTS_LANG"]
+        payload = {"format": "wav", "reference_audio": reference, "lang": lang}
+        timeout = settings.HEYGEM["TTS_PREPARE_TIMEOUT_SECONDS"]
+        return call_with_heartbeat(
+            lambda: self.http.json(
+                "POST", "/v1/preprocess_and_tran", read_timeout=timeout, json=payload
+            ),
+            (lambda: heartbeat(None)) if heartbeat else None,
+        )
+
+    def _prepared(self, answer: dict, audio_path: Path, name: str) -> PreparedVoice:
+        if answer.get("code") != 0:
+            raise self._preparation_failed(str(answer.get("msg") or answer), name)
+        audio, text = answer.get("asr_format_audio_url"), answer.get("reference_audio_text")
+        if not (isinstance(audio, str) and isinstance(text, str) and audio and text.strip()):
+            raise EngineError(f"Fish-Speech on {self.slot.name} answered {answer!r:.200}.")
+        if len(audio.split("|||")) != len(text.split("|||")):
+            raise EngineError(f"Fish-Speech on {self.slot.name} gave mismatched references.")
+        return PreparedVoice(audio_path=audio_path, reference_audio=audio, reference_text=text)
+
+    def _preparation_failed(self, msg: str, name: str) -> EngineError:
+        text = f"Fish-Speech on {self.slot.name} could not prepare the voice: {msg}."
+        if "file not exists" in msg:
+            text += (
+                f" The engine cannot see origin_audio/{name}: is {self.slot.data_dir} the "
+                f"folder mounted at {self.slot.container_data_dir} in the TTS container?"
+            )
+        elif "Connection refused" in msg:
+            text += " The ASR service the TTS container needs is not answering yet."
+        return EngineError(text, engine_message=msg)
+
+    def _container_path(self, name: str) -> str:
+        return f"{self.slot.container_data_dir.rstrip('/')}/origin_audio/{name}"
+
+    def is_prepared(self, voice: PreparedVoice) -> bool:
+        """False when a cached reference inside the volume is gone (data dir wiped)."""
+        for path in voice.reference_audio.split("|||"):
+            host = host_path(self.slot, path)
+            if host is not None and not host.is_file():
+                return False
+        return bool(voice.reference_audio)
+
+    # --- synthesis ----------------------------------------------------------------
+
+    def synthesize(self, request: SpeechRequest, heartbeat) -> None:
+        voice = request.voice
+        if voice is None or not voice.reference_audio:
+            raise EngineError("Fish-Speech needs a prepared reference voice.")
+        chunks = split_chunks(request.chunks, self.max_chunk_chars)
+        if not chunks:
+            raise EngineError("There is no text to synthesize.")
+        partial = request.out_path.with_name(f"{request.out_path.stem}.partial.wav")
+        total, done = sum(map(len, chunks)), 0
+        try:
+            with WavJoiner(partial, settings.HEYGEM["TTS_PAUSE_SECONDS"]) as joiner:
+                for number, chunk in enumerate(chunks, 1):
+                    progress = 100 * done / total
+                    heartbeat(progress, detail=f"Speech part {number} of {len(chunks)}")
+                    joiner.add(self._invoke(chunk, voice, lambda p=progress: heartbeat(p)))
+                    done += len(chunk)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        partial.replace(request.out_path)
+
+    def _invoke(self, text: str, voice: PreparedVoice, beat) -> bytes:
+        # The official client's request (§3.2); unknown keys are ignored by the server.
+        body = {
+            "speaker": str(uuid.uuid4()), "text": text, "format": "wav", "topP": 0.7,
+            "max_new_tokens": 1024, "chunk_length": 100, "repetition_penalty": 1.2,
+            "temperature": 0.7, "need_asr": False, "streaming": False, "is_fixed_seed": 0,
+            "is_norm": 1, "reference_audio": voice.reference_audio,
+            "reference_text": voice.reference_text,
+        }  # fmt: skip
+        config = settings.HEYGEM
+        per_char = config["TTS_TIMEOUT_PER_CHAR_SECONDS"]
+        timeout = config["TTS_TIMEOUT_BASE_SECONDS"] + per_char * len(text)
+        for attempt in (1, 2):
+            response = call_with_heartbeat(
+                lambda: self.http.request("POST", "/v1/invoke", read_timeout=timeout, json=body),
+                beat,
+            )
+            if response.status_code == 200:
+                return response.content
+            message = error_text(response)
+            # One more try for a server error: a long script should not restart over a hiccup.
+            if response.status_code < 500 or attempt == 2:
+                raise EngineError(
+                    f"Fish-Speech on {self.slot.name} could not synthesize "
+                    f"{text[:40]!r}…: HTTP {response.status_code}: {message}",
+                    engine_message=message,
+                )
+        raise AssertionError("unreachable")
+
+    # --- health -------------------------------------------------------------------
+
+    def probe(self, *, deep: bool = False) -> None:
+        """Health, then a marker reference: proves the engine sees our data dir (§3.1)."""
+        self.origin_dir()
+        answer = self.http.json("POST", "/v1/health", read_timeout=HEALTH_READ_TIMEOUT, json={})
+        if answer.get("status") != "ok":
+            raise EngineUnavailable(f"Fish-Speech on {self.slot.name} health: {answer!r:.120}.")
+        self._check_marker()
+
+    def _check_marker(self) -> None:
+        folder = self.origin_dir()
+        stem = f"studio-probe-{uuid.uuid4().hex}"
+        try:
+            media.run_command(
+                [media.tool("espeak-ng"), "-w", str(folder / f"{stem}.wav"), MARKER_TEXT],
+                timeout=30,
+            )
+            answer = self._preprocess(f"origin_audio/{stem}.wav", None)
+        except media.MediaError as exc:
+            raise EngineUnavailable(f"Could not write a marker into {folder}: {exc}") from exc
+        finally:
+            for path in folder.glob(f"*{stem}*"):  # the marker and the engine's copies of it
+                path.unlink(missing_ok=True)
+        msg = str(answer.get("msg") or "")
+        # The file check comes first in the engine: any other answer proves it was found.
+        if answer.get("code") == 0 or msg.startswith("asr failed"):
+            return
+        if "file not exists" in msg:
+            raise EngineUnavailable(
+                f"Fish-Speech on {self.slot.name} cannot see a marker written to {folder}: "
+                f"{self.slot.data_dir} is not the folder mounted at "
+                f"{self.slot.container_data_dir} in the TTS container."
+            )
+        raise EngineUnavailable(
+            f"Fish-Speech on {self.slot.name} cannot prepare voices: {msg} (the ASR service "
+            "may still be starting)."
+        )
+
+
+class WavJoiner:
+    """Writes WAV chunks one after another into one file, with a pause between them."""
+
+    def __init__(self, path: Path, pause_seconds: float):
+        self.path, self.pause_seconds = path, pause_seconds
+        self.out = None
+        self.params = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.out is not None:
+            self.out.close()
+
+    def add(self, data: bytes) -> None:
+        params, frames = read_wav(data)
+        if self.out is None:
+            self.out = wave.open(str(self.path), "wb")  # noqa: SIM115 - closed in __exit__
+            self.out.setnchannels(params.nchannels)
+            self.out.setsampwidth(params.sampwidth)
+            self.out.setframerate(params.framerate)
+            self.params = params
+        else:
+            if params[:3] != self.params[:3]:
+                raise EngineError("The engine returned parts in different audio formats.")
+            silence = b"\x80" if params.sampwidth == 1 else b"\x00"
+            pause = int(self.pause_seconds * params.framerate)
+            self.out.writeframes(silence * pause * params.sampwidth * params.nchannels)
+        self.out.writeframes(frames)
+
+
+def read_wav(data: bytes):
+    """(params, frames) of a WAV answer; non-PCM WAVs are converted to 16-bit PCM first."""
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            return wav.getparams(), wav.readframes(wav.getnframes())
+    except (wave.Error, EOFError) as exc:
+        if not data.startswith(b"RIFF"):
+            raise EngineError(f"The engine answered something that is not a WAV: {exc}") from exc
+    return read_wav(_to_pcm16(data))
+
+
+def _to_pcm16(data: bytes) -> bytes:
+    with tempfile.TemporaryDirectory() as scratch:
+        source, target = Path(scratch) / "in.wav", Path(scratch) / "out.wav"
+        source.write_bytes(data)
+        try:
+            media.run_ffmpeg(["-i", str(source), "-c:a", "pcm_s16le", str(target)], timeout=120)
+        except (media.MediaError, subprocess.SubprocessError) as exc:
+            raise EngineError(f"The engine's WAV could not be read: {exc}") from exc
+        return target.read_bytes()
+
+
+def split_chunks(chunks: list[str], limit: int) -> list[str]:
+    """The chunks, with any longer than ``limit`` cut at sentence, then clause, then word ends."""
+    out = []
+    for chunk in chunks:
+        chunk = " ".join(chunk.split())
+        if chunk:
+            out += _cut(chunk, limit, [SENTENCE_BREAK, CLAUSE_BREAK, re.compile(r"\s+")])
+    return out
+
+
+def _cut(text: str, limit: int, breaks: list) -> list[str]:
+    if len(text) <= limit:
+        return [text]
+    if not breaks:  # one "word" longer than a chunk: cut it hard
+        return [text[i : i + limit] for i in range(0, len(text), limit)]
+    pieces, current = [], ""
+    for part in breaks[0].split(text):
+        joined = f"{current} {part}".strip()
+        if len(joined) <= limit:
+            current = joined
+            continue
+        if current:
+            pieces.append(current)
+        current = part
+        if len(part) > limit:
+            pieces += _cut(part, limit, breaks[1:])
+            current = ""
+    return pieces + ([current] if current else [])
