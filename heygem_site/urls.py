@@ -1,17 +1,25 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from jobs import views as job_views
+from jobs import urls as job_urls
+from jobs.api import urls as job_api_urls
+from voices import urls as voice_urls
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="job-list", permanent=False)),
-    path("jobs/", job_views.job_list, name="job-list"),
-    path("jobs/<uuid:pk>/", job_views.job_detail, name="job-detail"),
-    path("jobs/<uuid:pk>/<str:kind>", job_views.job_media, name="job-media"),
-    path("healthz", job_views.healthz, name="healthz"),
+    path("", RedirectView.as_view(pattern_name="job-submit", permanent=False)),
+    *job_urls.page_patterns,
+    *voice_urls.page_patterns,
+    path("api/v1/", include(job_api_urls.v1_patterns + voice_urls.api_patterns)),
+    path("api/", include(job_api_urls.seed_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+# An upload the size cap stopped mid-stream is answered 413 (heygem_site.uploads).
+handler400 = "heygem_site.uploads.bad_request"

@@ -1,4 +1,9 @@
+"""Operator admin: every model, useful columns and filters; actions call the services."""
+
 from django.contrib import admin, messages
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import services
 from .models import GpuSlot, Job, JobEvent
@@ -14,47 +19,169 @@ class JobEventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def seconds(value) -> str:
+    return "–" if value is None else f"{value:.1f} s"
+
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ("id", "owner", "status", "progress", "priority", "attempt", "created_at")
-    list_filter = ("status", "created_at")
-    search_fields = ("id", "text", "owner__username")
-    list_select_related = ("owner",)
+    list_display = (
+        "short_id",
+        "owner",
+        "short_text",
+        "status",
+        "progress",
+        "priority",
+        "attempt",
+        "tts_time",
+        "render_time",
+        "tts_slot",
+        "video_slot",
+        "created_at",
+    )
+    list_filter = ("status", "priority", "tts_slot__backend", "video_slot__backend", "created_at")
+    search_fields = ("id", "text", "owner__username", "error")
+    list_select_related = ("owner", "tts_slot", "video_slot")
     raw_id_fields = ("owner", "voice", "tts_slot", "video_slot", "avoid_slot")
+    date_hierarchy = "created_at"
     readonly_fields = (
-        "status", "progress", "attempt", "fence", "engine_code", "spoken_text",
-        "speech_audio", "result_video", "audio_seconds", "created_at", "tts_started_at",
-        "tts_finished_at", "render_started_at", "render_finished_at", "finished_at", "error",
-    )  # fmt: skip
+        "status",
+        "progress",
+        "progress_detail",
+        "attempt",
+        "fence",
+        "engine_code",
+        "spoken_text",
+        "speech_audio",
+        "result_video",
+        "audio_seconds",
+        "created_at",
+        "tts_started_at",
+        "tts_finished_at",
+        "render_started_at",
+        "render_finished_at",
+        "finished_at",
+        "error",
+        "page_link",
+    )
     inlines = [JobEventInline]
-    actions = ["cancel"]
+    actions = ["cancel", "retry"]
+
+    @admin.display(description="Job", ordering="id")
+    def short_id(self, job):
+        return str(job.pk)[:8]
+
+    @admin.display(description="Text")
+    def short_text(self, job):
+        return job.text if len(job.text) <= 50 else job.text[:49] + "…"
+
+    @admin.display(description="Speech")
+    def tts_time(self, job):
+        return seconds(job.tts_seconds)
+
+    @admin.display(description="Render")
+    def render_time(self, job):
+        return seconds(job.render_seconds)
+
+    @admin.display(description="Page")
+    def page_link(self, job):
+        return format_html(
+            '<a href="{}">Open the job page</a>', reverse("job-detail", args=[job.pk])
+        )
 
     @admin.action(description="Cancel selected jobs")
     def cancel(self, request, queryset):
-        canceled = sum(services.job_cancel(job=job, reason="Canceled by an operator.")
-                       for job in queryset)  # fmt: skip
-        self.message_user(request, f"Canceled {canceled} job(s).", messages.SUCCESS)
+        done = sum(
+            services.job_cancel(job=job, reason="Canceled by an operator.") for job in queryset
+        )
+        self.message_user(request, f"Canceled {done} job(s).", messages.SUCCESS)
+
+    @admin.action(description="Retry selected failed or canceled jobs")
+    def retry(self, request, queryset):
+        done = sum(services.job_retry(job=job) for job in queryset)
+        skipped = queryset.count() - done
+        level = messages.SUCCESS if not skipped else messages.WARNING
+        self.message_user(request, f"Retried {done} job(s); {skipped} could not be.", level)
+
+
+@admin.register(JobEvent)
+class JobEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "job", "kind", "message", "slot")
+    list_filter = ("kind", "slot")
+    search_fields = ("job__id", "message")
+    list_select_related = ("job", "slot")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def current_job_subquery():
+    """The job holding each slot's current binding, in the same query as the slots."""
+    return Subquery(
+        Job.objects.filter(
+            Q(status=Job.Status.SYNTHESIZING, tts_slot=OuterRef("pk"))
+            | Q(status=Job.Status.RENDERING, video_slot=OuterRef("pk")),
+            fence=OuterRef("fence"),
+        ).values("pk")[:1]
+    )
 
 
 @admin.register(GpuSlot)
 class GpuSlotAdmin(admin.ModelAdmin):
-    list_display = ("name", "stage", "backend", "gpu", "state", "enabled", "healthy",
-                    "consecutive_failures", "last_error")  # fmt: skip
-    list_filter = ("stage", "backend", "enabled", "healthy")
+    list_display = (
+        "name",
+        "stage",
+        "backend",
+        "gpu",
+        "state",
+        "current_job",
+        "enabled",
+        "healthy",
+        "consecutive_failures",
+        "last_probe_at",
+        "last_error",
+    )
+    list_filter = ("stage", "backend", "enabled", "healthy", "draining", "engine_busy")
     search_fields = ("name", "gpu", "base_url")
-    readonly_fields = ("lease_until", "fence", "last_probe_at", "seconds_per_audio_second")
+    readonly_fields = (
+        "lease_until",
+        "fence",
+        "last_probe_at",
+        "seconds_per_audio_second",
+        "consecutive_failures",
+        "orphan_code",
+    )
     actions = ["enable", "drain", "probe"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(current_job_id=current_job_subquery())
+
+    @admin.display(description="Current job")
+    def current_job(self, slot):
+        if not slot.current_job_id:
+            return "–"
+        url = reverse("admin:jobs_job_change", args=[slot.current_job_id])
+        return format_html('<a href="{}">{}</a>', url, str(slot.current_job_id)[:8])
 
     @admin.action(description="Enable selected slots")
     def enable(self, request, queryset):
         for slot in queryset:
             services.slot_set_enabled(slot=slot, enabled=True)
+        self.message_user(request, f"Enabled {len(queryset)} slot(s).", messages.SUCCESS)
 
-    @admin.action(description="Drain selected slots")
+    @admin.action(description="Drain selected slots (finish the current job, then disable)")
     def drain(self, request, queryset):
         for slot in queryset:
             services.slot_drain(slot=slot)
+        self.message_user(request, f"Draining {len(queryset)} slot(s).", messages.SUCCESS)
 
     @admin.action(description="Probe selected slots")
     def probe(self, request, queryset):

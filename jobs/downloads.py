@@ -47,11 +47,11 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
             raise Unsatisfiable
         return ByteRange(max(0, size - suffix), size - 1)
     start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
+    if last and int(last) < start:
         return None
     if start >= size:
         raise Unsatisfiable
+    end = int(last) if last else size - 1
     return ByteRange(start, min(end, size - 1))
 
 
@@ -80,9 +80,11 @@ def ranged_file_response(
         return response
     if byte_range is None:
         response = FileResponse(
-            path.open("rb"), content_type=content_type, filename=filename,
+            path.open("rb"),
+            content_type=content_type,
+            filename=filename,
             as_attachment=as_attachment,
-        )  # fmt: skip
+        )
     else:
         response = StreamingHttpResponse(
             _slice(path, byte_range), status=206, content_type=content_type

@@ -1,10 +1,252 @@
-"""Non-trivial reads of jobs and slots."""
+"""Non-trivial reads of jobs and slots: visibility, filters, queue position, ETAs."""
 
-from django.db.models import QuerySet
+import datetime
+import math
+from dataclasses import dataclass
 
-from .models import Job
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from .models import GpuSlot, Job, JobEvent
+
+# Engine seconds per second of speech for slots not measured yet (measured
+# speeds replace these after the first job on a slot).
+DEFAULT_SPEED = {"espeak": 0.05, "dub": 0.4, "fish_speech": 1.0, "heygem": 2.5}
+# Speaking rate used to guess the speech's length before it exists.
+CHARS_PER_SPOKEN_SECOND = 14.0
+# Fixed cost of starting a stage (process start, file copies).
+STAGE_OVERHEAD_SECONDS = 1.0
 
 
 def jobs_visible_to(user) -> QuerySet[Job]:
     jobs = Job.objects.select_related("owner", "tts_slot", "video_slot")
     return jobs if user.is_staff else jobs.filter(owner=user)
+
+
+def jobs_filtered(
+    *,
+    user,
+    statuses: list[str] | None = None,
+    created_from: datetime.date | None = None,
+    created_to: datetime.date | None = None,
+    search: str = "",
+) -> QuerySet[Job]:
+    """History: the jobs ``user`` may see, newest first (served by job_owner_recent_idx)."""
+    jobs = jobs_visible_to(user)
+    if statuses:
+        jobs = jobs.filter(status__in=statuses)
+    if created_from:
+        jobs = jobs.filter(created_at__date__gte=created_from)
+    if created_to:
+        jobs = jobs.filter(created_at__date__lte=created_to)
+    if search:
+        jobs = jobs.filter(Q(text__icontains=search) | Q(spoken_text__icontains=search))
+    return jobs.order_by("-created_at")
+
+
+def job_stage(job: Job) -> str | None:
+    """The stage a live job is in or waiting for: 'tts', 'video', or None when it ended."""
+    if job.status in (Job.Status.QUEUED, Job.Status.SYNTHESIZING):
+        return GpuSlot.Stage.TTS
+    if job.status in (Job.Status.AUDIO_READY, Job.Status.RENDERING):
+        return GpuSlot.Stage.VIDEO
+    return None
+
+
+def job_queue_position(job: Job) -> int | None:
+    """1 for the next job a free slot takes, 0 while running, None once ended.
+
+    Counts the waiting jobs ahead in the dispatcher's order (priority, then age)
+    that wait for the same stage.
+    """
+    if job.status in Job.RUNNING_IN.values():
+        return 0
+    if job.status not in Job.WAITING_FOR.values():
+        return None
+    ahead = Job.objects.filter(status=job.status).filter(
+        Q(priority__gt=job.priority) | Q(priority=job.priority, created_at__lt=job.created_at)
+    )
+    return ahead.count() + 1
+
+
+@dataclass(frozen=True)
+class StageSpeed:
+    seconds_per_audio_second: float
+    slots: int
+
+
+def stage_speeds() -> dict[str, StageSpeed]:
+    """Mean measured (or default) engine speed and number of usable slots per stage."""
+    rows = GpuSlot.objects.filter(enabled=True, healthy=True).values_list(
+        "stage", "backend", "seconds_per_audio_second"
+    )
+    speeds: dict[str, list[float]] = {GpuSlot.Stage.TTS: [], GpuSlot.Stage.VIDEO: []}
+    for stage, backend, measured in rows:
+        speeds[stage].append(measured if measured is not None else DEFAULT_SPEED[backend])
+    return {
+        stage: StageSpeed(sum(values) / len(values) if values else 0.0, len(values))
+        for stage, values in speeds.items()
+    }
+
+
+def job_eta_seconds(
+    job: Job, *, position: int | None, speeds: dict[str, StageSpeed], now=None
+) -> int | None:
+    """Seconds until the job should be done; None once ended or with no slot to run it."""
+    if not job.is_live:
+        return None
+    now = now or timezone.now()
+    audio = job.audio_seconds or len(job.spoken_text) / CHARS_PER_SPOKEN_SECOND
+    tts, video = speeds[GpuSlot.Stage.TTS], speeds[GpuSlot.Stage.VIDEO]
+    if video.slots == 0 or (tts.slots == 0 and job.status == Job.Status.QUEUED):
+        return None
+    tts_time = tts.seconds_per_audio_second * audio + STAGE_OVERHEAD_SECONDS
+    render_time = video.seconds_per_audio_second * audio + STAGE_OVERHEAD_SECONDS
+    ahead = max(0, (position or 1) - 1)
+    if job.status == Job.Status.QUEUED:
+        eta = (ahead // tts.slots + 1) * tts_time + render_time
+    elif job.status == Job.Status.SYNTHESIZING:
+        eta = max(1.0, tts_time - _elapsed(job.tts_started_at, now)) + render_time
+    elif job.status == Job.Status.AUDIO_READY:
+        eta = (ahead // video.slots + 1) * render_time
+    else:
+        eta = max(1.0, render_time - _elapsed(job.render_started_at, now))
+    return math.ceil(eta)
+
+
+def _elapsed(since, now) -> float:
+    return (now - since).total_seconds() if since else 0.0
+
+
+def job_events(job: Job) -> QuerySet[JobEvent]:
+    return job.events.select_related("slot")
+
+
+NO_VOICE_CLONING = "Speech by the embedded espeak engine: no voice cloning."
+NO_LIP_SYNC = "Video by the embedded dub engine: the speaker video is looped, no lip-sync."
+
+
+def embedded_notices(job: Job | None = None) -> list[str]:
+    """Plain words for stages a job ran (or, before it ran, will run) on embedded engines.
+
+    A stage not bound yet is judged by the enabled slots: all embedded means it will be.
+    """
+    bound = {GpuSlot.Stage.TTS: job and job.tts_slot, GpuSlot.Stage.VIDEO: job and job.video_slot}
+    embedded = {stage: slot.is_embedded for stage, slot in bound.items() if slot}
+    if len(embedded) < 2:
+        backends: dict[str, set] = {}
+        for stage, backend in GpuSlot.objects.filter(enabled=True).values_list("stage", "backend"):
+            backends.setdefault(stage, set()).add(backend)
+        for stage, names in backends.items():
+            embedded.setdefault(stage, names <= set(GpuSlot.EMBEDDED_BACKENDS))
+    notices = []
+    if embedded.get(GpuSlot.Stage.TTS):
+        notices.append(NO_VOICE_CLONING)
+    if embedded.get(GpuSlot.Stage.VIDEO):
+        notices.append(NO_LIP_SYNC)
+    return notices
+
+
+@dataclass(frozen=True)
+class JobDetails:
+    stage: str | None
+    queue_position: int | None
+    eta_seconds: int | None
+    notices: list[str]
+    events: list[JobEvent]
+
+
+def job_details(job: Job) -> JobDetails:
+    """What the detail views add to a job: queue position, ETA, notices, its events."""
+    position = job_queue_position(job)
+    eta = job_eta_seconds(job, position=position, speeds=stage_speeds()) if job.is_live else None
+    return JobDetails(
+        stage=job_stage(job),
+        queue_position=position,
+        eta_seconds=eta,
+        notices=embedded_notices(job),
+        events=list(job_events(job)),
+    )
+
+
+def queue_summary() -> dict:
+    """Live jobs per status and slots per stage, for the API and the dashboard."""
+    by_status = dict(
+        Job.objects.filter(status__in=Job.LIVE_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    slots = {}
+    for stage in GpuSlot.Stage.values:
+        stage_slots = GpuSlot.objects.filter(stage=stage)
+        slots[stage] = stage_slots.aggregate(
+            total=Count("id"),
+            enabled=Count("id", filter=Q(enabled=True)),
+            busy=Count("id", filter=Q(lease_until__isnull=False)),
+            unhealthy=Count("id", filter=Q(healthy=False)),
+        )
+    statuses = {status: by_status.get(status, 0) for status in Job.LIVE_STATUSES}
+    waiting = statuses[Job.Status.QUEUED] + statuses[Job.Status.AUDIO_READY]
+    return {
+        "waiting": waiting,
+        "running": sum(statuses.values()) - waiting,
+        "by_status": statuses,
+        "slots": slots,
+    }
+
+
+def slots_with_current_job() -> list[GpuSlot]:
+    """Every slot, each with ``current_job`` set to the job bound to it now (or None)."""
+    slots = list(GpuSlot.objects.all())
+    running = Job.objects.filter(status__in=Job.RUNNING_IN.values()).select_related("owner")
+    by_slot = {}
+    for job in running:
+        slot_id = job.tts_slot_id if job.status == Job.Status.SYNTHESIZING else job.video_slot_id
+        by_slot[slot_id] = job
+    for slot in slots:
+        job = by_slot.get(slot.pk)
+        slot.current_job = job if job is not None and job.fence == slot.fence else None
+    return slots
+
+
+START_KINDS = ("tts_started", "tts_resumed", "video_started", "video_resumed")
+END_KINDS = (
+    "tts_finished",
+    "render_finished",
+    "retry",
+    "failed",
+    "engine_busy",
+    "reclaimed",
+    "canceled",
+)
+# Renders can outlast the chart's window; look back this far for their start.
+LOOKBACK = datetime.timedelta(hours=1)
+
+
+def slot_busy_intervals(*, since, until) -> dict[int, list[tuple]]:
+    """Per slot id, the (start, end) spans it held a job between ``since`` and ``until``.
+
+    Drawn from the job events: a stage start opens a span on its slot, the
+    job's next stage-ending event (or next start) closes it; a span still open
+    counts up to ``until`` while its slot is leased.
+    """
+    events = JobEvent.objects.filter(
+        at__gte=since - LOOKBACK, at__lte=until, kind__in=START_KINDS + END_KINDS
+    ).values_list("job_id", "kind", "slot_id", "at")
+    open_spans: dict = {}
+    spans: dict[int, list[tuple]] = {}
+    for job_id, kind, slot_id, at in events.order_by("at", "id"):
+        if job_id in open_spans:
+            start_slot, start = open_spans.pop(job_id)
+            spans.setdefault(start_slot, []).append((start, at))
+        if kind in START_KINDS and slot_id is not None:
+            open_spans[job_id] = (slot_id, at)
+    leased = set(GpuSlot.objects.filter(lease_until__isnull=False).values_list("pk", flat=True))
+    for slot_id, start in open_spans.values():
+        if slot_id in leased:
+            spans.setdefault(slot_id, []).append((start, until))
+    return {
+        slot_id: [(max(start, since), end) for start, end in slot_spans if end > since]
+        for slot_id, slot_spans in spans.items()
+    }

@@ -1,42 +1,154 @@
-"""Server-rendered pages: history, job detail, owner-checked downloads."""
+"""Server-rendered pages: submit, history, job detail with live progress, GPU dashboard."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from .selectors import jobs_visible_to
+from . import charts, selectors, services
+from .downloads import ranged_file_response
+from .forms import JobFilterForm, JobSubmitForm
+from .models import GpuSlot
 
 MEDIA_FIELDS = {"result": ("result_video", "video/mp4"), "speech": ("speech_audio", "audio/wav")}
 
 
 @login_required
+def job_submit(request):
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = JobSubmitForm(*data, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.job_create(owner=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return redirect("job-detail", pk=job.pk)
+    context = {
+        "form": form,
+        "notices": selectors.embedded_notices(),
+        "max_upload_bytes": settings.HEYGEM["MAX_UPLOAD_BYTES"],
+    }
+    return render(request, "jobs/job_submit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
 def job_list(request):
-    jobs = jobs_visible_to(request.user)[:100]
-    return render(request, "jobs/job_list.html", {"jobs": jobs})
+    filters = JobFilterForm(request.GET)
+    jobs = selectors.jobs_filtered(user=request.user, **filters.filters())
+    page = Paginator(jobs, 20).get_page(request.GET.get("page"))
+    return render(request, "jobs/job_list.html", {"page": page, "filters": filters})
+
+
+def live_context(job) -> dict:
+    details = selectors.job_details(job)
+    phases = charts.job_phases(details.events, now=timezone.now(), live=job.is_live)
+    return {"job": job, "details": details, "chart": charts.phase_bars(phases)}
 
 
 @login_required
 def job_detail(request, pk):
-    job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
-    events = job.events.select_related("slot")
-    return render(request, "jobs/job_detail.html", {"job": job, "events": events})
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+    return render(request, "jobs/job_detail.html", live_context(job))
+
+
+@login_required
+def job_live(request, pk):
+    """The live part of the detail page, re-rendered for its polling script."""
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+    return render(request, "jobs/_job_live.html", live_context(job))
+
+
+@require_POST
+@login_required
+def job_cancel(request, pk):
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+    if services.job_cancel(job=job):
+        messages.success(request, "The job was canceled.")
+    else:
+        messages.error(
+            request, f"The job is {job.get_status_display().lower()}: nothing to cancel."
+        )
+    return redirect("job-detail", pk=job.pk)
+
+
+@require_POST
+@login_required
+def job_retry(request, pk):
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+    if services.job_retry(job=job):
+        messages.success(request, "The job was queued again.")
+    else:
+        messages.error(request, "Only failed or canceled jobs can be retried.")
+    return redirect("job-detail", pk=job.pk)
 
 
 @login_required
 def job_media(request, pk, kind):
-    job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
     field, content_type = MEDIA_FIELDS.get(kind, (None, None))
     relative = getattr(job, field, "") if field else ""
-    if not relative:
+    path = Path(settings.MEDIA_ROOT) / relative if relative else None
+    if path is None or not path.is_file():
         raise Http404("Not available yet.")
-    path = Path(settings.MEDIA_ROOT) / relative
-    filename = f"heygem-{job.pk}{path.suffix}"
-    return FileResponse(path.open("rb"), content_type=content_type, filename=filename,
-                        as_attachment="download" in request.GET)  # fmt: skip
+    return ranged_file_response(
+        request,
+        path,
+        content_type=content_type,
+        filename=f"heygem-{job.pk}{path.suffix}",
+        as_attachment="download" in request.GET,
+    )
+
+
+@login_required
+def slot_dashboard(request):
+    now = timezone.now()
+    since = now - timedelta(hours=1)
+    slots = selectors.slots_with_current_job()
+    spans = selectors.slot_busy_intervals(since=since, until=now)
+    for slot in slots:
+        slot.bars, slot.busy_percent = charts.utilization_bars(
+            spans.get(slot.pk, []), since=since, until=now
+        )
+        job, user = slot.current_job, request.user
+        slot.job_visible = job is not None and (user.is_staff or job.owner_id == user.pk)
+    context = {
+        "slots": slots,
+        "queue": selectors.queue_summary(),
+        "ticks": charts.hour_ticks(timezone.localtime(since)),
+    }
+    return render(request, "jobs/slots.html", context)
+
+
+SLOT_ACTIONS = {
+    "drain": lambda slot: services.slot_drain(slot=slot),
+    "enable": lambda slot: services.slot_set_enabled(slot=slot, enabled=True),
+    "probe": lambda slot: services.slot_probe(slot=slot),
+}
+
+
+@require_POST
+@staff_member_required
+def slot_action(request, pk, action):
+    slot = get_object_or_404(GpuSlot, pk=pk)
+    if action not in SLOT_ACTIONS:
+        raise Http404("Unknown action.")
+    error = SLOT_ACTIONS[action](slot)
+    if error:
+        messages.error(request, f"{slot.name}: {error}")
+    else:
+        messages.success(request, f"{slot.name}: {action} done.")
+    return redirect("slot-dashboard")
 
 
 def healthz(request):

@@ -1,0 +1,76 @@
+"""v1 operations: slots (staff), the queue summary, the normalization preview."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework.permissions import IsAdminUser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+import normalization
+
+from .. import selectors, services
+from ..models import GpuSlot
+from ..serializers import NormalizeInput, NormalizeOutput, QueueOutput, SlotOutput
+
+
+def slot_data(pk) -> dict:
+    slot = next(slot for slot in selectors.slots_with_current_job() if slot.pk == pk)
+    return SlotOutput(slot).data
+
+
+class SlotListApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(responses=SlotOutput(many=True))
+    def get(self, request):
+        return Response(SlotOutput(selectors.slots_with_current_job(), many=True).data)
+
+
+class SlotActionApi(APIView):
+    """POST drain | enable | probe on one slot; answers the slot as it is afterwards."""
+
+    permission_classes = [IsAdminUser]
+    slot_action = ""
+
+    @extend_schema(request=None, responses=SlotOutput)
+    def post(self, request, pk):
+        slot = get_object_or_404(GpuSlot, pk=pk)
+        if self.slot_action == "drain":
+            services.slot_drain(slot=slot)
+        elif self.slot_action == "enable":
+            services.slot_set_enabled(slot=slot, enabled=True)
+        else:
+            services.slot_probe(slot=slot)
+        return Response(slot_data(slot.pk))
+
+
+class QueueApi(APIView):
+    @extend_schema(responses=QueueOutput)
+    def get(self, request):
+        return Response(QueueOutput(selectors.queue_summary()).data)
+
+
+class NormalizeApi(APIView):
+    """Preview what the TTS engine will be asked to say, and how it is chunked."""
+
+    @extend_schema(
+        request=NormalizeInput,
+        responses=NormalizeOutput,
+        examples=[
+            OpenApiExample("LaTeX", value={"text": "Solve $x^2 = 4$."}, request_only=True),
+            OpenApiExample(
+                "Spoken",
+                response_only=True,
+                value={
+                    "spoken_text": "Solve x squared equals four.",
+                    "chunks": ["Solve x squared equals four."],
+                },
+            ),
+        ],
+    )
+    def post(self, request):
+        data = NormalizeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        spoken = normalization.to_speech(data.validated_data["text"])
+        chunks = normalization.split_for_tts(spoken, data.validated_data["max_chars"])
+        return Response(NormalizeOutput({"spoken_text": spoken, "chunks": chunks}).data)

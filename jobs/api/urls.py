@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import jobs, operations, seed
+
+v1_patterns = [
+    path("jobs/", jobs.JobCollectionApi.as_view(), name="api-job-list"),
+    path("jobs/<uuid:pk>/", jobs.JobDetailApi.as_view(), name="api-job-detail"),
+    path("jobs/<uuid:pk>/cancel/", jobs.JobCancelApi.as_view(), name="api-job-cancel"),
+    path("jobs/<uuid:pk>/retry/", jobs.JobRetryApi.as_view(), name="api-job-retry"),
+    path("jobs/<uuid:pk>/result/", jobs.JobResultApi.as_view(), name="api-job-result"),
+    path("jobs/<uuid:pk>/speech/", jobs.JobSpeechApi.as_view(), name="api-job-speech"),
+    path("slots/", operations.SlotListApi.as_view(), name="api-slot-list"),
+    *[
+        path(
+            f"slots/<int:pk>/{action}/",
+            operations.SlotActionApi.as_view(slot_action=action),
+            name=f"api-slot-{action}",
+        )
+        for action in ("drain", "enable", "probe")
+    ],
+    path("queue/", operations.QueueApi.as_view(), name="api-queue"),
+    path("normalize/", operations.NormalizeApi.as_view(), name="api-normalize"),
+]
+
+# The seed's paths, unchanged (../shared/seed/triple_gpu_system.md, "Usage & API").
+seed_patterns = [
+    path("generate", seed.GenerateApi.as_view(), name="seed-generate"),
+    path("status/<str:task_id>", seed.StatusApi.as_view(), name="seed-status"),
+    path("queue", seed.QueueApi.as_view(), name="seed-queue"),
+    path("download/<str:task_id>", seed.DownloadApi.as_view(), name="seed-download"),
+    path("info", seed.InfoApi.as_view(), name="seed-info"),
+]

@@ -1,0 +1,60 @@
+"""Forms of the job pages; the services do the real validation."""
+
+from django import forms
+from django.conf import settings
+
+from voices.selectors import voices_usable_by
+
+from .models import Job
+
+
+class JobSubmitForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "What should the speaker say?"}),
+        help_text="LaTeX, numbers, units and dates are read out in words.",
+    )
+    video = forms.FileField(
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "video/*"}),
+        help_text="Speaker video. Without one, a default speaker is used.",
+    )
+    voice = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="The video's own voice, or the default voice"
+    )
+    priority = forms.IntegerField(
+        min_value=-10, max_value=10, initial=0, help_text="-10 … 10; higher runs first."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["voice"].queryset = voices_usable_by(user)
+        self.fields["text"].widget.attrs["maxlength"] = settings.HEYGEM["MAX_TEXT_CHARS"]
+
+    def add_service_errors(self, exc) -> None:
+        """Put a service's ValidationError on the fields it names."""
+        for field, errors in exc.message_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class JobFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Job.Status.choices])
+    created_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"placeholder": "Words in the text"}),
+    )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {
+            "statuses": [data["status"]] if data.get("status") else None,
+            "created_from": data.get("created_from"),
+            "created_to": data.get("created_to"),
+            "search": data.get("q", ""),
+        }

@@ -1,0 +1,209 @@
+"""REST input and output shapes for jobs, slots and the queue (v1 API)."""
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from heygem_site.api import InputSerializer, StrictCharField
+from voices.selectors import voices_usable_by
+
+from .models import Job
+
+# --- Input --------------------------------------------------------------------
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VoiceOfUserField(serializers.PrimaryKeyRelatedField):
+    """A voice id, looked up among the requesting user's voices only."""
+
+    def get_queryset(self):
+        return voices_usable_by(self.context["request"].user)
+
+
+class JobCreateInput(InputSerializer):
+    text = StrictCharField(trim_whitespace=False, help_text="Text to speak.")
+    video = serializers.FileField(required=False, help_text="Speaker video (multipart only).")
+    voice = VoiceOfUserField(
+        required=False, allow_null=True, help_text="Id of a saved voice to speak with."
+    )
+    priority = serializers.IntegerField(
+        required=False, default=0, min_value=-10, max_value=10, help_text="Higher runs first."
+    )
+    callback_url = serializers.URLField(required=False, default="", allow_blank=True)
+
+
+class JobFilterInput(serializers.Serializer):
+    """Query parameters of the job list; the page parameters are the paginator's."""
+
+    status = serializers.CharField(
+        required=False, help_text="One status or several, comma-separated."
+    )
+    created_from = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
+    created_to = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
+    search = serializers.CharField(required=False, default="", help_text="Words in the text.")
+
+    def validate_status(self, value):
+        statuses = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = [s for s in statuses if s not in Job.Status.values]
+        if unknown:
+            allowed = ", ".join(Job.Status.values)
+            raise serializers.ValidationError(f"Unknown status {unknown[0]!r} (use: {allowed}).")
+        return statuses
+
+    def to_filters(self) -> dict:
+        data = dict(self.validated_data)
+        data["statuses"] = data.pop("status", None)
+        return data
+
+
+class NormalizeInput(InputSerializer):
+    text = StrictCharField(trim_whitespace=False)
+    max_chars = serializers.IntegerField(required=False, default=400, min_value=50, max_value=4000)
+
+    def validate_text(self, value):
+        limit = settings.HEYGEM["MAX_TEXT_CHARS"]
+        if len(value) > limit:
+            raise serializers.ValidationError(f"Text is over the limit of {limit:,} characters.")
+        return value
+
+
+# --- Output -------------------------------------------------------------------
+
+
+class SlotBriefOutput(serializers.Serializer):
+    name = serializers.CharField()
+    gpu = serializers.CharField()
+    backend = serializers.CharField()
+    embedded = serializers.BooleanField(source="is_embedded")
+
+
+class EventOutput(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    message = serializers.CharField()
+    slot = serializers.CharField(source="slot.name", default=None)
+
+
+class TimingOutput(serializers.Serializer):
+    audio_seconds = serializers.FloatField()
+    tts_seconds = serializers.FloatField()
+    render_seconds = serializers.FloatField()
+    total_seconds = serializers.FloatField()
+    created_at = serializers.DateTimeField()
+    tts_started_at = serializers.DateTimeField()
+    tts_finished_at = serializers.DateTimeField()
+    render_started_at = serializers.DateTimeField()
+    render_finished_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+
+
+class JobSummaryOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    progress = serializers.IntegerField()
+    priority = serializers.IntegerField()
+    text = serializers.CharField()
+    error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+    timing = TimingOutput(source="*")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, job) -> str:
+        return reverse("api-job-detail", args=[job.pk])
+
+
+class LinksOutput(serializers.Serializer):
+    self = serializers.CharField()
+    page = serializers.CharField()
+    cancel = serializers.CharField(allow_null=True)
+    retry = serializers.CharField(allow_null=True)
+    result = serializers.CharField(allow_null=True)
+    speech = serializers.CharField(allow_null=True)
+
+
+class JobDetailOutput(JobSummaryOutput):
+    """A job with what a waiting user wants to know; ``details`` come in the context."""
+
+    stage = serializers.SerializerMethodField()
+    queue_position = serializers.SerializerMethodField()
+    eta_seconds = serializers.SerializerMethodField()
+    spoken_text = serializers.CharField()
+    voice = serializers.IntegerField(source="voice_id", allow_null=True)
+    progress_detail = serializers.CharField()
+    attempt = serializers.IntegerField()
+    max_attempts = serializers.IntegerField()
+    tts_slot = SlotBriefOutput(allow_null=True)
+    video_slot = SlotBriefOutput(allow_null=True)
+    notices = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    def get_stage(self, job) -> str | None:
+        return self.context["details"].stage
+
+    def get_queue_position(self, job) -> int | None:
+        return self.context["details"].queue_position
+
+    def get_eta_seconds(self, job) -> int | None:
+        return self.context["details"].eta_seconds
+
+    def get_notices(self, job) -> list[str]:
+        return self.context["details"].notices
+
+    @extend_schema_field(EventOutput(many=True))
+    def get_events(self, job) -> list:
+        return EventOutput(self.context["details"].events, many=True).data
+
+    @extend_schema_field(LinksOutput)
+    def get_links(self, job) -> dict:
+        return job_links(job)
+
+
+def job_links(job: Job) -> dict:
+    def url(name, ok=True):
+        return reverse(name, args=[job.pk]) if ok else None
+
+    return {
+        "self": url("api-job-detail"),
+        "page": url("job-detail"),
+        "cancel": url("api-job-cancel", job.is_live),
+        "retry": url("api-job-retry", job.status in (Job.Status.FAILED, Job.Status.CANCELED)),
+        "result": url("api-job-result", bool(job.result_video)),
+        "speech": url("api-job-speech", bool(job.speech_audio)),
+    }
+
+
+class SlotOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    gpu = serializers.CharField()
+    stage = serializers.CharField()
+    backend = serializers.CharField()
+    embedded = serializers.BooleanField(source="is_embedded")
+    base_url = serializers.CharField()
+    state = serializers.CharField()
+    enabled = serializers.BooleanField()
+    draining = serializers.BooleanField()
+    healthy = serializers.BooleanField()
+    engine_busy = serializers.BooleanField()
+    consecutive_failures = serializers.IntegerField()
+    last_probe_at = serializers.DateTimeField()
+    last_error = serializers.CharField()
+    seconds_per_audio_second = serializers.FloatField()
+    lease_until = serializers.DateTimeField()
+    current_job = serializers.UUIDField(source="current_job.pk", default=None)
+
+
+class QueueOutput(serializers.Serializer):
+    waiting = serializers.IntegerField()
+    running = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    slots = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+
+
+class NormalizeOutput(serializers.Serializer):
+    spoken_text = serializers.CharField()
+    chunks = serializers.ListField(child=serializers.CharField())

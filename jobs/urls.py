@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+page_patterns = [
+    path("jobs/", views.job_list, name="job-list"),
+    path("jobs/new/", views.job_submit, name="job-submit"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<uuid:pk>/live", views.job_live, name="job-live"),
+    path("jobs/<uuid:pk>/cancel", views.job_cancel, name="job-cancel"),
+    path("jobs/<uuid:pk>/retry", views.job_retry, name="job-retry"),
+    path("jobs/<uuid:pk>/<str:kind>", views.job_media, name="job-media"),
+    path("slots/", views.slot_dashboard, name="slot-dashboard"),
+    path("slots/<int:pk>/<str:action>", views.slot_action, name="slot-action"),
+    path("healthz", views.healthz, name="healthz"),
+]

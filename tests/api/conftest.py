@@ -1,0 +1,34 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+
+@pytest.fixture(autouse=True)
+def throttle_rates(monkeypatch):
+    """Generous rates unless a test sets its own; counts start at zero in every test."""
+    rates = {"user": "10000/min", "submit": "10000/min"}
+    # DRF binds the rates when throttling is imported, so they are patched there.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    cache.clear()
+    return rates
+
+
+@pytest.fixture
+def api_as():
+    """Factory: an API client sending ``user``'s token, as an integrator would."""
+
+    def client_for(user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def api(api_as, owner):
+    return api_as(owner)

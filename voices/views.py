@@ -1,0 +1,62 @@
+"""Voice pages: list with players, upload, delete."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from jobs.downloads import ranged_file_response
+
+from . import selectors, services
+from .forms import VoiceUploadForm
+
+
+@login_required
+def voice_list(request):
+    data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    form = VoiceUploadForm(*data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            voice = services.voice_create_from_upload(owner=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"Voice “{voice.name}” saved.")
+            return redirect("voice-list")
+    voices = selectors.voices_visible_to(request.user)
+    context = {"form": form, "voices": voices, "notices": voice_notices()}
+    return render(request, "voices/voice_list.html", context, status=400 if form.errors else 200)
+
+
+def voice_notices() -> list[str]:
+    from jobs.selectors import NO_VOICE_CLONING, embedded_notices
+
+    return [notice for notice in embedded_notices() if notice == NO_VOICE_CLONING]
+
+
+@login_required
+def voice_audio(request, pk):
+    voice = get_object_or_404(selectors.voices_visible_to(request.user), pk=pk)
+    path = Path(settings.MEDIA_ROOT) / voice.audio
+    return ranged_file_response(
+        request, path, content_type="audio/wav", filename=f"voice-{voice.pk}.wav"
+    )
+
+
+@require_POST
+@login_required
+def voice_delete(request, pk):
+    voice = get_object_or_404(selectors.voices_visible_to(request.user), pk=pk)
+    if not selectors.voice_is_managed_by(voice, request.user):
+        raise PermissionDenied
+    try:
+        services.voice_delete(voice=voice)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Voice “{voice.name}” deleted.")
+    return redirect("voice-list")
