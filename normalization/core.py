@@ -65,14 +65,21 @@ def _speak(text: str, nesting: int) -> str:
     for segment in latex.find_math(text):
         if segment.math:
             parts.append(_read_formula(segment.text, nesting))
-        else:
-            for kind, chunk in latex.split_bare_commands(segment.text):
-                if kind == "math":
-                    parts.append(_read_formula(chunk, nesting))
-                elif kind == "prose":
-                    parts.append(_speak(chunk, nesting + 1))
-                else:
-                    parts.append(normalize_written(chunk))
+            continue
+        prose = []  # consecutive prose pieces are read together: "\$" + "5" is money
+        for kind, chunk in latex.split_bare_commands(segment.text):
+            if kind == "text":
+                prose.append(chunk)
+                continue
+            if prose:
+                parts.append(normalize_written("".join(prose)))
+                prose = []
+            if kind == "math":
+                parts.append(_read_formula(chunk, nesting))
+            else:
+                parts.append(_speak(chunk, nesting + 1))
+        if prose:
+            parts.append(normalize_written("".join(prose)))
     return _glue(parts)
 
 
@@ -107,10 +114,14 @@ def _glue(parts):
 
 
 def _unicode_forms(text: str) -> str:
-    text = _SUPERSCRIPT_RUN.sub(lambda m: "^{" + m.group().translate(SUPERSCRIPTS) + "}", text)
-    text = _SUBSCRIPT_RUN.sub(lambda m: "_{" + m.group().translate(SUBSCRIPTS) + "}", text)
+    text = _SUPERSCRIPT_RUN.sub(lambda m: _script("^", m.group().translate(SUPERSCRIPTS)), text)
+    text = _SUBSCRIPT_RUN.sub(lambda m: _script("_", m.group().translate(SUBSCRIPTS)), text)
     text = _VULGAR.sub(_vulgar, text)
     return unicodedata.normalize("NFKC", text)
+
+
+def _script(mark, body):
+    return mark + body if len(body) == 1 else mark + "{" + body + "}"
 
 
 def _vulgar(m):

@@ -137,6 +137,7 @@ def split_bare_commands(text):
         yield "text", text
         return
     length = len(text)
+    unit_powers = {m.start(1) for m in _UNIT_POWER.finditer(text)} if "^" in text else ()
     cursor = 0  # start of prose not yet yielded
     run_start = None  # start of the current math-like run
     strong = False
@@ -162,7 +163,10 @@ def split_bare_commands(text):
             elif char not in _SPACING:
                 interrupt = ("text", _ESCAPED.get(char, ""))
         elif kind == "script":
-            strong = True
+            if pos in unit_powers:  # 50 m^2 is a measure, not a formula
+                kind, end = "stop", pos + 2
+            else:
+                strong = True
         elif kind == "function" or kind == "equals" and formula_hint:
             strong = True
         elif kind == "word" and len(m.group()) > 1 and m.group().lower() in _SHORT_WORDS:
@@ -188,6 +192,7 @@ def split_bare_commands(text):
 
 
 _SPACING = frozenset(" ,;!:")
+_UNIT_POWER = re.compile(r"[0-9]\s?(?:mm|cm|km|m|ft|in|m/s|s)(\^)[23](?![0-9])")
 _MATH_ESCAPES = frozenset("{}|")
 # Short English words end a formula run; other short letter groups (ab, xy) are products.
 _SHORT_WORDS = frozenset(

@@ -32,9 +32,9 @@ def cents_only(amount: str) -> str:
     return f"{number(amount)} {'cent' if is_one(amount) else 'cents'}"
 
 
-def unit_words(amount: str, symbol: str, per: str | None = None) -> str:
-    singular, plural = UNITS[symbol]
-    words = f"{number(amount)} {singular if is_one(amount) else plural}"
+def unit_words(amount: str, symbol: str, per: str | None = None, singular=False) -> str:
+    one, many = UNITS[symbol]
+    words = f"{number(amount)} {one if singular or is_one(amount) else many}"
     if per:
         words += " per " + UNITS[per][0]
     return words

@@ -228,7 +228,7 @@ UNITS = {
     "Pa": ("pascal", "pascals"), "kPa": ("kilopascal", "kilopascals"),
     "hPa": ("hectopascal", "hectopascals"), "bar": ("bar", "bars"), "psi": ("psi", "psi"),
     "cal": ("calorie", "calories"), "kcal": ("kilocalorie", "kilocalories"),
-    "B": ("byte", "bytes"), "KB": ("kilobyte", "kilobytes"), "kB": ("kilobyte", "kilobytes"),
+    "KB": ("kilobyte", "kilobytes"), "kB": ("kilobyte", "kilobytes"),
     "MB": ("megabyte", "megabytes"), "GB": ("gigabyte", "gigabytes"),
     "TB": ("terabyte", "terabytes"), "PB": ("petabyte", "petabytes"),
     "Kb": ("kilobit", "kilobits"), "Mb": ("megabit", "megabits"), "Gb": ("gigabit", "gigabits"),
@@ -246,7 +246,7 @@ UNITS = {
     "mpg": ("mile per gallon", "miles per gallon"),
     "rpm": ("revolution per minute", "revolutions per minute"),
     "°C": ("degree celsius", "degrees celsius"), "°F": ("degree fahrenheit", "degrees fahrenheit"),
-    "°K": ("kelvin", "kelvin"), "K": ("kelvin", "kelvin"), "°": ("degree", "degrees"),
+    "°K": ("kelvin", "kelvin"), "°": ("degree", "degrees"),
     "m²": ("square meter", "square meters"), "m^2": ("square meter", "square meters"),
     "km²": ("square kilometer", "square kilometers"),
     "km^2": ("square kilometer", "square kilometers"),
@@ -258,14 +258,14 @@ UNITS = {
     "cc": ("cubic centimeter", "cubic centimeters"), "ha": ("hectare", "hectares"),
     "ac": ("acre", "acres"), "mol": ("mole", "moles"), "dB": ("decibel", "decibels"),
     "px": ("pixel", "pixels"), "pt": ("point", "points"), "MP": ("megapixel", "megapixels"),
-    "x": ("times", "times"), "bpm": ("beat per minute", "beats per minute"),
+    "bpm": ("beat per minute", "beats per minute"),
 }
 
 # Units spelled out after a number need no change, but some short ones are ambiguous in
 # prose ("5 in the box", "2 A levels"); they are read as units only when nothing
 # word-like follows them.
-AMBIGUOUS_UNITS = frozenset({"in", "t", "s", "h", "d", "l", "A", "B", "N", "V", "W", "K",
-                             "st", "bar", "x", "g", "m", "pt", "ac", "min", "cc", "ha"})
+AMBIGUOUS_UNITS = frozenset({"in", "t", "s", "d", "l", "A", "N", "V", "W", "st", "bar",
+                             "pt", "ac", "cc", "ha", "mi", "yd", "cal", "ms"})
 
 # Abbreviations that are always expanded the same way (matched case-sensitively, with dot).
 ABBREVIATIONS = {
@@ -280,20 +280,23 @@ ABBREVIATIONS = {
     "cf.": "compare", "viz.": "namely", "et al.": "et al", "a.m.": "a m", "p.m.": "p m",
     "A.M.": "a m", "P.M.": "p m", "Inc.": "incorporated", "Ltd.": "limited",
     "Corp.": "corporation", "Co.": "company", "Dept.": "department", "Univ.": "university",
-    "Jan.": "january", "Feb.": "february", "Mar.": "march", "Apr.": "april",
-    "Jun.": "june", "Jul.": "july", "Aug.": "august", "Sep.": "september",
-    "Sept.": "september", "Oct.": "october", "Nov.": "november", "Dec.": "december",
-    "Mon.": "monday", "Tue.": "tuesday", "Tues.": "tuesday", "Wed.": "wednesday",
-    "Thu.": "thursday", "Thurs.": "thursday", "Fri.": "friday", "Sat.": "saturday",
-    "Sun.": "sunday", "Fig.": "figure", "fig.": "figure", "Eq.": "equation",
+    "Jan.": "January", "Feb.": "February", "Mar.": "March", "Apr.": "April",
+    "Jun.": "June", "Jul.": "July", "Aug.": "August", "Sep.": "September",
+    "Sept.": "September", "Oct.": "October", "Nov.": "November", "Dec.": "December",
+    "Mon.": "Monday", "Tue.": "Tuesday", "Tues.": "Tuesday", "Wed.": "Wednesday",
+    "Thu.": "Thursday", "Thurs.": "Thursday", "Fri.": "Friday", "Sat.": "Saturday",
+    "Sun.": "Sunday", "Fig.": "figure", "fig.": "figure", "Eq.": "equation",
     "eq.": "equation", "Eqs.": "equations", "Ch.": "chapter", "ch.": "chapter",
     "Sec.": "section", "sec.": "section", "Vol.": "volume", "vol.": "volume",
-    "pp.": "pages", "p.": "page", "No.": "number", "no.": "number", "Nos.": "numbers",
     "U.S.": "u s", "U.K.": "u k", "U.N.": "u n", "E.U.": "e u", "D.C.": "d c",
     "Ph.D.": "p h d", "PhD": "p h d", "B.A.": "b a", "M.A.": "m a", "B.Sc.": "b s c",
     "M.Sc.": "m s c", "est.": "established", "min.": "minutes", "max.": "maximum",
     "dept.": "department", "govt.": "government", "intl.": "international",
 }
+
+# Abbreviations read only before a number: "p. 12" is "page twelve", "No. I won't" stays.
+NUMBER_ABBREVIATIONS = {"No.": "number", "no.": "number", "Nos.": "numbers", "nos.": "numbers",
+                        "Nr.": "number", "p.": "page", "pp.": "pages"}
 
 # Abbreviations that depend on what is around them.
 # "Dr. Smith" -> doctor, "Elm Dr." -> drive; "St. Louis" -> saint, "Main St." -> street.
@@ -315,7 +318,7 @@ ROMAN_CARDINAL_CONTEXT = frozenset({
     "appendix", "war", "phase", "stage", "level", "round", "class", "type", "grade",
     "bowl", "title", "tier", "unit", "lecture", "lesson", "module", "canto", "psalm",
     "series", "apollo", "gemini", "mark", "mk", "episode", "season", "figure", "table",
-    "plate", "annex", "schedule", "amendment", "clause", "item", "no", "number",
+    "plate", "annex", "schedule", "amendment", "clause", "item",
     "rocky", "star", "final", "fantasy", "civilization", "generation", "vatican",
 })
 

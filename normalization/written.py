@@ -15,6 +15,8 @@ from .tables import (
     AMBIGUOUS_UNITS,
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
+    GREEK_CHARS,
+    NUMBER_ABBREVIATIONS,
     REGNAL_NAMES,
     ROMAN_CARDINAL_CONTEXT,
     SCALES,
@@ -25,7 +27,7 @@ from .tables import (
 )
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October"
+MONTH = (r"(?i:January|February|March|April|May|June|July|August|September|October"
          r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)")
 CURRENCY = r"(?:US\$|C\$|A\$|[$€£¥₹₩₽₿])"
 CODES = r"(?:USD|EUR|GBP|JPY|INR|CHF|CNY|CAD|AUD)"
@@ -34,7 +36,7 @@ UNIT = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=Tru
 MERIDIEM = r"[AaPp]\.?\s?[Mm]\.?(?![A-Za-z])"
 
 _PATTERNS = [
-    ("phone", r"(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?\d{3}[\s.-]\d{4}"
+    ("phone", r"\+\d{1,3}(?:[\s.-]\d{2,4}){2,4}(?![\d])|(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?\d{3}[\s.-]\d{4}"
               r"|(?<![\d.,-])(?:1-)?\d{3}[.-]\d{3}[.-]\d{4}"
               r"|(?<=\+\d)\s\d{3}\s\d{3}\s\d{4}"
               r"|(?<![\d.,$-])\d{3}-\d{4})(?![\d-])"),
@@ -44,7 +46,7 @@ _PATTERNS = [
     ("time", r"(?<![\d:.])(?P<tm_h>\d{1,2}):(?P<tm_m>\d{2})(?::(?P<tm_s>\d{2}))?(?![\d:])"
              r"(?:\s?(?P<tm_ap>" + MERIDIEM + "))?"),
     ("ampm", r"(?<![\d:.,])(?P<ap_h>\d{1,2})\s?(?P<ap_m>" + MERIDIEM + ")"),
-    ("money", r"(?P<mo_c>" + CURRENCY + r")\s?(?P<mo_a>" + NUM + r")(?:\s?(?P<mo_s>" + SCALE
+    ("money", r"(?:(?<![\w)])(?P<mo_sign>[-−]))?(?P<mo_c>" + CURRENCY + r")\s?(?P<mo_a>" + NUM + r")(?:\s?(?P<mo_s>" + SCALE
               + r"))?(?:\s?[-–]\s?" + CURRENCY + r"?\s?(?P<mo_b>" + NUM + r")(?:\s?(?P<mo_s2>"
               + SCALE + "))?)?"),
     ("code", r"(?<![A-Za-z])(?P<mc_c>" + CODES + r")\s?(?P<mc_a>" + NUM + r")(?:\s?(?P<mc_s>"
@@ -60,7 +62,7 @@ _PATTERNS = [
     ("version", r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])"),
     ("range", r"(?P<rg_a>" + NUM + r")(?:\s?[–—]\s?|-|\sto\s)(?P<rg_b>" + NUM + r")(?![\d/:])"
               r"(?:(?P<rg_sp>\s?)(?P<rg_u>%|" + UNIT + r")(?![\w/]))?"),
-    ("dims", r"(?P<dm_a>" + NUM + r")\s?[x×]\s?(?P<dm_b>" + NUM + r")(?:\s?[x×]\s?(?P<dm_c>"
+    ("dims", r"(?P<dm_a>" + NUM + r")(?:\s?x\s?|×)(?P<dm_b>" + NUM + r")(?:(?:\s?x\s?|×)(?P<dm_c>"
              + NUM + r"))?(?![\d])"),
     ("times", r"(?P<ti_a>" + NUM + r")[x×](?= [A-Za-z])"),
     ("mixed", r"(?<![\d/.])(?P<mx_w>\d+)\s(?P<mx_n>\d+)/(?P<mx_d>\d+)(?![\d/])"
@@ -72,13 +74,12 @@ _PATTERNS = [
     ("measure", r"(?:(?<![\w)])(?P<me_sign>[-−]))?(?P<me_a>" + NUM + r")(?P<me_sp>\s?)(?P<me_u>"
                 + UNIT + r")(?:/(?P<me_per>" + UNIT + r"))?(?![\w/])"),
     ("scale", r"(?P<sc_a>" + NUM + r")(?P<sc_s>mn|bn|tn|[kKMBT])(?![A-Za-z])"),
-    ("numero", r"(?<![\w.])(?:No|no|Nos|nos|Nr)\.\s?(?=\d)|#\s?(?=\d)"),
-    ("page", r"(?<![\w.])(?P<pg>pp?)\.\s?(?=\d)"),
+    ("numero", r"#\s?(?=\d)"),
     ("number", r"(?:(?<![\w)\].,])(?P<nu_sign>[-−+±~](?=\.?\d)))?(?P<nu_a>" + NUM + ")"),
 ]
 
 _MASTER = re.compile(
-    r"(?=[\d$€£¥₹₩₽₿.'#+±~−A-Z-])(?:"
+    r"(?=[\d$€£¥₹₩₽₿.'#+±~−A-Z(-])(?:"
     + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS)
     + ")"
 )
@@ -114,7 +115,8 @@ def _sentence_end(m):
 
 def _integer(text, allow_year=True):
     plain = text.replace(",", "")
-    if allow_year and len(plain) == 4 and plain.isdigit() and 1100 <= int(plain) <= 2099:
+    if allow_year and "," not in text and len(plain) == 4 and plain.isdigit() \
+            and 1100 <= int(plain) <= 2099:
         return year(plain)
     return number(text)
 
@@ -150,11 +152,25 @@ def _ampm(m):
 
 
 def _money(m):
-    names = CURRENCY_SYMBOLS[m["mo_c"]]
+    names = _as_modifier(m, CURRENCY_SYMBOLS[m["mo_c"]])
     if m["mo_b"]:
         first = number(m["mo_a"]) + (" " + SCALES[m["mo_s"]] if m["mo_s"] else "")
         return f"{first} to {measures.money(m['mo_b'], names, m['mo_s2'])}"
-    return measures.money(m["mo_a"], names, m["mo_s"])
+    return _signed(m["mo_sign"], measures.money(m["mo_a"], names, m["mo_s"]))
+
+
+def _after_article(m):
+    """'a $15 ticket', 'a 10 kg bag': the amount is an adjective, its unit singular."""
+    before = m.string[max(0, m.start() - 4):m.start()].lower()
+    return before.endswith((" a ", " an ")) or before in ("a ", "an ") or \
+        m.string[:m.start()].lower() in ("a ", "an ")
+
+
+def _as_modifier(m, names):
+    if _after_article(m):
+        unit, _, cent, _ = names
+        return (unit, unit, cent, cent)
+    return names
 
 
 def _code(m):
@@ -176,7 +192,10 @@ def _mdate(m):
 
 def _ddate(m):
     month = dates.month_number(m["dw_m"])
-    return dates.day_first(int(m["dw_d"]), month, m["dw_y"])
+    words = dates.day_first(int(m["dw_d"]), month, m["dw_y"])
+    if words and m.string[max(0, m.start() - 4):m.start()].lower() == "the ":
+        words = words[4:]  # "the 21st of June" already has its article
+    return words
 
 
 def _plural_of_last(words):
@@ -296,7 +315,7 @@ def _measure(m):
     unit = m["me_u"]
     if not _unit_ok(m, unit, m["me_sp"]):
         return None
-    words = measures.unit_words(m["me_a"], unit, m["me_per"])
+    words = measures.unit_words(m["me_a"], unit, m["me_per"], singular=_after_article(m))
     return _signed(m["me_sign"], words)
 
 
@@ -305,11 +324,7 @@ def _scale(m):
 
 
 def _numero(m):
-    return "numbers " if m.group().lower().startswith("nos") else "number "
-
-
-def _page(m):
-    return "pages " if m["pg"] == "pp" else "page "
+    return "number "
 
 
 def _number(m):
@@ -322,7 +337,7 @@ _HANDLERS = {
     "ddate": _ddate, "decade": _decade, "ordinal": _ordinal, "version": _version,
     "range": _range, "dims": _dims, "times": _times, "mixed": _mixed, "frac": _frac,
     "ratio": _ratio, "percent": _percent, "measure": _measure, "scale": _scale,
-    "numero": _numero, "page": _page, "number": _number,
+    "numero": _numero, "number": _number,
 }
 
 
@@ -330,7 +345,7 @@ def _dispatch(m):
     words = _HANDLERS[m.lastgroup](m)
     if words is None:
         return _pad(m, _numbers_only(m.group()))
-    if m.lastgroup in ("numero", "page"):
+    if m.lastgroup == "numero":
         return words
     return _pad(m, words)
 
@@ -340,6 +355,7 @@ def _dispatch(m):
 _ABBREVIATION = re.compile(
     r"(?<![\w.])(?:et al\.|[A-Za-z][A-Za-z.]{0,5}\.(?=[\s,;:)!?]|$)|vs(?=\s)|PhD)"
 )
+_NUMBER_AHEAD = re.compile(r"\s?[#]?\d")
 _SENTENCE_FINAL = frozenset({"etc.", "Inc.", "Ltd.", "Co.", "Jr.", "Sr.", "a.m.", "p.m.",
                              "U.S.", "U.K.", "Corp.", "A.M.", "P.M.", "al."})
 
@@ -356,7 +372,10 @@ def _abbreviation(m):
         return place if after_name and not next_is_name else title
     words = ABBREVIATIONS.get(key)
     if words is None:
-        return key
+        words = NUMBER_ABBREVIATIONS.get(key)
+        if words is None or not _NUMBER_AHEAD.match(text, m.end()):
+            return key
+        return words
     if key in _SENTENCE_FINAL and (after == "" or after[:1] == "\n"
                                    or (after[:1] == " " and after[1:2].isupper())):
         words += "."
@@ -419,8 +438,19 @@ def _symbol(m):
 # --- entry point -----------------------------------------------------------------------
 
 
+_GREEK_LETTER = re.compile(
+    "(?<![\u0370-\u03ff])[" + "".join(GREEK_CHARS) + "](?![\u0370-\u03ff])"
+)
+
+
+def _greek(m):
+    return _pad(m, GREEK_CHARS[m.group()])
+
+
 def normalize_written(text: str) -> str:
     """Speak the written forms in a stretch of prose (no LaTeX in it)."""
+    if not text.isascii():
+        text = _GREEK_LETTER.sub(_greek, text)
     if "." in text or "vs" in text or "PhD" in text:
         text = _ABBREVIATION.sub(_abbreviation, text)
     if _HAS_WORK.search(text) or "#" in text:
