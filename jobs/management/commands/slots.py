@@ -1,5 +1,15 @@
-"""Operator command for GPU slots: add, list, enable, disable, drain, remove, probe."""
+"""Operator command for GPU slots: add, add-seed-layout, list, enable, disable, drain,
+remove, probe.
 
+``add`` refuses a slot whose settings are wrong for good (backend, data dir) but
+keeps one whose engine does not answer yet: containers start slowly (HeyGem's
+model load plus a 15 s sleep, the ASR service behind Fish-Speech), so such a
+slot is added unhealthy, with the reason, and joins once a probe passes.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,15 +30,30 @@ class Command(BaseCommand):
         add.add_argument("--url", default="", help="Engine base URL (HTTP backends).")
         add.add_argument("--data-dir", default="", help="Host folder mounted in the engine.")
         add.add_argument("--container-data-dir", default="/code/data")
+        seed = sub.add_parser(
+            "add-seed-layout",
+            help="Register the seed's GPU box: per GPU a HeyGem video and a Fish-Speech TTS slot.",
+        )
+        seed.add_argument("--host", default="127.0.0.1")
+        seed.add_argument("--data-root", default="~/heygem_data")
+        seed.add_argument("--gpus", type=int, default=3, help="How many GPUs (default 3).")
+        seed.add_argument("--video-port", type=int, default=8390, help="Port of gpu0's video.")
+        seed.add_argument("--tts-port", type=int, default=18182, help="Port of gpu0's TTS.")
+        seed.add_argument("--video-dir", default="gpu{i}", help="Video data dir under the root.")
+        seed.add_argument("--tts-dir", default="tts{i}", help="TTS data dir under the root.")
+        seed.add_argument("--container-data-dir", default="/code/data")
         sub.add_parser("list", help="Show every slot with its state.")
         for action in ("enable", "disable", "drain", "remove"):
             one = sub.add_parser(action)
             one.add_argument("names", nargs="+")
         probe = sub.add_parser("probe", help="Ask engines whether they can take work.")
         probe.add_argument("names", nargs="*", help="Default: every slot.")
+        probe.add_argument(
+            "--deep", action="store_true", help="Video slots also render a tiny clip."
+        )
 
     def handle(self, *args, action, **opts):
-        getattr(self, f"do_{action}")(**opts)
+        getattr(self, f"do_{action.replace('-', '_')}")(**opts)
 
     def do_add(self, *, name, stage, backend, gpu, url, data_dir, container_data_dir, **_):
         try:
@@ -39,6 +64,41 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(_message(exc)) from exc
         self.stdout.write(f"Added slot {slot.name} ({slot.stage}, {slot.backend}).")
+        self._first_probe(slot)
+
+    def _first_probe(self, slot):
+        if slot.is_embedded:
+            return
+        error = services.slot_probe(slot=slot)
+        if not error:
+            self.stdout.write(f"  {slot.name}: the engine answered; the slot takes work.")
+            return
+        every = settings.HEYGEM["SWEEP_SECONDS"]
+        self.stderr.write(
+            f"  WARNING: {slot.name}: {error}\n  The slot is kept out of work until a probe "
+            f"passes (the sweep re-probes every {every:.0f} s; or run: manage.py slots probe "
+            f"{slot.name})."
+        )
+
+    def do_add_seed_layout(self, *, host, data_root, gpus, video_port, tts_port, video_dir,
+                           tts_dir, container_data_dir, **_):  # fmt: skip
+        root = Path(data_root).expanduser()
+        for i in range(gpus):
+            for stage, backend, port, folder, sub in (
+                ("video", "heygem", video_port + i, video_dir, "temp"),
+                ("tts", "fish_speech", tts_port + i, tts_dir, "origin_audio"),
+            ):
+                data_dir = root / folder.format(i=i)
+                (data_dir / sub).mkdir(parents=True, exist_ok=True)
+                name = f"gpu{i}-{stage}"
+                if GpuSlot.objects.filter(name=name).exists():
+                    self.stdout.write(f"Slot {name} exists already; left as it is.")
+                    continue
+                self.do_add(
+                    name=name, stage=stage, backend=backend, gpu=f"gpu{i}",
+                    url=f"http://{host}:{port}", data_dir=str(data_dir),
+                    container_data_dir=container_data_dir,
+                )  # fmt: skip
 
     def do_list(self, **_):
         slots = list(GpuSlot.objects.all())
@@ -91,13 +151,19 @@ class Command(BaseCommand):
                 raise CommandError(_message(exc)) from exc
             self.stdout.write(f"Removed {slot.name}.")
 
-    def do_probe(self, *, names, **_):
+    def do_probe(self, *, names, deep=False, **_):
         slots = self._slots(names) if names else list(GpuSlot.objects.all())
         failed = 0
         for slot in slots:
-            error = services.slot_probe(slot=slot)
-            failed += bool(error)
-            self.stdout.write(f"{slot.name}: {'FAILED: ' + error if error else 'ok'}")
+            error = services.slot_probe(slot=slot, deep=deep)
+            slot.refresh_from_db()
+            if not error:
+                self.stdout.write(f"{slot.name}: ok")
+            elif slot.healthy and slot.engine_busy:  # reachable, still finishing a task
+                self.stdout.write(f"{slot.name}: busy: {error}")
+            else:
+                failed += 1
+                self.stdout.write(f"{slot.name}: FAILED: {error}")
         if failed:
             raise CommandError(f"{failed} of {len(slots)} slots failed the probe.")
 
