@@ -104,25 +104,31 @@ def _first_letter(items):
     return None
 
 
+# Bracket macros that pair up, and what the pair means when read aloud.
+_OPENERS = {"{": "{", "langle": "the inner product of", "lfloor": "the floor of",
+            "lceil": "the ceiling of"}
+_CLOSERS = frozenset({"}", "rangle", "rfloor", "rceil"})
+
+
 def group_brackets(items):
     """Turn matching ( ) and [ ] into ("paren", open, inner, close) and \\{ \\} into sets."""
     out = []
     stack = []
     for item in items:
         kind = item[0]
-        if kind == "op" and item[1] in "([" or (kind == "mac" and item[1] in ("{", "langle")):
+        if kind == "op" and item[1] in "([" or (kind == "mac" and item[1] in _OPENERS):
             if len(stack) < MAX_DEPTH:
                 stack.append((len(out), item))
                 continue
         elif stack and (kind == "op" and item[1] in ")]"
-                        or kind == "mac" and item[1] in ("}", "rangle")):
+                        or kind == "mac" and item[1] in _CLOSERS):
             start, opener = stack.pop()
             inner = out[start:]
             del out[start:]
             if opener[0] == "mac" and opener[1] == "{":
                 out.append(("set", inner))
             elif opener[0] == "mac":
-                out.append(("paren", "<", inner, ">"))
+                out.append(("paren", _OPENERS[opener[1]], inner, item[1]))
             else:
                 out.append(("paren", opener[1], inner, item[1]))
             continue
@@ -133,6 +139,15 @@ def group_brackets(items):
         for start, opener in reversed(stack):
             out.insert(start, opener)
     return out
+
+
+def _names_a_map(base):
+    """A^{-1} and f^{-1} are inverses; x^{-1} is x to the minus one."""
+    if base is None:
+        return False
+    if base[0] == "var":
+        return base[1].isupper() or base[1] in "fgh"
+    return base[0] == "mac" and base[1] in MATH_STYLE_MACROS
 
 
 def _is_compound(items):
@@ -189,6 +204,11 @@ class MathReader:
             return i + 1
         if kind in ("sup", "sub"):
             return self.postfix(items, i, [], out, depth, simple=False)
+        if kind == "num" and i + 2 < len(items) and items[i + 1] == ("op", "/") \
+                and _is_num(items[i + 2:i + 3], integer=True) and item[1].isdigit() \
+                and 2 <= int(items[i + 2][1]) <= DENOMINATOR_NAMES_MAX:
+            out.append(fraction(item[1], items[i + 2][1]))  # 1/2 in a formula: one half
+            return i + 3
         words, simple = self.operand(item, depth)
         return self.postfix(items, i + 1, words, out, depth, simple=simple, base=item)
 
@@ -202,7 +222,8 @@ class MathReader:
             inner = item[1]
             return self.seq(inner, depth + 1), len(inner) == 1
         if kind == "paren":
-            return self.seq(item[2], depth + 1), len(item[2]) == 1
+            lead = [item[1]] if len(item[1]) > 1 else []
+            return lead + self.seq(item[2], depth + 1), len(item[2]) == 1 and not lead
         if kind == "set":
             return self.set_builder(item[1], depth), False
         if kind == "env":
@@ -248,6 +269,9 @@ class MathReader:
             words.append(("prime", "double prime", "triple prime")[min(primes, 3) - 1])
         if sub:
             words += self.subscript(sub, simple, depth)
+        if sup is not None and j < n and items[j][0] == "paren" and _names_a_map(base):
+            words += self.base_power(base, sup, depth)  # f^{-1}(x): f inverse of x
+            sup = None
         applied = False
         if j < n and items[j][0] == "paren" and base is not None:
             application = self.application(base, items[j], depth)
@@ -258,7 +282,7 @@ class MathReader:
                 if sup is None and j < n and items[j][0] == "sup":
                     sup, j = self.script_arg(items, j + 1)
         if sup is not None:
-            power = self.power(sup, depth)
+            power = self.base_power(base, sup, depth)
             if base is not None and base[0] == "paren" and _is_compound(base[2]) and power:
                 words += [",", "all"]
             words += power
@@ -309,6 +333,12 @@ class MathReader:
         if _is_compound(inner):
             return [], False, ["times"] + self.seq(inner, depth + 1)
         return None
+
+    def base_power(self, base, sup, depth):
+        power = self.power(sup, depth)
+        if power == ["to the", "minus", "one"] and _names_a_map(base):
+            return ["inverse"]
+        return power
 
     def subscript(self, sub, simple, depth):
         if simple and len(sub) == 1 and sub[0][0] == "num":
@@ -417,6 +447,8 @@ class MathReader:
             word = MATH_SYMBOLS[name]
             if name in ("to", "rightarrow", "longrightarrow") and self.approaching:
                 word = "approaches"
+            elif name == "mid" and depth == 0:
+                word = "divides"  # P(A \mid B) is "given"; a \mid b on its own divides
             if name == "infty" or name == "partial" or name == "nabla" or name == "hbar":
                 return self.postfix(items, i + 1, [word], out, depth, simple=True)
             out.append(word)
@@ -506,9 +538,9 @@ class MathReader:
         if args and args[-1] and args[-1][0][0] == "raw":
             raw = args[-1][0][1]
         stripped = raw.strip()
+        if stripped in FUNCTIONS and name in ("mathrm", "operatorname", "text", "textrm"):
+            return self.function_words(items, j, FUNCTIONS[stripped], depth), None
         if name in ("mathrm", "operatorname"):
-            if stripped in FUNCTIONS:
-                return self.function_words(items, j, FUNCTIONS[stripped], depth), None
             if len(stripped) == 1 and stripped.isalpha():
                 return [stripped], "simple"
         spoken = self.text_reader(raw)
@@ -562,6 +594,8 @@ class MathReader:
             if value == "3":
                 return ["the cube root of"] + body
             return ["the", ordinal(value), "root of"] + body
+        if len(index) == 1 and index[0][0] == "var":
+            return ["the", index[0][1] + "th", "root of"] + body
         return ["the"] + self.seq(index, depth + 1) + ["th root of"] + body
 
     def collect_limits(self, items, j):

@@ -82,7 +82,7 @@ SILENT_MACROS = frozenset({
     "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr",
     "middle", "nonumber", "notag", "limits", "nolimits", "newline", "centering",
     "par", "smallskip", "medskip", "bigskip", "maketitle", "tableofcontents", "item",
-    "langle", "rangle", "lceil", "rceil", "lfloor", "rfloor", "vert", "lvert", "rvert",
+    "rangle", "rceil", "rfloor",
     "cr", "relax", "allowbreak", "protect", "clearpage", "newpage", "linebreak",
     "hline", "toprule", "midrule", "bottomrule", "_", "/", "@",
 })
