@@ -327,15 +327,17 @@ class FakeFishSpeech(FakeServer):
         disposition = ("Content-Disposition", f"attachment; filename=audio.{fmt}")
         return _Reply(200, audio, CONTENT_TYPES[fmt], (disposition,))
 
-    def _load_references(self, audio, text) -> list[tuple[bytes, str]]:
-        """``build_references`` of the source, including its crashes (→ 500)."""
+    def _load_references(self, audio, text) -> None:
+        """``build_references`` of the source, including its crashes (→ 500).
+
+        The fake only checks the references; its tone does not depend on them.
+        """
         if "|||" in audio:  # TypeError when reference_audio is missing: the known bug (§3.2)
             audios, texts = audio.split("|||"), text.split("|||")
             if len(audios) != len(texts):
                 raise _HTTPError(400, "reference_audio and reference_text is not match")
         else:
             audios, texts = [audio], [text]
-        references = []
         for path, ref_text in zip(audios, texts, strict=True):
             if path.startswith("http"):
                 raise _HTTPError(400, "reference_audio is not valid")  # download fails offline
@@ -353,8 +355,6 @@ class FakeFishSpeech(FakeServer):
                     "1 validation error for ServeReferenceAudio\ntext\n"
                     "  Input should be a valid string"
                 )
-            references.append((data, ref_text))
-        return references
 
     @staticmethod
     def _parse(body: bytes, record: list) -> dict:
