@@ -8,6 +8,22 @@ a sentence break can never fall inside one of their readings.
 
 import re
 
+# Words that occur inside number, date and formula readings; a chunk never ends between
+# two of them, so "three point one four" or "x squared plus one" stays whole.
+GLUE_WORDS = frozenset("""
+zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+ninety hundred thousand million billion trillion point first second third fourth fifth
+sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth
+sixteenth seventeenth eighteenth nineteenth twentieth thirtieth half halves quarter
+quarters thirds fourths fifths sixths sevenths eighths ninths tenths hundredth
+thousandth plus minus times over equals squared cubed to the of by sub root square cube
+sum product integral from as approaches all factorial prime inverse is less greater than
+or equal not and choose given in transpose degrees percent dollars cents euros pounds
+january february march april may june july august september october november december
+alpha beta gamma delta epsilon theta lambda mu pi sigma phi omega infinity
+""".split())
+
 _HAS_UNSPOKEN = re.compile(r"[0-9\\{}^_$]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*[\r\n]+\s*")
 _COMMA = re.compile(r"(?<=,)\s+")
@@ -46,19 +62,34 @@ def split_for_tts(text: str, max_chars: int) -> list[str]:
 
 
 def _by_words(text, limit):
+    """Greedy word packing that backs off to a boundary outside any number or formula
+    reading (both neighbours spoken-number or math words), when one exists."""
+    words = text.split()
     chunks = []
-    current = ""
-    for word in text.split():
-        if not current:
-            current = word
-        elif len(current) + 1 + len(word) <= limit:
-            current += " " + word
-        else:
-            chunks.append(current)
-            current = word
-    if current:
-        chunks.append(current)
+    start = 0
+    while start < len(words):
+        end = start + 1
+        size = len(words[start])
+        while end < len(words) and size + 1 + len(words[end]) <= limit:
+            size += 1 + len(words[end])
+            end += 1
+        if end < len(words):
+            for cut in range(end, start, -1):
+                if _safe_cut(words[cut - 1], words[cut]):
+                    end = cut
+                    break
+        chunks.append(" ".join(words[start:end]))
+        start = end
     return chunks
+
+
+def _safe_cut(left, right):
+    return not (_glued(left) and _glued(right))
+
+
+def _glued(word):
+    word = word.lower().strip(",:'\"()")
+    return len(word) == 1 or word in GLUE_WORDS
 
 
 def _pack(pieces, limit):

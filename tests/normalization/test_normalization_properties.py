@@ -1,0 +1,152 @@
+"""Properties that hold for any input: no crash, bounded time, nothing unreadable left,
+plain English untouched, and the CLI keeps one line out per line in."""
+
+import logging
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from normalization import split_for_tts, to_speech
+
+ROOT = Path(__file__).resolve().parents[2]
+RESIDUE = re.compile(r"[\\{}^_$0-9]")
+FAST = settings(max_examples=150, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
+
+# Fragments that make random text look like lecture notes: LaTeX (often malformed),
+# written forms and awkward Unicode.
+FRAGMENTS = [
+    "\\frac", "\\frac{", "}{", "\\sqrt[", "]{", "$", "$$", "\\(", "\\)", "\\[", "\\]",
+    "^", "_", "{", "}", "\\", "\\begin{pmatrix}", "\\end{pmatrix}", "\\begin{cases}",
+    "&", "\\\\", "\\left(", "\\right.", "\\sum_{i=1}^{n}", "\\int_0^1", "\\text{",
+    "\\alpha", "\\unknown", "%", "#", "~", "|", "\\|", "10:30", "$2.5M", "3/4", "1st",
+    "2026-03-03", "Dr.", "IV", "km/h", "°C", "€", "½", "²", "x^2", "a_1", "1,234.5",
+    "-", "–", "(", ")", "[", "]", ".", ",", " ", "\n", "é", "😀", "\x00", "\u2028", "中",
+]
+noisy_text = st.lists(
+    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=40
+).map("".join)
+
+WORDS = ("the a teacher reads notes aloud while students listen carefully and "
+         "write every word down before lunch because learning is fun").split()
+PUNCTUATION = [" ", " ", " ", ", ", ". ", "! ", "? ", "; ", ": ", " - ", "'s ", " (", ") "]
+plain_english = st.lists(
+    st.tuples(st.sampled_from(WORDS), st.sampled_from(PUNCTUATION)), min_size=1, max_size=30
+).map(lambda pairs: "".join(w + p for w, p in pairs).strip())
+
+
+@FAST
+@given(noisy_text)
+def test_never_raises_and_leaves_no_residue(text):
+    spoken = to_speech(text)
+    assert isinstance(spoken, str)
+    assert not RESIDUE.search(spoken), spoken
+
+
+@FAST
+@given(st.text(max_size=200))
+def test_arbitrary_unicode_is_safe(text):
+    spoken = to_speech(text)
+    assert not RESIDUE.search(spoken)
+    if "\n" not in text:
+        assert "\n" not in spoken
+
+
+@FAST
+@given(noisy_text)
+def test_no_internal_failure_is_hidden_by_the_fallback(text):
+    # to_speech falls back to a plain reading if a rule raises; that must never be needed.
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("normalization")
+    logger.addHandler(handler)
+    try:
+        to_speech(text)
+    finally:
+        logger.removeHandler(handler)
+    assert not [r for r in records if r.exc_info], [r.getMessage() for r in records]
+
+
+@FAST
+@given(plain_english)
+def test_plain_english_passes_through_unchanged(text):
+    assert to_speech(text) == text
+
+
+@FAST
+@given(noisy_text, st.integers(min_value=1, max_value=80))
+def test_chunks_are_bounded_and_keep_the_words(text, limit):
+    spoken = to_speech(text)
+    chunks = split_for_tts(spoken, limit)
+    assert all(chunk and chunk == chunk.strip() for chunk in chunks)
+    assert all(len(chunk) <= limit or " " not in chunk for chunk in chunks)
+    assert " ".join(chunks).split() == spoken.split()
+
+
+def test_cli_writes_one_line_per_input_line():
+    lines = ["$\\frac{a}{b}$ costs $2.5M", "", "10:30 on 2026-03-03",
+             "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "text\rwith\x0bbreaks\u2028x",
+             "plain words", "{unbalanced \\frac{1}{", "\\\\ \\\\"]
+    stdin = "\n".join(lines) + "\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "normalization"], input=stdin.encode(), capture_output=True,
+        cwd=ROOT, timeout=60, check=True,
+    )
+    out = result.stdout.decode().split("\n")
+    assert out[-1] == ""
+    assert len(out) - 1 == len(lines)
+    assert out[0] == "a over b costs two point five million dollars"
+    assert out[1] == ""
+    assert out[2] == "ten thirty on march third twenty twenty six"
+    assert not any(RESIDUE.search(line) for line in out)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS + WORDS), min_size=1, max_size=30).map("".join))
+def test_cli_line_count_property(text):
+    lines = text.split("\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "normalization"], input=("\n".join(lines) + "\n").encode(),
+        capture_output=True, cwd=ROOT, timeout=60, check=True,
+    )
+    assert result.stdout.decode().count("\n") == len(lines)
+
+
+def test_hundred_kilobytes_in_under_a_second():
+    base = ("Teachers paste $\\frac{a+b}{c}$ and $x^{2}$ with \\alpha, 3/4 of $2.5M, "
+            "10:30 on 2026-03-03, Dr. Smith ran 5 km/h in the 1990s {broken \\sqrt[ $$ } ")
+    text = (base * (100_000 // len(base) + 1))[:100_000]
+    start = time.perf_counter()
+    spoken = to_speech(text)
+    elapsed = time.perf_counter() - start
+    assert not RESIDUE.search(spoken)
+    assert elapsed < 1.0, elapsed
+
+
+def test_dense_unique_latex_of_100_kb_is_bounded():
+    import random
+
+    rng = random.Random(7)
+    parts = []
+    while sum(map(len, parts)) < 100_000:
+        a, b = rng.randint(1, 999), rng.randint(1, 999)
+        parts.append(f"$\\frac{{{a}}}{{x_{{{b}}}}} + \\sqrt{{{a}+y^{{{b}}}}}$ ")
+    text = "".join(parts)[:100_000]
+    start = time.perf_counter()
+    to_speech(text)
+    # Generous: formulas are the slow path (pylatexenc); CI machines vary.
+    assert time.perf_counter() - start < 3.0
+
+
+def test_pathological_nesting_returns():
+    for text in ["{" * 5000 + "x" + "}" * 5000, "$" + "(" * 5000 + "$",
+                 "$" + "\\frac{" * 2000 + "$", "$" + "x^" * 5000 + "$",
+                 "\\sqrt{" * 3000, "$" + "|" * 3000 + "$", "$x" + "_{a" * 3000 + "$"]:
+        spoken = to_speech(text)
+        assert not RESIDUE.search(spoken)
