@@ -199,7 +199,10 @@ def _reclaim(slot_id: int) -> int:
 
 
 def _rearm_sweep() -> None:
-    """django-q2 schedules run at most once a minute; shorter sweeps re-arm themselves."""
+    """A schedule's period is at least a minute; a shorter sweep re-arms itself.
+
+    django-q2 looks at schedules every 30 s, which is the floor either way.
+    """
     from django_q.models import Schedule
 
     seconds = settings.HEYGEM["SWEEP_SECONDS"]

@@ -128,19 +128,21 @@ class QCluster:
         return self
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
+        if self.proc is None:
+            return
+        # SIGTERM to the cluster's main process only: it stops its own workers.
+        if self.proc.poll() is None:
+            self.proc.terminate()
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=8)
             except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        # Workers are in the cluster's session: make sure none outlives the test.
-        if self.proc:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
                 pass
+        # Whatever is left of its session (workers, engines) must not outlive the test.
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
 
 
 def child_process_env(media_root, **overrides) -> dict:
@@ -151,8 +153,7 @@ def child_process_env(media_root, **overrides) -> dict:
     return {
         **os.environ,
         "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-            f"/{db['NAME']}"
+            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         ),
         "MEDIA_ROOT": str(media_root),
         "Q_SYNC": "false",
