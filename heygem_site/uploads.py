@@ -15,7 +15,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import MultiPartParser
 
 # Plain form fields and JSON bodies are read into memory; they get Django's
@@ -28,7 +28,8 @@ def max_upload_bytes() -> int:
 
 
 def too_large_message(limit: int) -> str:
-    return f"The upload is larger than the limit of {limit / 1_000_000:,.0f} MB."
+    size = f"{limit / 1e6:,.0f} MB" if limit >= 1e6 else f"{limit / 1e3:,.0f} kB"
+    return f"The upload is larger than the limit of {size}."
 
 
 class UploadTooLarge(MultiPartParserError):
@@ -63,8 +64,11 @@ class CappedMultiPartParser(MultiPartParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             return super().parse(stream, media_type, parser_context)
-        except UploadTooLarge as exc:
-            raise UploadTooLargeApi(str(exc)) from exc
+        except ParseError as exc:
+            # DRF turns every MultiPartParserError into a 400 ParseError.
+            if isinstance(exc.__context__, UploadTooLarge):
+                raise UploadTooLargeApi(str(exc.__context__)) from exc
+            raise
 
 
 def body_limit(content_type: str) -> int:

@@ -188,4 +188,4 @@ class GpuSlotAdmin(admin.ModelAdmin):
         for slot in queryset:
             error = services.slot_probe(slot=slot)
             level = messages.ERROR if error else messages.SUCCESS
-            self.message_user(request, f"{slot.name}: {error or 'ok'}", level)
+            self.message_user(request, f"Probed {slot.name}: {error or 'ok'}", level)

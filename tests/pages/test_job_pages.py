@@ -1,0 +1,148 @@
+"""Submit, history and job pages as a creator uses them."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from jobs.models import Job
+from tests.factories import RESULT_BYTES, make_job, make_slot, make_voice
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_asks_a_visitor_to_log_in_first(client, owner):
+    job = make_job(owner)
+    for url in [
+        "/jobs/new/",
+        "/jobs/",
+        f"/jobs/{job.pk}/",
+        f"/jobs/{job.pk}/live",
+        "/slots/",
+        "/voices/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_login_page_logs_a_user_in(client, owner):
+    response = client.post("/accounts/login/", {"username": "owner", "password": "owner-pass-123"})
+    assert response.status_code == 302
+    assert client.get("/jobs/").status_code == 200
+
+
+def test_the_submit_form_creates_a_job_and_opens_its_page(browser_as, owner, sample_video):
+    page = browser_as(owner)
+    with sample_video.open("rb") as video:
+        response = page.post("/jobs/new/", {"text": "Hello class.", "video": video, "priority": 2})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.priority, job.speaker_video) == (2, f"jobs/{job.pk}/speaker.mp4")
+
+
+def test_the_submit_form_can_use_a_saved_voice(browser_as, owner):
+    voice = make_voice(owner, "Calm")
+    page = browser_as(owner)
+    assert "Calm" in page.get("/jobs/new/").text
+    page.post("/jobs/new/", {"text": "Hi.", "voice": voice.pk, "priority": 0})
+    assert Job.objects.get().voice == voice
+
+
+def test_the_submit_form_shows_errors_next_to_their_fields(browser_as, owner, tmp_path):
+    fake = tmp_path / "lecture.mp4"
+    fake.write_text("not a video at all")
+    page = browser_as(owner)
+    with fake.open("rb") as video:
+        response = page.post("/jobs/new/", {"text": "Hello.", "video": video, "priority": 0})
+    assert response.status_code == 400
+    assert 'id="id_video-errors"' in response.text and "not usable" in response.text
+    response = page.post("/jobs/new/", {"text": "   ", "priority": 11})
+    assert 'id="id_text-errors"' in response.text and 'id="id_priority-errors"' in response.text
+    assert not Job.objects.exists()
+
+
+def test_the_submit_page_says_plainly_when_only_embedded_engines_run(browser_as, owner):
+    make_slot("local-tts", stage="tts", backend="espeak")
+    make_slot("local-video", stage="video", backend="dub")
+    text = browser_as(owner).get("/jobs/new/").text
+    assert "no voice cloning" in text and "no lip-sync" in text
+
+
+def test_the_submit_page_has_the_spoken_text_preview_and_drop_zone(browser_as, owner):
+    text = browser_as(owner).get("/jobs/new/").text
+    assert 'id="spoken-preview"' in text and 'data-url="/api/v1/normalize/"' in text
+    assert 'id="dropzone"' in text and "js/submit.js" in text
+
+
+def test_history_lists_only_my_jobs_with_stage_durations(browser_as, owner, outsider):
+    make_job(owner, text="My lesson", status=Job.Status.SUCCEEDED, with_files=True)
+    make_job(outsider, text="Their lesson")
+    text = browser_as(owner).get("/jobs/").text
+    assert "My lesson" in text and "Their lesson" not in text
+    assert "2.0 s" in text  # speech took 2 s in the factory's timings
+
+
+def test_history_filters_by_status_date_and_words_and_paginates(browser_as, owner):
+    for index in range(22):
+        make_job(owner, text=f"Fractions part {index}")
+    make_job(owner, text="Photosynthesis", status=Job.Status.FAILED)
+    old = make_job(owner, text="Ancient history")
+    Job.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=30))
+    page = browser_as(owner)
+    assert "Page 1 of 2 (24 jobs)" in page.get("/jobs/").text
+    failed = page.get("/jobs/?status=failed").text
+    assert "Photosynthesis" in failed and "Fractions" not in failed
+    recent = page.get(f"/jobs/?created_from={timezone.now().date().isoformat()}").text
+    assert "Ancient history" not in recent
+    found = page.get("/jobs/?q=ancient").text
+    assert "Ancient history" in found and "Fractions" not in found
+    second = page.get("/jobs/?q=fractions&page=2").text
+    assert "Page 2 of 2" in second and "q=fractions" in second
+
+
+def test_the_job_page_shows_progress_timeline_players_and_spoken_text(browser_as, owner):
+    job = make_job(owner, status=Job.Status.SUCCEEDED, with_files=True, text="Read $x^2$.")
+    text = browser_as(owner).get(f"/jobs/{job.pk}/").text
+    assert 'aria-valuenow="100"' in text and 'data-live="false"' in text
+    assert 'id="stage-chart"' in text
+    assert f'src="/jobs/{job.pk}/result"' in text and f'src="/jobs/{job.pk}/speech"' in text
+    assert f'href="/jobs/{job.pk}/result?download=1"' in text
+    assert 'id="spoken-text"' in text and "js/job-live.js" in text
+
+
+def test_the_live_fragment_reports_a_running_job_until_it_ends(browser_as, owner):
+    job = make_job(owner, status=Job.Status.RENDERING, progress=55)
+    page = browser_as(owner)
+    fragment = page.get(f"/jobs/{job.pk}/live").text
+    assert 'data-live="true"' in fragment and 'aria-valuenow="55"' in fragment
+    assert "<html" not in fragment and 'id="cancel-button"' in fragment
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED, error="Engine lost.")
+    fragment = page.get(f"/jobs/{job.pk}/live").text
+    assert 'data-live="false"' in fragment and "Engine lost." in fragment
+    assert 'id="retry-button"' in fragment
+
+
+def test_the_job_page_cancels_and_retries(browser_as, owner):
+    job = make_job(owner)
+    page = browser_as(owner)
+    page.post(f"/jobs/{job.pk}/cancel")
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELED
+    response = page.post(f"/jobs/{job.pk}/retry", follow=True)
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED and "queued again" in response.text
+
+
+def test_another_users_job_page_and_media_are_not_found(browser_as, owner, outsider):
+    job = make_job(owner, status=Job.Status.SUCCEEDED, with_files=True)
+    page = browser_as(outsider)
+    for url in [f"/jobs/{job.pk}/", f"/jobs/{job.pk}/live", f"/jobs/{job.pk}/result"]:
+        assert page.get(url).status_code == 404
+    assert page.post(f"/jobs/{job.pk}/cancel").status_code == 404
+
+
+def test_the_video_player_can_seek_with_byte_ranges(browser_as, owner):
+    job = make_job(owner, status=Job.Status.SUCCEEDED, with_files=True)
+    response = browser_as(owner).get(f"/jobs/{job.pk}/result", HTTP_RANGE="bytes=256-511")
+    assert response.status_code == 206
+    assert b"".join(response.streaming_content) == RESULT_BYTES[256:512]
