@@ -1,0 +1,41 @@
+"""Prepare a machine for the demo: a demo login, local slots, a sample speaker video."""
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from jobs import media, services
+from jobs.models import GpuSlot
+
+
+class Command(BaseCommand):
+    help = "Idempotent: create the demo user, embedded slots and a sample speaker video."
+
+    def handle(self, *args, **opts):
+        demo_dir = Path(settings.BASE_DIR) / "var" / "demo"
+        demo_dir.mkdir(parents=True, exist_ok=True)
+        password = _demo_password(demo_dir / "password")
+        users = get_user_model().objects
+        user, _ = users.get_or_create(username="demo", defaults={"is_staff": True})
+        # Staff so the demo shows the GPU dashboard; never a superuser.
+        user.set_password(password)
+        user.save()
+        if not GpuSlot.objects.exists():
+            services.slot_create(name="local-tts", stage="tts", backend="espeak", gpu="cpu")
+            services.slot_create(name="local-video", stage="video", backend="dub", gpu="cpu")
+            self.stdout.write("Registered embedded slots local-tts (espeak) and local-video (dub).")
+        speaker = demo_dir / "speaker.mp4"
+        if not speaker.exists():
+            media.make_sample_speaker(speaker, seconds=4.0)
+        self.stdout.write(f"Demo login: demo / {password}")
+
+
+def _demo_password(path: Path) -> str:
+    """A random password made once per machine, so none lives in the repository."""
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
