@@ -24,6 +24,12 @@ NOT_FOUND_TASK = {"code": 10004, "data": {}, "msg": "任务不存在", "success"
 
 
 @pytest.fixture(autouse=True)
+def media_root():
+    """Shadows the project's autouse fixture: the fakes need no Django, so these tests also
+    run with ``-p no:django``."""
+
+
+@pytest.fixture(autouse=True)
 def no_leaked_threads():
     """Every server, handler and render thread a test starts is gone once its fakes stop."""
     before = set(threading.enumerate())
@@ -58,6 +64,13 @@ def submit(engine, **fields):
 
 def query(engine, code="job-1"):
     return requests.get(f"{engine.url}/easy/query", params={"code": code}, timeout=5).json()
+
+
+def wait_until(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"not true within {timeout} s"
+        time.sleep(0.02)
 
 
 def poll(engine, code="job-1", timeout=15.0):
@@ -236,8 +249,8 @@ def test_a_numeric_code_can_never_be_found(engine):
     submit(engine, code=123)
 
     assert query(engine, "123") == NOT_FOUND_TASK
-    time.sleep(RENDER + 0.5)
-    assert not engine.busy
+    wait_until(lambda: not engine.busy)
+    assert query(engine, "123") == NOT_FOUND_TASK  # finished, and still not found
 
 
 # ----- video engine: failures on demand ---------------------------------------------------
@@ -271,7 +284,8 @@ def test_failed_tasks_answer_status_3_once(engine, kind, msg, expected):
 def test_a_hung_render_stays_busy_at_20_until_released(engine):
     engine.fail_next("hang")
     submit(engine)
-    time.sleep(RENDER + 0.2)
+    wait_until(lambda: query(engine)["data"]["progress"] == 20)
+    time.sleep(RENDER)  # past the whole render time, and still
 
     stuck = query(engine)["data"]
     assert (stuck["status"], stuck["progress"]) == (1, 20)
@@ -297,9 +311,7 @@ def test_a_crash_after_the_result_loses_the_task_but_leaves_the_file(engine):
     submit(engine)
     result = engine.data_dir / "temp" / "job-1-r.mp4"
 
-    deadline = time.monotonic() + 10
-    while not (result.exists() and not engine.busy) and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: result.exists() and not engine.busy)
 
     assert query(engine) == NOT_FOUND_TASK
     assert media_seconds(result, "audio") == pytest.approx(1.6, abs=0.1)
@@ -385,9 +397,7 @@ def invoke(tts, text="Hello there.", **fields):
 
 def wait_for_invocation(tts):
     """Until the fake holds an invoke (it records the body once it has the server)."""
-    deadline = time.monotonic() + 5
-    while not tts.invocations and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: tts.invocations)
 
 
 def read_wav(data: bytes):
