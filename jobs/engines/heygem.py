@@ -23,7 +23,7 @@ from .. import media
 from .base import EngineBusy, EngineError, EngineUnavailable, RenderRequest, VideoEngine
 from .datadir import checked_subdir
 from .heygem_messages import describe, hint, is_input_read_failure
-from .heygem_progress import ProgressTracker, RenderClock
+from .heygem_progress import ProgressTracker, RenderClock, clock_text
 from .http import EngineHttp
 
 # Outer answer codes (§2.1, §2.2) and task states.
@@ -239,9 +239,10 @@ class HeyGemEngine(VideoEngine):
 
     def _timeout(self, files: TaskFiles, clock: RenderClock) -> EngineError:
         return EngineError(
-            f"The render on {self.slot.name} took longer than {clock.timeout:.0f} s (limit for "
-            f"{clock.audio_seconds:.1f} s of audio). HeyGem keeps a hung task busy, so the slot "
-            "is kept out until the engine lets go of it (restart the container to free it now).",
+            f"The render on {self.slot.name} took longer than {clock_text(clock.timeout)} "
+            f"(limit for {clock.audio_seconds:.1f} s of audio). HeyGem keeps a hung task busy, "
+            "so the slot is kept out until the engine lets go of it (restart the container to "
+            "free it now).",
             orphan_code=files.code,
         )
 

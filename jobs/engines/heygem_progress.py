@@ -99,7 +99,9 @@ class ProgressTracker:
 
 
 def clock_text(seconds: float) -> str:
-    seconds = int(round(max(seconds, 0)))
+    if seconds < 10:
+        return f"{round(max(seconds, 0), 1):g} s"
+    seconds = int(round(seconds))
     if seconds < 60:
         return f"{seconds} s"
     minutes, seconds = divmod(seconds, 60)
