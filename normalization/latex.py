@@ -24,7 +24,7 @@ MATH_ENVIRONMENTS = frozenset({
 
 # Inline $...$ longer than this (or spanning a blank line) is not math: it is two
 # dollar amounts in prose.
-MAX_INLINE = 2000
+MAX_INLINE = 1000
 # Longer formulas are read in pieces so one paste cannot stall the pipeline.
 MAX_FORMULA = 6000
 MAX_ARG_SCAN = 4000
@@ -73,7 +73,8 @@ def find_math(text):
             close = _next(dollar_closers, k)
             if close is not None:
                 inner = text[token.end():tokens[close].start()]
-                if len(inner) > MAX_INLINE or "\n\n" in inner or "\n\r\n" in inner:
+                if len(inner) > MAX_INLINE or "\n\n" in inner or "\n\r\n" in inner \
+                        or _reads_like_prose(inner):
                     close = None
         elif kind.startswith("begin:") and kind[6:].rstrip("*") in MATH_ENVIRONMENTS:
             close = _next(positions.get("end:" + kind[6:], []), k)
@@ -107,6 +108,18 @@ def _kind(token):
 def _next(indices, k):
     at = bisect_right(indices, k)
     return indices[at] if at < len(indices) else None
+
+
+_TEXT_ARGUMENT = re.compile(r"\\[A-Za-z]+\{[^{}]*\}")
+_THREE_WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}")
+
+
+def _reads_like_prose(inner):
+    """'$5 per item and then $x$': three plain words in a row are not a formula, so the
+    first $ is money. Words inside \\text{...} and the like do not count."""
+    if not _THREE_WORDS.search(inner):
+        return False
+    return _THREE_WORDS.search(_TEXT_ARGUMENT.sub(" ", inner)) is not None
 
 
 def _can_open(text, token):

@@ -48,6 +48,7 @@ COMPOUND_MACROS = frozenset({
     "rightarrow", "Rightarrow", "implies", "iff", "in", "subset", "subseteq", "cup",
     "cap", "lt", "gt", "sim", "propto",
 })
+_MINUS = (("op", "-"), ("op", "−"))
 LIMIT_OPERATORS = frozenset({"lim", "limsup", "liminf"})
 INTEGRALS = frozenset({"int", "iint", "iiint", "oint"})
 FRACTIONS = frozenset({"frac", "dfrac", "tfrac", "cfrac"})
@@ -644,7 +645,7 @@ class MathReader:
     def function_words(self, items, j, spoken, depth):
         sub, sup, j = self.collect_limits(items, j)
         words = [spoken]
-        if sup and len(sup) == 2 and sup[0] in (("op", "-"), ("op", "−")) and sup[1] == ("num", "1"):
+        if sup and len(sup) == 2 and sup[0] in _MINUS and sup[1] == ("num", "1"):
             words = ["the inverse", spoken.removeprefix("the ")]
         elif sup:
             words += self.power(sup, depth)
@@ -659,7 +660,7 @@ class MathReader:
 
     def set_builder(self, inner, depth):
         for k, item in enumerate(inner):
-            if item in (("op", "|"), ("op", ":")) or item[0] == "mac" and item[1] in ("mid", "vert"):
+            if item in (("op", "|"), ("op", ":")) or item[:2] in (("mac", "mid"), ("mac", "vert")):
                 return (["the set of"] + self.seq(inner[:k], depth + 1) + ["such that"]
                         + self.seq(inner[k + 1:], depth + 1))
         return ["the set"] + self.seq(inner, depth + 1)

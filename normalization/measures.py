@@ -9,7 +9,8 @@ def is_one(amount: str) -> bool:
 
 
 def money(amount: str, names: tuple, scale: str | None = None) -> str:
-    """'2.5', dollars, 'M' -> 'two point five million dollars'; '3.50' -> 'three dollars fifty cents'."""
+    """'2.5', dollars, 'M' -> 'two point five million dollars';
+    '3.50' -> 'three dollars fifty cents'."""
     unit, units, cent, cents = names
     if scale:
         return f"{number(amount)} {SCALES[scale]} {units}"

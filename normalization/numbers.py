@@ -53,7 +53,8 @@ def ordinal(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def year(text: str) -> str:
-    """'1999' -> 'nineteen ninety nine', '2008' -> 'two thousand eight', '1905' -> 'nineteen oh five'."""
+    """'1999' -> 'nineteen ninety nine', '2008' -> 'two thousand eight',
+    '1905' -> 'nineteen oh five'."""
     value = int(text)
     if value < 1000 or value >= 10000:
         return cardinal(text)

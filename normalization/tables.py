@@ -235,7 +235,8 @@ UNITS = {
     "kbps": ("kilobit per second", "kilobits per second"),
     "Mbps": ("megabit per second", "megabits per second"),
     "Gbps": ("gigabit per second", "gigabits per second"),
-    "mph": ("mile per hour", "miles per hour"), "kph": ("kilometer per hour", "kilometers per hour"),
+    "mph": ("mile per hour", "miles per hour"),
+    "kph": ("kilometer per hour", "kilometers per hour"),
     "km/h": ("kilometer per hour", "kilometers per hour"),
     "kmh": ("kilometer per hour", "kilometers per hour"),
     "m/s": ("meter per second", "meters per second"),
@@ -339,7 +340,7 @@ REGNAL_NAMES = frozenset({
     "abdul", "hamid", "mahmud", "darius", "xerxes", "artaxerxes", "cyrus", "nebuchadnezzar",
     "tiglath", "sargon", "hiram", "herod", "agrippa", "sixtus", "julius", "martin",
     "adrian", "hadrian", "eugene", "celestine", "honorius", "alexius", "andronicus",
-    "manuel", "michael", "basil", "leopold", "albert", "baudouin", "felix", "jr",
+    "michael", "basil", "albert", "baudouin", "felix", "jr",
 })
 
 # Suffixes that are ordinal markers on a number.

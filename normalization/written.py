@@ -36,7 +36,8 @@ UNIT = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=Tru
 MERIDIEM = r"[AaPp]\.?\s?[Mm]\.?(?![A-Za-z])"
 
 _PATTERNS = [
-    ("phone", r"\+\d{1,3}(?:[\s.-]\d{2,4}){2,4}(?![\d])|(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?\d{3}[\s.-]\d{4}"
+    ("phone", r"\+\d{1,3}(?:[\s.-]\d{2,4}){2,4}(?![\d])"
+              r"|(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?\d{3}[\s.-]\d{4}"
               r"|(?<![\d.,-])(?:1-)?\d{3}[.-]\d{3}[.-]\d{4}"
               r"|(?<=\+\d)\s\d{3}\s\d{3}\s\d{4}"
               r"|(?<![\d.,$-])\d{3}-\d{4})(?![\d-])"),
@@ -46,7 +47,8 @@ _PATTERNS = [
     ("time", r"(?<![\d:.])(?P<tm_h>\d{1,2}):(?P<tm_m>\d{2})(?::(?P<tm_s>\d{2}))?(?![\d:])"
              r"(?:\s?(?P<tm_ap>" + MERIDIEM + "))?"),
     ("ampm", r"(?<![\d:.,])(?P<ap_h>\d{1,2})\s?(?P<ap_m>" + MERIDIEM + ")"),
-    ("money", r"(?:(?<![\w)])(?P<mo_sign>[-−]))?(?P<mo_c>" + CURRENCY + r")\s?(?P<mo_a>" + NUM + r")(?:\s?(?P<mo_s>" + SCALE
+    ("money", r"(?:(?<![\w)])(?P<mo_sign>[-−]))?(?P<mo_c>" + CURRENCY + r")\s?(?P<mo_a>" + NUM
+              + r")(?:\s?(?P<mo_s>" + SCALE
               + r"))?(?:\s?[-–]\s?" + CURRENCY + r"?\s?(?P<mo_b>" + NUM + r")(?:\s?(?P<mo_s2>"
               + SCALE + "))?)?"),
     ("code", r"(?<![A-Za-z])(?P<mc_c>" + CODES + r")\s?(?P<mc_a>" + NUM + r")(?:\s?(?P<mc_s>"
@@ -394,7 +396,7 @@ def roman_value(text):
     if not text or not _VALID_ROMAN.fullmatch(text):
         return None
     total = 0
-    for ch, nxt in zip(text, text[1:] + " "):
+    for ch, nxt in zip(text, text[1:] + " ", strict=True):
         value = _ROMAN_VALUES[ch]
         total += -value if nxt != " " and _ROMAN_VALUES[nxt] > value else value
     return total

@@ -31,7 +31,8 @@ DATES = [
     ("1 January 2000", "the first of january two thousand"),
     ("22 Nov 1963", "the twenty second of november nineteen sixty three"),
     ("March 2026", "March twenty twenty six"),
-    ("in 2026-01-15 and 2026-02-15", "in january fifteenth twenty twenty six and february fifteenth twenty twenty six"),
+    ("in 2026-01-15 and 2026-02-15",
+     "in january fifteenth twenty twenty six and february fifteenth twenty twenty six"),
     ("Born on July 4, 1776.", "Born on july fourth seventeen seventy six."),
 ]
 

@@ -56,7 +56,10 @@ LATEX = [
     ('$\\int_a^b g(t)\\, dt$', 'the integral from a to b of g of t d t'),
     ('$\\iint_D f \\, dA$', 'the double integral over D of f d A'),
     ('$\\oint_C F \\cdot dr$', 'the contour integral over C of F times d r'),
-    ('$\\lim_{x \\to 0} \\frac{\\sin x}{x} = 1$', 'the limit as x approaches zero of sine x over x equals one'),
+    (
+        '$\\lim_{x \\to 0} \\frac{\\sin x}{x} = 1$',
+        'the limit as x approaches zero of sine x over x equals one',
+    ),
     ('$\\lim_{n \\to \\infty} a_n$', 'the limit as n approaches infinity of a sub n'),
     ('$\\frac{dy}{dx}$', 'd y by d x'),
     ('$\\frac{d}{dx} f(x)$', 'd by d x of f of x'),
@@ -102,9 +105,18 @@ LATEX = [
     ('$\\mathbf{v}$', 'v'),
     ('$\\hat{x}$', 'x hat'),
     ('$\\bar{x}$', 'x bar'),
-    ('$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$', 'the two by two matrix, row one: a, b, row two: c, d'),
-    ('$\\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix}$', 'the two by two matrix, row one: one, zero, row two: zero, one'),
-    ('$\\begin{vmatrix} a & b \\\\ c & d \\end{vmatrix}$', 'the determinant of the two by two matrix, row one: a, b, row two: c, d'),
+    (
+        '$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$',
+        'the two by two matrix, row one: a, b, row two: c, d',
+    ),
+    (
+        '$\\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix}$',
+        'the two by two matrix, row one: one, zero, row two: zero, one',
+    ),
+    (
+        '$\\begin{vmatrix} a & b \\\\ c & d \\end{vmatrix}$',
+        'the determinant of the two by two matrix, row one: a, b, row two: c, d',
+    ),
     ('$\\begin{pmatrix} x \\\\ y \\\\ z \\end{pmatrix}$', 'the vector x, y, z'),
     ('$|x|$', 'the absolute value of x'),
     ('$|x - 1| < \\epsilon$', 'the absolute value of x minus one is less than epsilon'),
@@ -152,11 +164,23 @@ LATEX = [
     ('$$F = ma$$', 'F equals m a'),
     ('\\begin{equation} y = mx + b \\end{equation}', 'y equals m x plus b'),
     ('\\begin{align} a &= b \\\\ c &= d \\end{align}', 'a equals b, c equals d'),
-    ('$f(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}$', 'f of x equals one if x is greater than zero, zero otherwise'),
-    ('$x = \\frac{-b \\pm \\sqrt{b^2 - 4ac}}{2a}$', 'x equals minus b plus or minus the square root of b squared minus four a c, all over two a'),
+    (
+        '$f(x) = \\begin{cases} 1 & x > 0 \\\\ 0 & \\text{otherwise} \\end{cases}$',
+        'f of x equals one if x is greater than zero, zero otherwise',
+    ),
+    (
+        '$x = \\frac{-b \\pm \\sqrt{b^2 - 4ac}}{2a}$',
+        'x equals minus b plus or minus the square root of b squared minus four a c, all over two a',  # noqa: E501
+    ),
     ('$e^{i\\pi} + 1 = 0$', 'e to the i pi plus one equals zero'),
-    ('$\\sum_{n=1}^{\\infty} \\frac{1}{n^2} = \\frac{\\pi^2}{6}$', 'the sum from n equals one to infinity of one over n squared equals pi squared over six'),
-    ('$\\int_{-\\infty}^{\\infty} e^{-x^2} dx = \\sqrt{\\pi}$', 'the integral from minus infinity to infinity of e to the minus x squared d x equals the square root of pi'),
+    (
+        '$\\sum_{n=1}^{\\infty} \\frac{1}{n^2} = \\frac{\\pi^2}{6}$',
+        'the sum from n equals one to infinity of one over n squared equals pi squared over six',
+    ),
+    (
+        '$\\int_{-\\infty}^{\\infty} e^{-x^2} dx = \\sqrt{\\pi}$',
+        'the integral from minus infinity to infinity of e to the minus x squared d x equals the square root of pi',  # noqa: E501
+    ),
     ('$\\frac{a}{b} + \\frac{c}{d}$', 'a over b plus c over d'),
     ('$\\sigma^2$', 'sigma squared'),
     ('$\\mu \\pm 2\\sigma$', 'mu plus or minus two sigma'),
@@ -166,7 +190,10 @@ LATEX = [
     ('$a^{b^c}$', 'a to the b to the c'),
     ('$\\sqrt{x^2 + y^2}$', 'the square root of x squared plus y squared'),
     ('$\\cos(\\alpha + \\beta)$', 'cosine of alpha plus beta'),
-    ('$\\frac{\\sin \\theta}{\\cos \\theta} = \\tan \\theta$', 'sine theta over cosine theta equals tangent theta'),
+    (
+        '$\\frac{\\sin \\theta}{\\cos \\theta} = \\tan \\theta$',
+        'sine theta over cosine theta equals tangent theta',
+    ),
     ('$y = mx + b$', 'y equals m x plus b'),
     ('$ax^2 + bx + c = 0$', 'a x squared plus b x plus c equals zero'),
     ('$F = G\\frac{m_1 m_2}{r^2}$', 'F equals G m one m two over r squared'),
@@ -195,9 +222,15 @@ LATEX = [
     ('$\\Omega$', 'omega'),
     ('$\\tau$', 'tau'),
     ('$\\varepsilon$', 'epsilon'),
-    ('$\\lim_{h \\to 0} \\frac{f(x+h) - f(x)}{h}$', 'the limit as h approaches zero of f of x plus h minus f of x, all over h'),
+    (
+        '$\\lim_{h \\to 0} \\frac{f(x+h) - f(x)}{h}$',
+        'the limit as h approaches zero of f of x plus h minus f of x, all over h',
+    ),
     ('$\\sum_{j=1}^{m} a_j b_j$', 'the sum from j equals one to m of a sub j b sub j'),
-    ('$\\int_0^{2\\pi} \\sin\\theta \\, d\\theta$', 'the integral from zero to two pi of sine theta d theta'),
+    (
+        '$\\int_0^{2\\pi} \\sin\\theta \\, d\\theta$',
+        'the integral from zero to two pi of sine theta d theta',
+    ),
     ('$\\frac{\\partial}{\\partial x}$', 'partial by partial x of'),
     ('$x \\geq y \\geq z$', 'x is greater than or equal to y is greater than or equal to z'),
     ('$a \\ne b$', 'a is not equal to b'),
@@ -217,7 +250,10 @@ LATEX = [
     ('$\\dot{x}$', 'x dot'),
     ('$\\tilde{y}$', 'y tilde'),
     ('$\\begin{pmatrix} 1 & 2 & 3 \\end{pmatrix}$', 'the vector one, two, three'),
-    ('$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$', 'the two by two matrix, row one: one, two, row two: three, four'),
+    (
+        '$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$',
+        'the two by two matrix, row one: one, two, row two: three, four',
+    ),
     ('$|a| + |b|$', 'the absolute value of a plus the absolute value of b'),
     ('$5!$', 'five factorial'),
     ('$\\binom{5}{2} = 10$', 'five choose two equals ten'),
@@ -244,11 +280,26 @@ LATEX = [
     ('$e^{-\\lambda t}$', 'e to the minus lambda t'),
     ('$\\sqrt{\\frac{a}{b}}$', 'the square root of a over b'),
     ('In \\(\\mathbb{R}^3\\) we have three axes.', 'In R cubed we have three axes.'),
-    ('Recall that $a^2 - b^2 = (a-b)(a+b)$.', 'Recall that a squared minus b squared equals a minus b times a plus b.'),
-    ('The mean is $\\bar{x} = \\frac{1}{n}\\sum_{i=1}^{n} x_i$, as usual.', 'The mean is x bar equals one over n the sum from i equals one to n of x sub i, as usual.'),
-    ('Newton wrote $F = ma$; Einstein wrote $E = mc^2$.', 'Newton wrote F equals m a; Einstein wrote E equals m c squared.'),
-    ('For $0 \\le p \\le 1$ the variance is $p(1-p)$.', 'For zero is less than or equal to p is less than or equal to one the variance is p times one minus p.'),
-    ('Since $\\sin(\\pi/6) = 1/2$, we are done.', 'Since sine of pi over six equals one half, we are done.'),
+    (
+        'Recall that $a^2 - b^2 = (a-b)(a+b)$.',
+        'Recall that a squared minus b squared equals a minus b times a plus b.',
+    ),
+    (
+        'The mean is $\\bar{x} = \\frac{1}{n}\\sum_{i=1}^{n} x_i$, as usual.',
+        'The mean is x bar equals one over n the sum from i equals one to n of x sub i, as usual.',
+    ),
+    (
+        'Newton wrote $F = ma$; Einstein wrote $E = mc^2$.',
+        'Newton wrote F equals m a; Einstein wrote E equals m c squared.',
+    ),
+    (
+        'For $0 \\le p \\le 1$ the variance is $p(1-p)$.',
+        'For zero is less than or equal to p is less than or equal to one the variance is p times one minus p.',  # noqa: E501
+    ),
+    (
+        'Since $\\sin(\\pi/6) = 1/2$, we are done.',
+        'Since sine of pi over six equals one half, we are done.',
+    ),
     ('Take $\\epsilon = 0.01$.', 'Take epsilon equals zero point zero one.'),
 ]
 
