@@ -59,6 +59,7 @@ _PATTERNS = [
               r"(?:,?\s(?P<wd_y>\d{4})(?!\d))?"),
     ("ddate", r"(?<!\d)(?P<dw_d>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?P<dw_m>" + MONTH
               + r")\.?(?![a-z])(?:,?\s(?P<dw_y>\d{4})(?!\d))?"),
+    ("feet", r"(?P<ft_a>\d+)['’]\s?(?P<ft_b>\d+)(?:\"|”|'')"),
     ("decade", r"(?<![\w'])'?(?P<dec_n>\d{1,3}0)'?s(?![A-Za-z])"),
     ("ordinal", r"(?P<ord_n>\d+)(?:st|nd|rd|th|ST|ND|RD|TH)(?![A-Za-z])"),
     ("version", r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])"),
@@ -217,6 +218,12 @@ def _decade(m):
     return _plural_of_last(words)
 
 
+def _feet(m):
+    feet, inches = m["ft_a"], m["ft_b"]
+    return (f"{cardinal(feet)} {'foot' if feet == '1' else 'feet'} "
+            f"{cardinal(inches)} {'inch' if inches == '1' else 'inches'}")
+
+
 def _ordinal(m):
     return ordinal(m["ord_n"])
 
@@ -336,7 +343,7 @@ def _number(m):
 _HANDLERS = {
     "phone": _phone, "iso": _iso, "numdate": _numdate, "time": _time, "ampm": _ampm,
     "money": _money, "code": _code, "postmoney": _postmoney, "mdate": _mdate,
-    "ddate": _ddate, "decade": _decade, "ordinal": _ordinal, "version": _version,
+    "ddate": _ddate, "feet": _feet, "decade": _decade, "ordinal": _ordinal, "version": _version,
     "range": _range, "dims": _dims, "times": _times, "mixed": _mixed, "frac": _frac,
     "ratio": _ratio, "percent": _percent, "measure": _measure, "scale": _scale,
     "numero": _numero, "number": _number,
@@ -350,6 +357,24 @@ def _dispatch(m):
     if m.lastgroup == "numero":
         return words
     return _pad(m, words)
+
+
+# --- web addresses --------------------------------------------------------------------
+
+_WEB = re.compile(
+    r"\b(?:https?://)?[A-Za-z0-9][\w.+-]*(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)?"
+    r"\.(?:com|org|net|edu|gov|io|co|uk|de|fr|ai|app|dev|info|us|ca|au)\b(?:/[\w./%-]*)?"
+)
+_WEB_PARTS = re.compile(r"://|[./@_:-]|\d+|www(?=\.)")
+_WEB_WORDS = {"://": " colon slash slash ", ".": " dot ", "/": " slash ", "@": " at ",
+              "_": " underscore ", ":": " colon ", "-": " dash ", "www": " w w w "}
+
+
+def _web(m):
+    spoken = _WEB_PARTS.sub(
+        lambda p: " " + digits(p.group()) + " " if p.group()[0].isdigit()
+        else _WEB_WORDS[p.group()], m.group())
+    return _pad(m, " ".join(spoken.split()))
 
 
 # --- abbreviations ------------------------------------------------------------------
@@ -455,6 +480,9 @@ def normalize_written(text: str) -> str:
         text = _GREEK_LETTER.sub(_greek, text)
     if "." in text or "vs" in text or "PhD" in text:
         text = _ABBREVIATION.sub(_abbreviation, text)
+    if ".co" in text or ".org" in text or ".net" in text or "@" in text or "://" in text \
+            or ".edu" in text or ".gov" in text or ".io" in text or ".uk" in text:
+        text = _WEB.sub(_web, text)
     if _HAS_WORK.search(text) or "#" in text:
         text = _MASTER.sub(_dispatch, text)
     if _ROMAN_HINT.search(text):

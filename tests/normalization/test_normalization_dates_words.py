@@ -106,6 +106,20 @@ SYMBOLS = [
     ("it's 100% sure", "it's one hundred percent sure"),
 ]
 
+WEB_AND_MISC = [
+    ("www.example.com", "w w w dot example dot com"),
+    ("user@example.com", "user at example dot com"),
+    ("Visit https://heygem.ai/docs today.",
+     "Visit https colon slash slash heygem dot ai slash docs today."),
+    ("5'10\"", "five feet ten inches"),
+    ("He is 6'2'' tall.", "He is six feet two inches tall."),
+    ("Section 3.2", "Section three point two"),
+    ("Apollo 11", "Apollo eleven"),
+    ("in 1200 BC", "in twelve hundred BC"),
+    ("2nd Ave.", "second avenue"),
+    ("mid-1990s", "mid-nineteen nineties"),
+]
+
 PLAIN = [
     "Hello, world!",
     "The quick brown fox jumps over the lazy dog.",
@@ -139,6 +153,11 @@ def test_abbreviations(written, spoken):
 
 @pytest.mark.parametrize(("written", "spoken"), SYMBOLS)
 def test_symbols(written, spoken):
+    assert say(written) == spoken
+
+
+@pytest.mark.parametrize(("written", "spoken"), WEB_AND_MISC)
+def test_web_addresses_and_misc(written, spoken):
     assert say(written) == spoken
 
 
