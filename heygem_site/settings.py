@@ -130,7 +130,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django_q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")}},
 }
 
 # --- HeyGem Studio -----------------------------------------------------------
@@ -142,7 +141,8 @@ HEYGEM = {
     # A stage holds its slot for this long without renewing before the sweep
     # may take it back; stages renew every third of it.
     "LEASE_SECONDS": env.float("HEYGEM_LEASE_SECONDS", default=60.0),
-    # How often the sweep reclaims expired leases and re-dispatches.
+    # How often the sweep reclaims expired leases and re-dispatches (django-q2
+    # looks at its schedules every 30 s, so that is the shortest period).
     "SWEEP_SECONDS": env.float("HEYGEM_SWEEP_SECONDS", default=30.0),
     # Attempts per job before it fails for good (engine errors, lost workers).
     "MAX_ATTEMPTS": env.int("HEYGEM_MAX_ATTEMPTS", default=3),
@@ -201,6 +201,7 @@ Q_CLUSTER = {
     "catch_up": False,
     "sync": env.bool("Q_SYNC", default=False),
     "label": "Task queue",
+    "log_level": env.str("Q_LOG_LEVEL", default="WARNING"),
 }
 
 REST_FRAMEWORK = {
