@@ -222,10 +222,10 @@ _MATH_TOKEN = re.compile(
     r"|(?P<word>(?<![A-Za-z])[A-Za-z]{1,3}(?![A-Za-z]))"
     r"|(?P<number>[0-9]+(?:\.[0-9]+)?)"
     r"|(?P<equals>=)"
-    r"|(?P<op>[+\-*/<>()\[\]{}|,.!'\s])",
+    r"|(?P<op>[+\-*/<>()\[\]{}|,.!':\s])",
     re.S,
 )
-_FORMULA_HINT = re.compile(r"(?<![A-Za-z])[A-Za-z]'*\(|\d[a-z]\b")
+_FORMULA_HINT = re.compile(r"(?<![A-Za-z])[A-Za-z](?:'*\(|'+(?![A-Za-z]))|\d[a-z]\b")
 
 
 def _looks_like_formula(text):
@@ -241,7 +241,7 @@ def _run_end(text, start, stop):
 
 def _emit_run(text, cursor, start, stop):
     end = _run_end(text, start, stop)
-    while start < end and text[start] in " \t\r\n":
+    while start < end and text[start] in " \t\r\n.,;:!?":
         start += 1
     if start > cursor:
         yield "text", text[cursor:start]

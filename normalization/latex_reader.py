@@ -61,7 +61,7 @@ CASES_ENVS = frozenset({"cases", "dcases", "rcases"})
 CONDITION_STARTS = ("if", "otherwise", "for", "when", "else", "where", "unless")
 
 # Letters that name a function when followed by (...): f(x) is "f of x".
-FUNCTION_LETTERS = frozenset("fghFGHPQLN")
+FUNCTION_LETTERS = frozenset("fghFGHPQLNO")
 # Letters that name a function only when their argument is simple: x(t), u(x, t).
 MAYBE_FUNCTION_LETTERS = frozenset("uvwxyzrsqpTVRSCDIJKMWXYZ")
 
@@ -289,10 +289,13 @@ class MathReader:
             words += power
             if power == ["degrees"] and j < n:
                 j = self.temperature_scale(items, j, words)
+        factorial = False
         if j < n and items[j] == ("op", "!") and not (j + 1 < n and items[j + 1] == ("op", "=")):
             words.append("factorial")
+            factorial = True
             j += 1
-        if not applied and base is not None and base[0] in ("num", "paren") and j < n:
+        if (factorial or not applied and base is not None and base[0] in ("num", "paren")) \
+                and j < n:
             nxt = items[j]
             if nxt[0] == "paren" and _is_compound(nxt[2]):
                 words.append("times")
@@ -539,6 +542,9 @@ class MathReader:
         if args and args[-1] and args[-1][0][0] == "raw":
             raw = args[-1][0][1]
         stripped = raw.strip()
+        if stripped in BIG_OPERATORS and name in ("mathrm", "operatorname"):
+            words = []
+            return (words, self.big_operator(items, j - 1, stripped, words, depth)), None
         if stripped in FUNCTIONS and name in ("mathrm", "operatorname", "text", "textrm"):
             return self.function_words(items, j, FUNCTIONS[stripped], depth), None
         if name in ("mathrm", "operatorname"):

@@ -301,6 +301,30 @@ LATEX = [
         'Since sine of pi over six equals one half, we are done.',
     ),
     ('Take $\\epsilon = 0.01$.', 'Take epsilon equals zero point zero one.'),
+    ('\\mathcal{O}(n^2)', 'O of n squared'),
+    ('O(n \\log n)', 'O of n log n'),
+    ("y'' + y = 0", 'y double prime plus y equals zero'),
+    ('\\operatorname{argmax}_x f(x)', 'the arg max over x of f of x'),
+    ('\\frac{n!}{k!(n-k)!}', 'n factorial over k factorial times n minus k factorial'),
+    ('Note: \\alpha is small.', 'Note: alpha is small.'),
+    ('x_{i}^{2}', 'x sub i squared'),
+    ('\\|x\\|_2', 'the norm of x sub two'),
+    ('\\hat{\\beta}', 'beta hat'),
+    ('\\det(A - \\lambda I) = 0', 'the determinant of A minus lambda I equals zero'),
+    ('\\bigcup_{i=1}^n A_i', 'the union from i equals one to n of A sub i'),
+    ('\\cos^{-1}(x)', 'the inverse cosine of x'),
+    (
+        '\\sum_{i=1}^{n} (x_i - \\bar{x})^2',
+        'the sum from i equals one to n of x sub i minus x bar, all squared',
+    ),
+    (
+        "\\int_{a}^{b} f'(x)\\, dx = f(b) - f(a)",
+        'the integral from a to b of f prime of x d x equals f of b minus f of a',
+    ),
+    ('\\tfrac{3}{2}', 'three halves'),
+    ('A^{-1}', 'A inverse'),
+    ('f^{-1}(x)', 'f inverse of x'),
+    ('\\lfloor x \\rfloor + \\lceil y \\rceil', 'the floor of x plus the ceiling of y'),
 ]
 
 
