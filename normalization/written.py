@@ -164,9 +164,11 @@ def _money(m):
 
 def _after_article(m):
     """'a $15 ticket', 'a 10 kg bag': the amount is an adjective, its unit singular."""
-    before = m.string[max(0, m.start() - 4):m.start()].lower()
-    return before.endswith((" a ", " an ")) or before in ("a ", "an ") or \
-        m.string[:m.start()].lower() in ("a ", "an ")
+    start = m.start()
+    before = m.string[max(0, start - 4):start].lower()
+    if before.endswith((" a ", " an ")):
+        return True
+    return start <= 3 and before in ("a ", "an ")
 
 
 def _as_modifier(m, names):

@@ -122,9 +122,10 @@ def test_hundred_kilobytes_in_under_a_second():
     base = ("Teachers paste $\\frac{a+b}{c}$ and $x^{2}$ with \\alpha, 3/4 of $2.5M, "
             "10:30 on 2026-03-03, Dr. Smith ran 5 km/h in the 1990s {broken \\sqrt[ $$ } ")
     text = (base * (100_000 // len(base) + 1))[:100_000]
-    start = time.perf_counter()
+    # CPU time, not wall time: on a shared 2-core machine wall time measures neighbours.
+    start = time.process_time()
     spoken = to_speech(text)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert not RESIDUE.search(spoken)
     assert elapsed < 1.0, elapsed
 
@@ -138,10 +139,10 @@ def test_dense_unique_latex_of_100_kb_is_bounded():
         a, b = rng.randint(1, 999), rng.randint(1, 999)
         parts.append(f"$\\frac{{{a}}}{{x_{{{b}}}}} + \\sqrt{{{a}+y^{{{b}}}}}$ ")
     text = "".join(parts)[:100_000]
-    start = time.perf_counter()
+    start = time.process_time()
     to_speech(text)
     # Generous: formulas are the slow path (pylatexenc); CI machines vary.
-    assert time.perf_counter() - start < 3.0
+    assert time.process_time() - start < 3.0
 
 
 def test_pathological_nesting_returns():
