@@ -18,8 +18,7 @@ def main() -> int:
             line = line[:-1]
         spoken = to_speech(line).replace("\n", " ").translate(_LINE_BREAKS)
         out.write(spoken + "\n")
-        out.flush() if sys.stdin.isatty() else None
-    out.flush()
+        out.flush()  # a TTS pipeline reading our stdout gets each line as soon as it is ready
     return 0
 
 
