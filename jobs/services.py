@@ -327,7 +327,7 @@ def job_stage_engine_busy(*, job_id, stage: str, slot_id: int, fence: int, messa
     """The engine was busy with foreign work: the job waits again, the slot is kept out."""
     with transaction.atomic():
         done = _binding(job_id, stage, slot_id, fence).update(
-            status=Job.WAITING_FOR[stage], engine_code=""
+            status=Job.WAITING_FOR[stage], engine_code="", progress_detail=""
         )
         if not done:
             return False
@@ -341,7 +341,7 @@ def job_cancel(*, job: Job, reason: str = "Canceled by user.") -> bool:
     """Stop a job. A running stage notices at its next heartbeat and frees its slot."""
     with transaction.atomic():
         done = Job.objects.filter(pk=job.pk, status__in=Job.LIVE_STATUSES).update(
-            status=Status.CANCELED, finished_at=timezone.now(), error=reason
+            status=Status.CANCELED, finished_at=timezone.now(), error=reason, progress_detail=""
         )
         if done:
             event_record(job_id=job.pk, kind="canceled", message=reason)
