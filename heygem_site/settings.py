@@ -122,7 +122,13 @@ FILE_UPLOAD_HANDLERS = [
 # API throttling counts requests here. The local-memory default counts per
 # worker process; point CACHE_URL at a shared cache (e.g. dbcache://heygem_cache
 # after `manage.py createcachetable`) for limits that hold across workers.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Per-process and never shared: the job-detail payloads pollers ask for many
+    # times a second (jobs.api.jobs), valid only while the job's version holds.
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local",
+              "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
 
 LOGGING = {
     "version": 1,
@@ -130,6 +136,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")}},
 }
 
 # --- HeyGem Studio -----------------------------------------------------------
@@ -194,7 +201,7 @@ Q_CLUSTER = {
     "timeout": env.int("Q_TIMEOUT", default=4 * 3600),
     "retry": env.int("Q_RETRY", default=4 * 3600 + 600),
     "max_attempts": 2,
-    "poll": env.float("Q_POLL", default=0.05),
+    "poll": env.float("Q_POLL", default=0.02),
     "guard_cycle": env.float("Q_GUARD_CYCLE", default=0.5),
     "save_limit": 1000,
     "ack_failures": True,
