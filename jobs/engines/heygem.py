@@ -42,6 +42,10 @@ class ResultNotVisible(EngineError):
     """The engine says it wrote a result we cannot see: the data dir is not its volume."""
 
 
+class TaskLost(EngineError):
+    """The engine forgot the task and left no result (a restart or crash)."""
+
+
 class TaskFiles:
     """The files of one engine task in a slot's temp dir, all named after its code."""
 
@@ -230,7 +234,7 @@ class HeyGemEngine(VideoEngine):
             )
             return files.result
         why = reason or "it answers 10004, task not found: the container restarted or crashed"
-        raise EngineError(
+        raise TaskLost(
             f"HeyGem on {self.slot.name} lost task {files.code} ({why}) and left no result "
             f"in {files.temp}.",
             engine_message="任务不存在",
@@ -295,7 +299,7 @@ class HeyGemEngine(VideoEngine):
             if exc.orphan_code:
                 raise EngineUnavailable(f"Deep probe: {exc}", orphan_code=exc.orphan_code) from exc
             files.remove()
-            if isinstance(exc, ResultNotVisible):
+            if isinstance(exc, ResultNotVisible | TaskLost):
                 raise EngineUnavailable(f"Deep probe: {exc}") from exc
             if is_input_read_failure(exc.engine_message):
                 raise EngineUnavailable(
