@@ -282,3 +282,13 @@ def test_a_probe_keeps_the_slot_out_while_an_abandoned_task_runs_then_cleans_it(
     wait_for(lambda: not heygem.busy, timeout=20)
     HeyGemEngine(slot).probe()
     assert temp_files(heygem.data_dir) == []  # its inputs and result are gone too
+
+
+def test_a_deep_probe_fails_when_the_engine_loses_its_clip(heygem):
+    heygem.fail_next("crash")
+
+    with pytest.raises(EngineUnavailable) as lost:
+        HeyGemEngine(video_slot(heygem)).probe(deep=True)
+
+    assert "Deep probe" in str(lost.value) and "lost task" in str(lost.value)
+    assert temp_files(heygem.data_dir) == []
