@@ -126,8 +126,11 @@ CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
     # Per-process and never shared: the job-detail payloads pollers ask for many
     # times a second (jobs.api.jobs), valid only while the job's version holds.
-    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local",
-              "OPTIONS": {"MAX_ENTRIES": 5000}},
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 LOGGING = {
@@ -145,6 +148,9 @@ HEYGEM = {
     "MAX_TEXT_CHARS": env.int("HEYGEM_MAX_TEXT_CHARS", default=20_000),
     # Largest request body (speaker video, voice upload) accepted, in bytes.
     "MAX_UPLOAD_BYTES": env.int("HEYGEM_MAX_UPLOAD_BYTES", default=500_000_000),
+    # A web process remembers an API token's user this long (0: look it up every
+    # time); a revoked token keeps working at most this long.
+    "API_TOKEN_CACHE_SECONDS": env.float("HEYGEM_API_TOKEN_CACHE_SECONDS", default=5.0),
     # A stage holds its slot for this long without renewing before the sweep
     # may take it back; stages renew every third of it.
     "LEASE_SECONDS": env.float("HEYGEM_LEASE_SECONDS", default=60.0),
@@ -213,7 +219,7 @@ Q_CLUSTER = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "heygem_site.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -4,6 +4,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -42,6 +43,27 @@ def jobs_filtered(
     if search:
         jobs = jobs.filter(Q(text__icontains=search) | Q(spoken_text__icontains=search))
     return jobs.order_by("-created_at")
+
+
+# Raw SQL on purpose: this runs on every poll of a job, and building the same
+# query through the ORM costs more than running it.
+VERSION_SQL = f"""
+    SELECT j.status, j.progress, j.progress_detail, j.fence, j.attempt,
+           (SELECT max(e.id) FROM {JobEvent._meta.db_table} e WHERE e.job_id = j.id)
+    FROM {Job._meta.db_table} j
+    WHERE j.id = %s AND (%s OR j.owner_id = %s)
+"""
+
+
+def job_version(*, user, pk) -> tuple | None:
+    """A cheap fingerprint of a visible job's state; None when ``user`` may not see it.
+
+    Changes whenever anything the detail view shows changes, except the figures
+    derived from the clock and other jobs (ETA, queue position).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL, [pk, user.is_staff, user.pk])
+        return cursor.fetchone()
 
 
 def job_stage(job: Job) -> str | None:

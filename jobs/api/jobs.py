@@ -1,8 +1,11 @@
 """v1 jobs: create, list, detail, cancel, retry, result and speech downloads."""
 
+import hashlib
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
@@ -34,6 +37,24 @@ CREATE_EXAMPLE = OpenApiExample(
 
 def job_detail_data(job: Job) -> dict:
     return JobDetailOutput(job, context={"details": selectors.job_details(job)}).data
+
+
+# Pollers ask for the same job many times a second. The payload is reused while
+# the job's version (one cheap query) is unchanged, for at most this long, so the
+# ETA and queue position lag by no more than that.
+DETAIL_CACHE_SECONDS = 2
+
+
+def job_detail_data_cached(request, pk) -> dict:
+    version = selectors.job_version(user=request.user, pk=pk)
+    if version is None:
+        raise Http404
+    key = "job-detail:" + hashlib.sha1(f"{pk}{version}".encode()).hexdigest()
+    data = caches["local"].get(key)
+    if data is None:
+        data = job_detail_data(visible_job(request, pk))
+        caches["local"].set(key, data, DETAIL_CACHE_SECONDS)
+    return data
 
 
 def idempotency_key(request) -> str:
@@ -76,7 +97,7 @@ class JobCollectionApi(APIView):
 class JobDetailApi(APIView):
     @extend_schema(responses=JobDetailOutput)
     def get(self, request, pk):
-        return Response(job_detail_data(visible_job(request, pk)))
+        return Response(job_detail_data_cached(request, pk))
 
 
 class JobCancelApi(APIView):

@@ -112,3 +112,26 @@ def test_submissions_have_their_own_tighter_rate(api, throttle_rates):
     assert api.get("/api/v1/jobs/").status_code == 200
     throttled = api.post("/api/generate", {"text": "Hi"})
     assert throttled.status_code == 429 and throttled.json()["success"] is False
+
+
+def test_a_deleted_token_stops_working_once_the_token_cache_lapses(api_as, owner, settings):
+    import time
+
+    from rest_framework.authtoken.models import Token
+
+    settings.HEYGEM = {**settings.HEYGEM, "API_TOKEN_CACHE_SECONDS": 0.3}
+    api = api_as(owner)
+    assert api.get("/api/v1/queue/").status_code == 200
+    Token.objects.filter(user=owner).delete()
+    time.sleep(0.4)
+    assert api.get("/api/v1/queue/").status_code == 401
+
+
+def test_without_the_token_cache_a_deleted_token_is_refused_at_once(api_as, owner, settings):
+    from rest_framework.authtoken.models import Token
+
+    settings.HEYGEM = {**settings.HEYGEM, "API_TOKEN_CACHE_SECONDS": 0}
+    api = api_as(owner)
+    assert api.get("/api/v1/queue/").status_code == 200
+    Token.objects.filter(user=owner).delete()
+    assert api.get("/api/v1/queue/").status_code == 401

@@ -198,3 +198,13 @@ def test_a_job_runs_end_to_end_through_the_api(
     video = api.get(body["links"]["result"], HTTP_RANGE="bytes=4-11")
     assert video.status_code == 206
     assert b"".join(video.streaming_content) == b"ftypisom"
+
+
+def test_polling_the_detail_sees_every_change_at_once(api, owner):
+    job = make_job(owner, status=Job.Status.RENDERING, progress=50)
+    assert api.get(f"/api/v1/jobs/{job.pk}/").json()["progress"] == 50
+    Job.objects.filter(pk=job.pk).update(progress=51)
+    assert api.get(f"/api/v1/jobs/{job.pk}/").json()["progress"] == 51
+    api.post(f"/api/v1/jobs/{job.pk}/cancel/")
+    body = api.get(f"/api/v1/jobs/{job.pk}/").json()
+    assert body["status"] == "canceled" and body["events"][-1]["kind"] == "canceled"
