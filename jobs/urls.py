@@ -9,6 +9,7 @@ page_patterns = [
     path("jobs/<uuid:pk>/live", views.job_live, name="job-live"),
     path("jobs/<uuid:pk>/cancel", views.job_cancel, name="job-cancel"),
     path("jobs/<uuid:pk>/retry", views.job_retry, name="job-retry"),
+    path("jobs/<uuid:pk>/save-voice", views.job_save_voice, name="job-save-voice"),
     path("jobs/<uuid:pk>/<str:kind>", views.job_media, name="job-media"),
     path("slots/", views.slot_dashboard, name="slot-dashboard"),
     path("slots/<int:pk>/<str:action>", views.slot_action, name="slot-action"),

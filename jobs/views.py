@@ -56,10 +56,19 @@ def live_context(job) -> dict:
     return {"job": job, "details": details, "chart": charts.phase_bars(phases)}
 
 
+def voice_to_keep(job, user):
+    """The job's own voice (from its speaker video) when its owner has not kept it yet."""
+    voice = job.voice
+    if voice is None or voice.saved or voice.owner_id != user.pk or job.owner_id != user.pk:
+        return None
+    return voice
+
+
 @login_required
 def job_detail(request, pk):
-    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
-    return render(request, "jobs/job_detail.html", live_context(job))
+    job = get_object_or_404(selectors.jobs_visible_to(request.user).select_related("voice"), pk=pk)
+    context = {**live_context(job), "voice_to_keep": voice_to_keep(job, request.user)}
+    return render(request, "jobs/job_detail.html", context)
 
 
 @login_required
@@ -90,6 +99,22 @@ def job_retry(request, pk):
         messages.success(request, "The job was queued again.")
     else:
         messages.error(request, "Only failed or canceled jobs can be retried.")
+    return redirect("job-detail", pk=job.pk)
+
+
+@require_POST
+@login_required
+def job_save_voice(request, pk):
+    """Keep the voice taken from the job's speaker video as one of the owner's voices."""
+    from voices.services import voice_save_from_job
+
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk, owner=request.user)
+    try:
+        voice = voice_save_from_job(job=job, name=request.POST.get("name", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Voice “{voice.name}” saved: choose it for your next video.")
     return redirect("job-detail", pk=job.pk)
 
 

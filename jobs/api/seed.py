@@ -1,4 +1,4 @@
-"""The seed's HTTP API (docs/api.md, "Seed API"), kept working over the new core.
+"""The seed's HTTP API (docs/api.md, "The seed's API"), kept working over the new core.
 
 Same paths, JSON shapes and field names as the seed's Flask app; authenticated
 like v1. Task ids are job UUIDs. Seed status words: ``queued`` (waiting for

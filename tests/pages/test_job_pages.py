@@ -146,3 +146,15 @@ def test_the_video_player_can_seek_with_byte_ranges(browser_as, owner):
     response = browser_as(owner).get(f"/jobs/{job.pk}/result", HTTP_RANGE="bytes=256-511")
     assert response.status_code == 206
     assert b"".join(response.streaming_content) == RESULT_BYTES[256:512]
+
+
+def test_the_voice_of_a_jobs_speaker_video_can_be_kept(browser_as, owner, sample_video):
+    page = browser_as(owner)
+    with sample_video.open("rb") as video:
+        page.post("/jobs/new/", {"text": "Hello class.", "video": video, "priority": 0})
+    job = Job.objects.get()
+    assert "Keep this voice" in page.get(f"/jobs/{job.pk}/").text
+    response = page.post(f"/jobs/{job.pk}/save-voice", {"name": "Lecture voice"}, follow=True)
+    assert "Voice “Lecture voice” saved" in response.text
+    assert "Keep this voice" not in response.text
+    assert "Lecture voice" in page.get("/jobs/new/").text  # offered for the next video
