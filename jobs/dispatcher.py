@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import GpuSlot, Job
-from .services import event_record
+from .services import event_record, job_ended_record
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +195,8 @@ def _reclaim(slot_id: int) -> int:
         job.attempt = attempt
         job.save(update_fields=["status", "finished_at", "error", "attempt", "engine_code"])
         event_record(job_id=job.pk, kind="reclaimed", message=message, slot_id=slot.pk)
+        if job.status == Job.Status.FAILED:
+            job_ended_record(job_id=job.pk, kind="failed", message=message, slot_id=slot.pk)
     return 1
 
 

@@ -39,6 +39,14 @@ def event_record(*, job_id, kind: str, message: str = "", slot_id=None, **data) 
     JobEvent.objects.create(job_id=job_id, kind=kind, message=message, slot_id=slot_id, data=data)
 
 
+def job_ended_record(*, job_id, kind: str, message: str, slot_id=None, **data) -> None:
+    """The last event of a job (succeeded, failed, canceled); its webhook follows the commit."""
+    from .callbacks import callback_enqueue_on_commit
+
+    event_record(job_id=job_id, kind=kind, message=message, slot_id=slot_id, **data)
+    callback_enqueue_on_commit(job_id)
+
+
 # --- Creating jobs ------------------------------------------------------------
 
 
@@ -244,7 +252,7 @@ def job_render_finished(
                 slot_id=slot_id,
                 engine_seconds=round(engine_seconds, 3),
             )
-            event_record(job_id=job_id, kind="succeeded", message="Job succeeded.")
+            job_ended_record(job_id=job_id, kind="succeeded", message="Job succeeded.")
             slot_release(slot_id=slot_id, fence=fence, success=True)
             _slot_measure_speed(slot_id, job_id, engine_seconds)
     return bool(done)
@@ -293,7 +301,7 @@ def job_stage_failed(
                 progress_detail="",
                 finished_at=timezone.now(),
             )
-            event_record(job_id=job_id, kind="failed", message=error, slot_id=slot_id, **extra)
+            job_ended_record(job_id=job_id, kind="failed", message=error, slot_id=slot_id, **extra)
         else:
             backoff = settings.HEYGEM["RETRY_BACKOFF_SECONDS"] * 2 ** (attempt - 1)
             _binding(job_id, stage, slot_id, fence).update(
@@ -344,7 +352,7 @@ def job_cancel(*, job: Job, reason: str = "Canceled by user.") -> bool:
             status=Status.CANCELED, finished_at=timezone.now(), error=reason, progress_detail=""
         )
         if done:
-            event_record(job_id=job.pk, kind="canceled", message=reason)
+            job_ended_record(job_id=job.pk, kind="canceled", message=reason)
     job.refresh_from_db()
     return bool(done)
 
