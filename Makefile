@@ -28,6 +28,7 @@ test-deps:
 db: $(STAMP)
 	$(PY) deploy/ensure_database.py
 	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py collectstatic --noinput -v 0
 
 demo: setup
 	deploy/demo.sh

@@ -163,6 +163,8 @@ HEYGEM = {
     "RETRY_BACKOFF_SECONDS": env.float("HEYGEM_RETRY_BACKOFF_SECONDS", default=5.0),
     # Consecutive engine failures after which a slot is marked unhealthy.
     "UNHEALTHY_AFTER": env.int("HEYGEM_UNHEALTHY_AFTER", default=3),
+    # Bearer token Prometheus sends to /metrics (staff sessions may read it too).
+    "METRICS_TOKEN": env.str("HEYGEM_METRICS_TOKEN", default=""),
     # Webhooks may target private or loopback addresses only when this is set
     # (they are an SSRF risk on a box that also runs the engines).
     "CALLBACK_ALLOW_PRIVATE": env.bool("HEYGEM_CALLBACK_ALLOW_PRIVATE", default=False),

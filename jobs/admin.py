@@ -1,6 +1,7 @@
 """Operator admin: every model, useful columns and filters; actions call the services."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.html import format_html
@@ -46,28 +47,14 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ("status", "priority", "tts_slot__backend", "video_slot__backend", "created_at")
     search_fields = ("id", "text", "owner__username", "error")
     list_select_related = ("owner", "tts_slot", "video_slot")
-    raw_id_fields = ("owner", "voice", "tts_slot", "video_slot", "avoid_slot")
     date_hierarchy = "created_at"
-    readonly_fields = (
-        "status",
-        "progress",
-        "progress_detail",
-        "attempt",
-        "fence",
-        "engine_code",
-        "spoken_text",
-        "speech_audio",
-        "result_video",
-        "audio_seconds",
-        "created_at",
-        "tts_started_at",
-        "tts_finished_at",
-        "render_started_at",
-        "render_finished_at",
-        "finished_at",
-        "error",
-        "page_link",
-    )
+    # Operators change a job's priority and attempt budget; everything else is
+    # state the services own (bindings, fences, files), so it is shown, not edited.
+    editable_fields = ("priority", "max_attempts")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [f.name for f in Job._meta.fields if f.name not in self.editable_fields]
+        return [*fields, "page_link"]
     inlines = [JobEventInline]
     actions = ["cancel", "retry"]
 
@@ -151,6 +138,8 @@ class GpuSlotAdmin(admin.ModelAdmin):
     )
     list_filter = ("stage", "backend", "enabled", "healthy", "draining", "engine_busy")
     search_fields = ("name", "gpu", "base_url")
+    # Engines are plain HTTP on the box or the LAN.
+    formfield_overrides = {models.URLField: {"assume_scheme": "http"}}
     readonly_fields = (
         "lease_until",
         "fence",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import metrics, views
 
 page_patterns = [
     path("jobs/", views.job_list, name="job-list"),
@@ -14,4 +14,5 @@ page_patterns = [
     path("slots/", views.slot_dashboard, name="slot-dashboard"),
     path("slots/<int:pk>/<str:action>", views.slot_action, name="slot-action"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]
