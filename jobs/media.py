@@ -113,12 +113,24 @@ def run_ffmpeg(args: list[str], **kwargs) -> None:
     run_command(cmd, **kwargs)
 
 
-def extract_audio(video: Path, out_wav: Path, *, max_seconds: float | None = None) -> None:
-    """Mono 16-bit WAV of a file's audio track, loudness-normalized for TTS references."""
-    limit = ["-t", f"{max_seconds:.3f}"] if max_seconds else []
+def extract_audio(
+    source: Path, out_wav: Path, *, max_seconds: float | None = None, trim_silence: bool = False
+) -> None:
+    """Mono 16-bit WAV of a file's audio track, loudness-normalized for TTS references.
+
+    ``trim_silence`` cuts leading and trailing silence (a reference should be all
+    voice); only the first ``max_seconds`` + 15 s of the source are read, so a long
+    video costs no more than a short one.
+    """
+    read_limit = ["-t", f"{max_seconds + 15:.3f}"] if max_seconds else []
+    out_limit = ["-t", f"{max_seconds:.3f}"] if max_seconds else []
+    trim = "silenceremove=start_periods=1:start_threshold=-45dB"
+    # Trimming the end: reverse, trim the (new) start, reverse back.
+    filters = [trim, "areverse", trim, "areverse"] if trim_silence else []
+    filters.append("loudnorm=I=-20:TP=-2")
     run_ffmpeg(
-        ["-i", str(video), *limit, "-vn", "-ac", "1", "-ar", "24000",
-         "-af", "loudnorm=I=-20:TP=-2", "-c:a", "pcm_s16le", str(out_wav)],
+        [*read_limit, "-i", str(source), *out_limit, "-vn", "-ac", "1", "-ar", "24000",
+         "-af", ",".join(filters), "-c:a", "pcm_s16le", str(out_wav)],
         timeout=300,
     )  # fmt: skip
 

@@ -90,10 +90,13 @@ def job_create(
             speaker_path, info = _store_speaker_video(video, folder)
             speaker = media_relative(speaker_path)
             if voice is None and info.has_audio:
-                reference = voice_services.reference_extract(
-                    source=speaker_path, out_path=folder / "reference.wav"
-                )
-                events.append(("voice", "The speaker video's audio is the reference voice."))
+                try:
+                    reference = voice_services.reference_extract(
+                        source=speaker_path, out_path=folder / "reference.wav"
+                    )
+                    events.append(("voice", "The speaker video's audio is the reference voice."))
+                except voice_services.ReferenceTooShort as exc:
+                    events.append(("voice", f"{exc} The default voice speaks instead."))
             elif voice is None:
                 events.append(("voice", "The speaker video has no audio track: default voice."))
         with transaction.atomic():

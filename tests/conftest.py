@@ -66,10 +66,10 @@ def ffmpeg(*args):
 
 @pytest.fixture(scope="session")
 def sample_video(media_dir):
-    """A 2 s speaker clip with video and an audio track."""
+    """A 4 s speaker clip with video and an audio track (long enough to be a voice)."""
     from jobs.media import make_sample_speaker
 
-    return make_sample_speaker(media_dir / "speaker.mp4", seconds=2.0)
+    return make_sample_speaker(media_dir / "speaker.mp4", seconds=4.0)
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +83,9 @@ def silent_video(media_dir):
 
 @pytest.fixture(scope="session")
 def audio_only(media_dir):
+    """4 s of a tone: audio with no video stream."""
     out = media_dir / "tone.wav"
-    ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=1", out)
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=4", out)
     return out
 
 

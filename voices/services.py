@@ -14,8 +14,19 @@ from jobs import media
 
 from .models import Voice
 
-# A reference of 5–30 s clones well; longer ones only slow the engine's ASR pass.
+# A reference of 5–30 s clones well; longer ones only slow the engine's ASR pass,
+# and under 3 s of voice there is too little to clone.
 REFERENCE_MAX_SECONDS = 30.0
+REFERENCE_MIN_SECONDS = 3.0
+
+
+class ReferenceTooShort(ValueError):
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"The recording has {seconds:.1f} s of voice; a voice needs at least "
+            f"{REFERENCE_MIN_SECONDS:.0f} s (5–30 s works best)."
+        )
+        self.seconds = seconds
 
 
 @dataclass(frozen=True)
@@ -34,9 +45,16 @@ def file_sha256(path: Path) -> str:
 
 
 def reference_extract(*, source: Path, out_path: Path) -> Reference:
-    """Mono, loudness-normalized WAV of at most 30 s from any audio or video file."""
-    media.extract_audio(source, out_path, max_seconds=REFERENCE_MAX_SECONDS)
+    """Mono, loudness-normalized WAV of 3–30 s of voice from any audio or video file.
+
+    Silence at either end is cut first; raises ReferenceTooShort (and leaves no
+    file) when too little voice remains.
+    """
+    media.extract_audio(source, out_path, max_seconds=REFERENCE_MAX_SECONDS, trim_silence=True)
     info = media.probe(out_path, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+    if info.duration < REFERENCE_MIN_SECONDS:
+        out_path.unlink(missing_ok=True)
+        raise ReferenceTooShort(info.duration)
     return Reference(path=out_path, sha256=file_sha256(out_path), duration=info.duration)
 
 
@@ -125,7 +143,10 @@ def voice_create_from_upload(*, owner, name: str, audio) -> Voice:
             raise ValidationError({"audio": f"The file is not usable: {exc}."}) from exc
         if not info.has_audio or info.duration <= 0:
             raise ValidationError({"audio": "The file has no audio track."})
-        reference = reference_extract(source=source, out_path=folder / "reference.wav")
+        try:
+            reference = reference_extract(source=source, out_path=folder / "reference.wav")
+        except ReferenceTooShort as exc:
+            raise ValidationError({"audio": str(exc)}) from exc
         source.unlink()
         try:
             with transaction.atomic():

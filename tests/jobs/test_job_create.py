@@ -91,7 +91,7 @@ def test_a_speaker_video_with_audio_yields_the_jobs_reference_voice(owner, sampl
     assert job.voice is not None and not job.voice.saved
     reference = Path(services.job_dir(job.pk)) / "reference.wav"
     assert reference.exists() and job.voice.audio.endswith("reference.wav")
-    assert job.voice.duration_seconds == pytest.approx(2.0, abs=0.2)
+    assert job.voice.duration_seconds == pytest.approx(4.0, abs=0.3)
 
 
 def test_a_speaker_video_without_audio_is_accepted_with_the_default_voice(owner, silent_video):
@@ -100,6 +100,22 @@ def test_a_speaker_video_without_audio_is_accepted_with_the_default_voice(owner,
     assert job.voice is None
     messages = list(job.events.values_list("message", flat=True))
     assert "The speaker video has no audio track: default voice." in messages
+
+
+def test_a_speaker_video_with_too_little_voice_speaks_with_the_default_voice(owner, media_dir):
+    from tests.conftest import ffmpeg
+
+    short = media_dir / "short.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x120:rate=25:duration=2",
+           "-f", "lavfi", "-i", "sine=frequency=220:duration=2", "-c:v", "libx264",
+           "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-shortest", short)  # fmt: skip
+
+    job = services.job_create(owner=owner, text="Hello", video=short)
+
+    assert job.voice is None
+    message = job.events.get(kind="voice").message
+    assert "a voice needs at least 3 s" in message and "default voice speaks" in message
+    assert not (Path(services.job_dir(job.pk)) / "reference.wav").exists()
 
 
 def test_a_hostile_file_name_is_never_used_as_a_path(owner, sample_video, media_root):
