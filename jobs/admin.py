@@ -52,11 +52,12 @@ class JobAdmin(admin.ModelAdmin):
     # state the services own (bindings, fences, files), so it is shown, not edited.
     editable_fields = ("priority", "max_attempts")
 
+    inlines = [JobEventInline]
+    actions = ["cancel", "retry"]
+
     def get_readonly_fields(self, request, obj=None):
         fields = [f.name for f in Job._meta.fields if f.name not in self.editable_fields]
         return [*fields, "page_link"]
-    inlines = [JobEventInline]
-    actions = ["cancel", "retry"]
 
     @admin.display(description="Job", ordering="id")
     def short_id(self, job):
