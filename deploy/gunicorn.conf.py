@@ -13,5 +13,9 @@ graceful_timeout = 30
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log
 errorlog = "-"
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are recycled now and then as a guard against slow leaks. Each restart
+# drops the worker's keep-alive connections and costs a Django start-up, which
+# pollers feel as a latency spike: keep it rare (at 1,000 req/s over 5 workers,
+# 50,000 requests is about every four minutes per worker).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50_000))
+max_requests_jitter = max_requests // 10
