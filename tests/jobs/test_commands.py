@@ -1,0 +1,103 @@
+"""The operator commands: slots and generate."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from jobs.engines import EngineError
+from jobs.engines.espeak import EspeakEngine
+from jobs.models import GpuSlot, Job
+from tests.conftest import probe_streams
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db
+class TestSlots:
+    def test_an_operator_adds_lists_drains_enables_and_removes_slots(self):
+        assert (
+            "Added slot local-tts (tts, espeak)."
+            in run("slots", "add", "--name", "local-tts", "--stage", "tts", "--backend", "espeak")[
+                0
+            ]
+        )
+        run("slots", "add", "--name", "local-video", "--stage", "video", "--backend", "dub")
+
+        listing = run("slots", "list")[0].splitlines()
+        assert listing[0].split()[:5] == ["NAME", "STAGE", "BACKEND", "GPU", "STATE"]
+        assert listing[1].split()[:5] == ["local-tts", "tts", "espeak", "-", "idle"]
+        assert listing[2].split()[:5] == ["local-video", "video", "dub", "-", "idle"]
+
+        run("slots", "drain", "local-video")
+        assert GpuSlot.objects.get(name="local-video").state == "disabled"  # idle: at once
+        run("slots", "enable", "local-video")
+        assert GpuSlot.objects.get(name="local-video").state == "idle"
+        run("slots", "disable", "local-tts")
+        assert not GpuSlot.objects.get(name="local-tts").enabled
+        run("slots", "remove", "local-tts")
+        assert not GpuSlot.objects.filter(name="local-tts").exists()
+
+    def test_a_backend_that_cannot_run_the_stage_is_refused(self):
+        with pytest.raises(CommandError, match="Backend 'dub' cannot run the 'tts' stage"):
+            run("slots", "add", "--name", "x", "--stage", "tts", "--backend", "dub")
+        assert not GpuSlot.objects.exists()
+
+    def test_unknown_slot_names_are_named_in_the_error(self):
+        with pytest.raises(CommandError, match="No slot named gpu9-video"):
+            run("slots", "drain", "gpu9-video")
+
+    def test_it_warns_when_there_are_fewer_workers_than_slots_need(self, settings):
+        settings.Q_CLUSTER = {**settings.Q_CLUSTER, "workers": 2}
+        run("slots", "add", "--name", "t", "--stage", "tts", "--backend", "espeak")
+
+        err = run("slots", "add", "--name", "v", "--stage", "video", "--backend", "dub")[1]
+
+        assert "Q_WORKERS=2 but 2 slots are enabled: set Q_WORKERS=3" in err
+
+    def test_a_running_slot_cannot_be_removed(self, owner):
+        slot = GpuSlot.objects.create(name="busy", stage="tts", backend="espeak", fence=1)
+        GpuSlot.objects.filter(pk=slot.pk).update(lease_until="2100-01-01T00:00:00Z")
+
+        with pytest.raises(CommandError, match="running a job; drain it first"):
+            run("slots", "remove", "busy")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("sync_tasks", "embedded_slots")
+class TestGenerate:
+    def test_wait_shows_progress_and_ends_with_the_result_path(self, owner, sample_video):
+        out, _ = run("generate", "--user", "owner", "--text", "Page 3, please.",
+                     "--video", str(sample_video), "--wait")  # fmt: skip
+
+        lines = out.strip().splitlines()
+        job = Job.objects.get()
+        assert lines[0] == str(job.pk)
+        assert "100% Succeeded" in lines[-2]
+        result = Path(lines[-1])
+        assert result.is_absolute() and set(probe_streams(result)) == {"video", "audio"}
+
+    def test_a_failed_job_exits_non_zero_with_the_reason(self, owner, monkeypatch, settings):
+        settings.HEYGEM = {**settings.HEYGEM, "MAX_ATTEMPTS": 1}
+
+        def broken(self, request, heartbeat):
+            raise EngineError("espeak-ng has no English voice")
+
+        monkeypatch.setattr(EspeakEngine, "synthesize", broken)
+
+        with pytest.raises(CommandError, match="failed: espeak-ng has no English voice"):
+            run("generate", "--user", "owner", "--text", "Hi.", "--wait")
+
+    def test_bad_input_is_refused_before_a_job_exists(self, owner):
+        with pytest.raises(CommandError, match="must not be blank"):
+            run("generate", "--user", "owner", "--text", "   ")
+        with pytest.raises(CommandError, match="No such file"):
+            run("generate", "--user", "owner", "--text", "Hi", "--video", "/nope.mp4")
+        with pytest.raises(CommandError, match="Unknown voice 'nobody'"):
+            run("generate", "--user", "owner", "--text", "Hi", "--voice", "nobody")
+        assert not Job.objects.exists()
