@@ -1,5 +1,6 @@
 """Shared fixtures: a named cast of users, media folders, sample media, a real qcluster."""
 
+import hashlib
 import os
 import shutil
 import signal
@@ -97,6 +98,40 @@ def embedded_slots(db):
         services.slot_create(name="local-tts", stage="tts", backend="espeak"),
         services.slot_create(name="local-video", stage="video", backend="dub"),
     )
+
+
+def register_fake_pairs(pairs) -> None:
+    """Slots gpu<i>-video and gpu<i>-tts for each pair of fake engines (tests.fakes)."""
+    from jobs import services
+
+    for i, pair in enumerate(pairs):
+        services.slot_create(name=f"gpu{i}-video", stage="video", backend="heygem",
+                             gpu=f"gpu{i}", base_url=pair.video_url,
+                             data_dir=str(pair.video_data_dir))  # fmt: skip
+        services.slot_create(name=f"gpu{i}-tts", stage="tts", backend="fish_speech",
+                             gpu=f"gpu{i}", base_url=pair.tts_url,
+                             data_dir=str(pair.tts_data_dir))  # fmt: skip
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def written_results(monkeypatch):
+    """code -> sha256 of the ``<code>-r.mp4`` each fake engine wrote, taken as it finished."""
+    from tests.fakes import FakeHeyGem
+
+    written = {}
+    real_set = FakeHeyGem._set
+
+    def recording_set(self, run, **changes):
+        if changes.get("status") == 2:
+            written[str(run.code)] = sha256(self.data_dir / "temp" / f"{run.code}-r.mp4")
+        return real_set(self, run, **changes)
+
+    monkeypatch.setattr(FakeHeyGem, "_set", recording_set)
+    return written
 
 
 def probe_streams(path: Path) -> dict[str, float]:

@@ -1,13 +1,11 @@
 """Fixtures for the GPU engine clients: fake engines on loopback with their slots."""
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
 from jobs.models import GpuSlot
 from tests.fakes import FakeFishSpeech, FakeHeyGem, make_test_video, write_tone_wav
-from tests.fakes import heygem as fake_heygem_module
 
 
 @pytest.fixture(autouse=True)
@@ -60,25 +58,6 @@ def tts_slot(fake: FakeFishSpeech, name="gpu0-tts", data_dir=None) -> GpuSlot:
 
 def temp_files(data_dir: Path) -> list[str]:
     return sorted(p.name for p in (Path(data_dir) / "temp").iterdir())
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def written_results(monkeypatch):
-    """code -> sha256 of the ``<code>-r.mp4`` each fake engine wrote, taken as it finished."""
-    written = {}
-    real_set = FakeHeyGem._set
-
-    def recording_set(self, run, **changes):
-        if changes.get("status") == 2:
-            written[str(run.code)] = sha256(self.data_dir / "temp" / f"{run.code}-r.mp4")
-        return real_set(self, run, **changes)
-
-    monkeypatch.setattr(fake_heygem_module.FakeHeyGem, "_set", recording_set)
-    return written
 
 
 class Beats:

@@ -12,7 +12,7 @@ from django.db import connection
 
 from jobs import dispatcher, services
 from jobs.models import GpuSlot, Job
-from tests.conftest import wait_for
+from tests.conftest import register_fake_pairs, wait_for
 from tests.fakes import fake_gpu_pairs
 
 from .conftest import temp_files
@@ -23,13 +23,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 @pytest.fixture
 def pairs(tmp_path):
     with fake_gpu_pairs(tmp_path, 2, video_options={"render_seconds": 0.2}) as started:
-        for i, pair in enumerate(started):
-            services.slot_create(name=f"gpu{i}-video", stage="video", backend="heygem",
-                                 gpu=f"gpu{i}", base_url=pair.video_url,
-                                 data_dir=str(pair.video_data_dir))  # fmt: skip
-            services.slot_create(name=f"gpu{i}-tts", stage="tts", backend="fish_speech",
-                                 gpu=f"gpu{i}", base_url=pair.tts_url,
-                                 data_dir=str(pair.tts_data_dir))  # fmt: skip
+        register_fake_pairs(started)
         yield started
 
 

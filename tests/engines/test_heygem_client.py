@@ -9,9 +9,9 @@ import pytest
 from jobs.engines import EngineBusy, EngineError, EngineUnavailable, RenderRequest
 from jobs.engines.heygem import HeyGemEngine
 from jobs.stages import LeaseLost
-from tests.conftest import probe_streams, wait_for
+from tests.conftest import probe_streams, sha256, wait_for
 
-from .conftest import Beats, sha256, temp_files, video_slot
+from .conftest import Beats, temp_files, video_slot
 
 pytestmark = pytest.mark.django_db
 

@@ -1,53 +1,26 @@
 """A real qcluster driving three fake GPU pairs (HeyGem video + Fish-Speech TTS each)."""
 
-import hashlib
 import os
 import signal
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
 from jobs import dispatcher, services, stages
 from jobs.models import GpuSlot, Job
-from tests.conftest import wait_for
-from tests.fakes import FakeHeyGem, fake_gpu_pairs, write_tone_wav
+from tests.conftest import register_fake_pairs, sha256, wait_for
+from tests.fakes import fake_gpu_pairs, write_tone_wav
 from voices import services as voice_services
 from voices.models import Voice, VoicePreparation
 
 pytestmark = pytest.mark.integration
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def written_results(monkeypatch):
-    """code -> sha256 of the result each fake engine wrote, taken the moment it finished."""
-    written = {}
-    real_set = FakeHeyGem._set
-
-    def recording_set(self, run, **changes):
-        if changes.get("status") == 2:
-            written[str(run.code)] = sha256(self.data_dir / "temp" / f"{run.code}-r.mp4")
-        return real_set(self, run, **changes)
-
-    monkeypatch.setattr(FakeHeyGem, "_set", recording_set)
-    return written
-
-
 @pytest.fixture
 def gpu_box(tmp_path):
     """Three fake GPU pairs registered as six slots, like the seed's box."""
     with fake_gpu_pairs(tmp_path, 3, video_options={"render_seconds": 0.3}) as pairs:
-        for i, pair in enumerate(pairs):
-            services.slot_create(name=f"gpu{i}-video", stage="video", backend="heygem",
-                                 gpu=f"gpu{i}", base_url=pair.video_url,
-                                 data_dir=str(pair.video_data_dir))  # fmt: skip
-            services.slot_create(name=f"gpu{i}-tts", stage="tts", backend="fish_speech",
-                                 gpu=f"gpu{i}", base_url=pair.tts_url,
-                                 data_dir=str(pair.tts_data_dir))  # fmt: skip
+        register_fake_pairs(pairs)
         yield pairs
 
 
