@@ -4,6 +4,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -48,7 +49,7 @@ def jobs_filtered(
 # Raw SQL on purpose: this runs on every poll of a job, and building the same
 # query through the ORM costs more than running it.
 VERSION_SQL = f"""
-    SELECT j.status, j.progress, j.progress_detail, j.fence, j.attempt,
+    SELECT j.status, j.progress, j.progress_detail, j.fence, j.attempt, j.priority,
            (SELECT max(e.id) FROM {JobEvent._meta.db_table} e WHERE e.job_id = j.id)
     FROM {Job._meta.db_table} j
     WHERE j.id = %s AND (%s OR j.owner_id = %s)
@@ -189,6 +190,35 @@ def job_details(job: Job) -> JobDetails:
         notices=embedded_notices(job),
         events=list(job_events(job)),
     )
+
+
+_MISSING = object()
+
+
+def _remembered(key: str, seconds: float, compute):
+    """A value this process computed less than ``seconds`` ago, or a fresh one."""
+    cache = caches["local"]
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def job_live_figures(job: Job) -> dict:
+    """Queue position (counted at most 2 s ago) and the ETA from this moment.
+
+    For pollers: the ETA is worked out on every answer, from slot speeds this
+    process read at most 5 s ago.
+    """
+    if not job.is_live:
+        return {"queue_position": None, "eta_seconds": None}
+    position = _remembered(
+        f"queue-position:{job.pk}:{job.status}:{job.priority}", 2, lambda: job_queue_position(job)
+    )
+    speeds = _remembered("stage-speeds", 5, stage_speeds)
+    eta = job_eta_seconds(job, position=position, speeds=speeds)
+    return {"queue_position": position, "eta_seconds": eta}
 
 
 def queue_summary() -> dict:

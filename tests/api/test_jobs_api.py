@@ -1,5 +1,6 @@
 """The v1 jobs API as an integrator uses it."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -208,3 +209,13 @@ def test_polling_the_detail_sees_every_change_at_once(api, owner):
     api.post(f"/api/v1/jobs/{job.pk}/cancel/")
     body = api.get(f"/api/v1/jobs/{job.pk}/").json()
     assert body["status"] == "canceled" and body["events"][-1]["kind"] == "canceled"
+
+
+def test_the_eta_counts_down_between_polls_of_an_unchanged_job(api, owner):
+    make_slot("video-a", stage="video", backend="dub", seconds_per_audio_second=1.0)
+    started = timezone.now() - timedelta(seconds=2)
+    job = make_job(owner, status=Job.Status.RENDERING, audio_seconds=20.0,
+                   render_started_at=started)  # fmt: skip
+    first = api.get(f"/api/v1/jobs/{job.pk}/").json()["eta_seconds"]
+    time.sleep(1.1)
+    assert api.get(f"/api/v1/jobs/{job.pk}/").json()["eta_seconds"] <= first - 1
