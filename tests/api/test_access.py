@@ -54,7 +54,8 @@ def test_an_outsider_gets_404_for_another_users_voice(api_as, owner, outsider):
 
 
 def test_staff_see_every_job(api_as, operator, owner, outsider):
-    make_job(owner), make_job(outsider)
+    make_job(owner)
+    make_job(outsider)
     assert api_as(operator).get("/api/v1/jobs/").json()["count"] == 2
 
 

@@ -16,7 +16,8 @@ def nothing_stored(media_root):
     """Asserts after the test that no job row and no job folder was left behind."""
     yield
     assert not Job.objects.exists()
-    assert not list((media_root / "jobs").glob("*")) if (media_root / "jobs").exists() else True
+    jobs_folder = media_root / "jobs"
+    assert not jobs_folder.exists() or not any(jobs_folder.iterdir())
 
 
 def post_json(api, body):

@@ -37,8 +37,10 @@ def test_draining_a_busy_slot_lets_it_finish_first(api_as, operator):
 
 
 def test_the_queue_summary_counts_live_jobs_and_slots(api, owner):
-    make_slot("local-video"), make_slot("local-tts", stage="tts", backend="espeak")
-    make_job(owner), make_job(owner), make_job(owner, status=Job.Status.RENDERING)
+    make_slot("local-video")
+    make_slot("local-tts", stage="tts", backend="espeak")
+    for status in ["queued", "queued", "rendering"]:
+        make_job(owner, status=status)
     make_job(owner, status=Job.Status.SUCCEEDED)
     body = api.get("/api/v1/queue/").json()
     assert (body["waiting"], body["running"]) == (2, 1)

@@ -125,7 +125,8 @@ def test_the_queue_lists_gpus_with_busy_ports_and_queue_size(api, owner, outside
         data_dir="/tmp/gpu1",
     )
     mine = make_job(owner, status=Job.Status.RENDERING, video_slot=video, fence=2)
-    make_job(outsider), make_job(outsider)
+    for _ in range(2):
+        make_job(outsider)
     body = api.get("/api/queue").json()
     assert body["queue_size"] == 2
     gpus = {gpu["gpu_id"]: gpu for gpu in body["gpus"]}
@@ -156,7 +157,8 @@ def test_download_of_an_unfinished_task_says_why(api, owner):
 
 
 def test_info_describes_the_service_slots_and_limits(api, settings):
-    make_slot("local-video"), make_slot("local-tts", stage="tts", backend="espeak")
+    make_slot("local-video")
+    make_slot("local-tts", stage="tts", backend="espeak")
     body = api.get("/api/info").json()
     assert body["version"] == settings.SPECTACULAR_SETTINGS["VERSION"]
     assert body["slots"]["video"]["total"] == 1

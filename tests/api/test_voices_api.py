@@ -33,7 +33,8 @@ def test_a_video_without_sound_makes_no_voice(api, silent_video, media_root):
 
 
 def test_the_list_shows_my_voices_and_the_built_in_ones(api, owner, outsider):
-    make_voice(owner, "Mine"), make_voice(None, "Built-in"), make_voice(outsider, "Theirs")
+    for owner_, name in [(owner, "Mine"), (None, "Built-in"), (outsider, "Theirs")]:
+        make_voice(owner_, name)
     names = {
         voice["name"]: voice["builtin"] for voice in api.get("/api/v1/voices/").json()["results"]
     }
@@ -41,7 +42,8 @@ def test_the_list_shows_my_voices_and_the_built_in_ones(api, owner, outsider):
 
 
 def test_a_voice_is_renamed_but_not_to_a_name_in_use(api, owner):
-    voice, _ = make_voice(owner, "First"), make_voice(owner, "Second")
+    voice = make_voice(owner, "First")
+    make_voice(owner, "Second")
     assert api.patch(f"/api/v1/voices/{voice.pk}/", {"name": "Renamed"}).json()["name"] == "Renamed"
     clash = api.patch(f"/api/v1/voices/{voice.pk}/", {"name": "Second"})
     assert clash.status_code == 400 and "already have" in clash.json()["name"][0]

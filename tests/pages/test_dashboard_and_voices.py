@@ -122,10 +122,12 @@ def test_every_model_has_an_admin_list_for_operators(browser_as, operator, owner
 
 def test_admin_actions_call_the_services(browser_as, operator, owner):
     page = browser_as(operator)
-    live, failed = make_job(owner), make_job(owner, status=Job.Status.FAILED)
+    live = make_job(owner)
+    failed = make_job(owner, status=Job.Status.FAILED)
     page.post("/admin/jobs/job/", {"action": "cancel", "_selected_action": [live.pk]})
     page.post("/admin/jobs/job/", {"action": "retry", "_selected_action": [failed.pk]})
-    live.refresh_from_db(), failed.refresh_from_db()
+    live.refresh_from_db()
+    failed.refresh_from_db()
     assert (live.status, failed.status) == (Job.Status.CANCELED, Job.Status.QUEUED)
     slot = make_slot("local-video")
     page.post("/admin/jobs/gpuslot/", {"action": "drain", "_selected_action": [slot.pk]})
