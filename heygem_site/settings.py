@@ -252,6 +252,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Multipart uploads get their own request component in the schema.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags from the path after /api/v1/ (jobs, voices, slots …); the seed's API has its own.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
     # Swagger UI is served from our static files: the machines have no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
