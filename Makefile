@@ -7,7 +7,7 @@ PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 # Debian packages the product and its tests need (ffmpeg, espeak-ng, Chromium).
 SYSTEM_TOOLS := ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng
-TEST_TOOLS   := chromium:chromium
+TEST_TOOLS   := chromium:chromium curl:curl
 
 .PHONY: setup demo test lint check-migrations system-deps test-deps db clean
 

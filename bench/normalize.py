@@ -36,12 +36,17 @@ PROSE = [
     "A careful reader pauses at the end of a sentence and keeps formulas together.",
 ]
 WRITTEN = [
-    "The budget grew to ${a}.{b}M in {year}.", "It costs ${a}.{cents} per item.",
-    "Meet me at {h}:{mm} on {year}-0{m}-1{d}.", "Dr. Smith ran {a} km at {a}.{b} km/h.",
+    "The budget grew to ${a}.{b}M in {year}.",
+    "It costs ${a}.{cents} per item.",
+    "Meet me at {h}:{mm} on {year}-0{m}-1{d}.",
+    "Dr. Smith ran {a} km at {a}.{b} km/h.",
     "About {a}% of the {n} students passed on March {d}, {year}.",
-    "Chapter IV covers the {n}th century; see p. {a}.", "The temperature was {a}°C at {h}pm.",
-    "Call 555-{a3}-{n4} before {h}:{mm} a.m.", "We sold {n} copies, i.e. {a}/{d} of the stock.",
-    "€{a} or £{b}, e.g. {a} {b}/{d} kg of apples.", "Henry VIII reigned in the {c}0s.",
+    "Chapter IV covers the {n}th century; see p. {a}.",
+    "The temperature was {a}°C at {h}pm.",
+    "Call 555-{a3}-{n4} before {h}:{mm} a.m.",
+    "We sold {n} copies, i.e. {a}/{d} of the stock.",
+    "€{a} or £{b}, e.g. {a} {b}/{d} kg of apples.",
+    "Henry VIII reigned in the {c}0s.",
 ]
 LATEX = [
     "The derivative is $\\frac{{d}}{{dx}} x^{{{a}}} = {a}x^{{{b}}}$.",
@@ -76,12 +81,19 @@ def build_corpus(size: int, seed: int) -> str:
 
 def _values(rng):
     return {
-        "a": rng.randint(1, 99), "b": rng.randint(1, 9), "c": rng.randint(2, 9),
-        "d": rng.randint(1, 9), "n": rng.randint(10, 999), "h": rng.randint(1, 12),
-        "mm": f"{rng.randint(0, 59):02d}", "m": rng.randint(1, 9),
+        "a": rng.randint(1, 99),
+        "b": rng.randint(1, 9),
+        "c": rng.randint(2, 9),
+        "d": rng.randint(1, 9),
+        "n": rng.randint(10, 999),
+        "h": rng.randint(1, 12),
+        "mm": f"{rng.randint(0, 59):02d}",
+        "m": rng.randint(1, 9),
         "cents": f"{rng.randint(0, 99):02d}",
-        "year": rng.randint(1900, 2030), "a3": f"{rng.randint(100, 999)}",
-        "n4": f"{rng.randint(1000, 9999)}", "D": rng.randint(1, 28),
+        "year": rng.randint(1900, 2030),
+        "a3": f"{rng.randint(100, 999)}",
+        "n4": f"{rng.randint(1000, 9999)}",
+        "D": rng.randint(1, 28),
     }
 
 
@@ -121,8 +133,10 @@ def main() -> int:
     corpus = build_corpus(args.size, args.seed)
     lines = corpus.count("\n") + 1
     formulas = corpus.count("$") // 2 + corpus.count("\\(") + corpus.count("\\begin")
-    print(f"corpus: {len(corpus):,} characters, {lines:,} lines, ~{formulas:,} formulas "
-          f"(seed {args.seed})")
+    print(
+        f"corpus: {len(corpus):,} characters, {lines:,} lines, ~{formulas:,} formulas "
+        f"(seed {args.seed})"
+    )
 
     latex_module._read_cached.cache_clear()
     cold = _time(to_speech, corpus, 1)
@@ -131,17 +145,25 @@ def main() -> int:
     rows = [
         ("to_speech, cold caches (first run)", cold),
         (f"to_speech, warm caches (best of {args.repeat})", warm),
-        (f"baseline lower+regex (best of {args.repeat})",
-         _time(baseline_lower_regex, corpus, args.repeat)),
-        (f"baseline num2words only (best of {args.repeat})",
-         _time(baseline_num2words, corpus, args.repeat)),
+        (
+            f"baseline lower+regex (best of {args.repeat})",
+            _time(baseline_lower_regex, corpus, args.repeat),
+        ),
+        (
+            f"baseline num2words only (best of {args.repeat})",
+            _time(baseline_num2words, corpus, args.repeat),
+        ),
     ]
     print(f"{'':48s} {'wall':>22s} {'cpu':>22s}")
     for label, (wall, cpu) in rows:
-        print(f"{label:48s} {wall:7.3f} s {len(corpus) / wall / 1000:8,.0f} KB/s"
-              f" {cpu:7.3f} s {len(corpus) / cpu / 1000:8,.0f} KB/s")
-    print(f"formulas parsed by pylatexenc on the cold run: {parsed:,} distinct sources "
-          "(the rest were cache hits)")
+        print(
+            f"{label:48s} {wall:7.3f} s {len(corpus) / wall / 1000:8,.0f} KB/s"
+            f" {cpu:7.3f} s {len(corpus) / cpu / 1000:8,.0f} KB/s"
+        )
+    print(
+        f"formulas parsed by pylatexenc on the cold run: {parsed:,} distinct sources "
+        "(the rest were cache hits)"
+    )
     spoken = to_speech(corpus)
     leftover = len(re.findall(r"[0-9\\{}^_$]", spoken))
     print(f"output: {len(spoken):,} characters, {leftover} digits or LaTeX residue left")

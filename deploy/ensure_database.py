@@ -16,8 +16,8 @@ params = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432,
           "user": db["USER"], "password": db["PASSWORD"] or None}  # fmt: skip
 try:
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone()
-        if not found:
+        exists = "SELECT 1 FROM pg_database WHERE datname = %s"
+        if not conn.execute(exists, [db["NAME"]]).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
             print(f"Created database {db['NAME']}.")
 except psycopg.OperationalError as exc:

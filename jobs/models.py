@@ -182,6 +182,8 @@ class Job(models.Model):
             ),
             # History pages: one owner's jobs, newest first.
             models.Index(fields=["owner", "-created_at"], name="job_owner_recent_idx"),
+            # Metrics and ETAs: the jobs that finished lately.
+            models.Index(fields=["finished_at"], name="job_finished_idx"),
         ]
         constraints = [
             # A slot runs one job: even buggy code cannot bind a second one.
@@ -244,7 +246,12 @@ class JobEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["job", "at"], name="jobevent_job_at_idx")]
+        indexes = [
+            # A job's timeline.
+            models.Index(fields=["job", "at"], name="jobevent_job_at_idx"),
+            # The dashboard's utilization chart: every event of the last hours.
+            models.Index(fields=["at"], name="jobevent_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.kind}: {self.message}"

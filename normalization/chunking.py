@@ -10,7 +10,8 @@ import re
 
 # Words that occur inside number, date and formula readings; a chunk never ends between
 # two of them, so "three point one four" or "x squared plus one" stays whole.
-GLUE_WORDS = frozenset("""
+GLUE_WORDS = frozenset(
+    """
 zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen
 fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
 ninety hundred thousand million billion trillion point first second third fourth fifth
@@ -22,7 +23,8 @@ sum product integral from as approaches all factorial prime inverse is less grea
 or equal not and choose given in transpose degrees percent dollars cents euros pounds
 january february march april may june july august september october november december
 alpha beta gamma delta epsilon theta lambda mu pi sigma phi omega infinity
-""".split())
+""".split()
+)
 
 _HAS_UNSPOKEN = re.compile(r"[0-9\\{}^_$]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\s*[\r\n]+\s*")

@@ -94,6 +94,7 @@ def _text_reader(nesting):
 def _make_reader(nesting):
     def read(prose):
         return _sanitize(_speak(prose, nesting)).strip()
+
     return read
 
 
@@ -145,8 +146,7 @@ def _sanitize(text: str) -> str:
     if not text.isascii():
         text = _NON_ASCII.sub(lambda m: _keep_or_drop(m, dropped), text)
     if dropped:
-        log.warning("dropped %d unreadable character(s): %r", len(dropped),
-                    "".join(dropped[:20]))
+        log.warning("dropped %d unreadable character(s): %r", len(dropped), "".join(dropped[:20]))
     return text
 
 

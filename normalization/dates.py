@@ -46,8 +46,9 @@ def month_number(name: str) -> int | None:
     return MONTH_NAMES.get(name.lower().rstrip("."))
 
 
-def time_words(hours: str, minutes: str | None, seconds: str | None,
-               meridiem: str | None) -> str | None:
+def time_words(
+    hours: str, minutes: str | None, seconds: str | None, meridiem: str | None
+) -> str | None:
     h = int(hours)
     m = int(minutes) if minutes else 0
     if h > 24 or m > 59 or (seconds and int(seconds) > 59):

@@ -16,11 +16,32 @@ from .tables import SILENT_WITH_ARGS, TEXT_MACROS
 
 log = logging.getLogger(__name__)
 
-MATH_ENVIRONMENTS = frozenset({
-    "equation", "align", "gather", "multline", "eqnarray", "displaymath", "math",
-    "alignat", "flalign", "split", "aligned", "gathered", "cases", "dcases", "matrix",
-    "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix", "array",
-})
+MATH_ENVIRONMENTS = frozenset(
+    {
+        "equation",
+        "align",
+        "gather",
+        "multline",
+        "eqnarray",
+        "displaymath",
+        "math",
+        "alignat",
+        "flalign",
+        "split",
+        "aligned",
+        "gathered",
+        "cases",
+        "dcases",
+        "matrix",
+        "pmatrix",
+        "bmatrix",
+        "Bmatrix",
+        "vmatrix",
+        "Vmatrix",
+        "smallmatrix",
+        "array",
+    }
+)
 
 # Inline $...$ longer than this (or spanning a blank line) is not math: it is two
 # dollar amounts in prose.
@@ -32,12 +53,38 @@ MAX_ARG_SCAN = 4000
 _DELIMITERS = re.compile(
     r"\\\$|\$\$|\$|\\\[|\\\]|\\\(|\\\)|\\begin\{([A-Za-z]+\*?)\}|\\end\{([A-Za-z]+\*?)\}"
 )
-_ESCAPED = {"%": "%", "$": "$", "&": "&", "#": "#", "_": " ", "{": "", "}": "",
-            " ": " ", ",": " ", ";": " ", "!": "", ":": " ", "\\": " "}
+_ESCAPED = {
+    "%": "%",
+    "$": "$",
+    "&": "&",
+    "#": "#",
+    "_": " ",
+    "{": "",
+    "}": "",
+    " ": " ",
+    ",": " ",
+    ";": " ",
+    "!": "",
+    ":": " ",
+    "\\": " ",
+}
 _SCRIPT = re.compile(r"([\^_])(\{[^{}\n]{0,40}\}|-?[A-Za-z0-9]+)")
 # TeX-only structure words that can appear bare in running text.
-_STRUCTURE = frozenset({"begin", "end", "item", "maketitle", "newline", "par", "noindent",
-                        "centering", "hline", "usepackage", "documentclass"})
+_STRUCTURE = frozenset(
+    {
+        "begin",
+        "end",
+        "item",
+        "maketitle",
+        "newline",
+        "par",
+        "noindent",
+        "centering",
+        "hline",
+        "usepackage",
+        "documentclass",
+    }
+)
 
 
 class Segment:
@@ -72,9 +119,13 @@ def find_math(text):
         elif kind == "$" and _can_open(text, token):
             close = _next(dollar_closers, k)
             if close is not None:
-                inner = text[token.end():tokens[close].start()]
-                if len(inner) > MAX_INLINE or "\n\n" in inner or "\n\r\n" in inner \
-                        or _reads_like_prose(inner):
+                inner = text[token.end() : tokens[close].start()]
+                if (
+                    len(inner) > MAX_INLINE
+                    or "\n\n" in inner
+                    or "\n\r\n" in inner
+                    or _reads_like_prose(inner)
+                ):
                     close = None
         elif kind.startswith("begin:") and kind[6:].rstrip("*") in MATH_ENVIRONMENTS:
             close = _next(positions.get("end:" + kind[6:], []), k)
@@ -82,11 +133,11 @@ def find_math(text):
             k += 1
             continue
         if token.start() > cursor:
-            segments.append(Segment(text[cursor:token.start()], False))
+            segments.append(Segment(text[cursor : token.start()], False))
         if kind.startswith("begin:"):
-            segments.append(Segment(text[token.start():tokens[close].end()], True))
+            segments.append(Segment(text[token.start() : tokens[close].end()], True))
         else:
-            segments.append(Segment(text[token.end():tokens[close].start()], True))
+            segments.append(Segment(text[token.end() : tokens[close].start()], True))
         cursor = tokens[close].end()
         k = close + 1
     if cursor < len(text):
@@ -164,7 +215,7 @@ def split_bare_commands(text):
             name = m.group("name")
             end = _scan_arguments(text, end, length)
             if name in TEXT_MACROS and name not in ("mathrm", "operatorname"):
-                interrupt = ("prose", _last_argument(text[m.end():end]))
+                interrupt = ("prose", _last_argument(text[m.end() : end]))
             elif name in SILENT_WITH_ARGS or name in _STRUCTURE:
                 interrupt = ("text", " ")
             else:
@@ -312,7 +363,7 @@ def read_math(source, text_reader):
     log.warning("formula of %d characters read in pieces", len(source))
     parts = []
     for start in range(0, len(source), MAX_FORMULA):
-        parts.append(_read_cached(source[start:start + MAX_FORMULA], text_reader))
+        parts.append(_read_cached(source[start : start + MAX_FORMULA], text_reader))
     return " ".join(p for p in parts if p)
 
 

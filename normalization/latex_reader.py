@@ -28,35 +28,87 @@ log = logging.getLogger(__name__)
 MAX_DEPTH = 40
 
 OPERATORS = {
-    "+": "plus", "-": "minus", "−": "minus", "*": "times", "/": "over", "=": "equals",
-    "<": "is less than", ">": "is greater than", ",": ",", ";": ",", ":": ",",
-    "!": "factorial", "'": "prime", "@": "at", "#": "number", "%": "percent",
-    "&": "and", "×": "times", "±": "plus or minus",
+    "+": "plus",
+    "-": "minus",
+    "−": "minus",
+    "*": "times",
+    "/": "over",
+    "=": "equals",
+    "<": "is less than",
+    ">": "is greater than",
+    ",": ",",
+    ";": ",",
+    ":": ",",
+    "!": "factorial",
+    "'": "prime",
+    "@": "at",
+    "#": "number",
+    "%": "percent",
+    "&": "and",
+    "×": "times",
+    "±": "plus or minus",
 }
 # Punctuation that has no sound of its own inside a formula.
-QUIET = frozenset(".?~\"`()[]{}\\^_$|")
+QUIET = frozenset('.?~"`()[]{}\\^_$|')
 
 TWO_CHAR_OPERATORS = {
-    "<=": "is less than or equal to", ">=": "is greater than or equal to",
-    "!=": "is not equal to", ":=": "is defined as", "->": "to", "==": "equals",
-    "<-": "gets", "=>": "implies", "..": "dot dot dot",
+    "<=": "is less than or equal to",
+    ">=": "is greater than or equal to",
+    "!=": "is not equal to",
+    ":=": "is defined as",
+    "->": "to",
+    "==": "equals",
+    "<-": "gets",
+    "=>": "implies",
+    "..": "dot dot dot",
 }
 
 COMPOUND_OPS = frozenset("+-=<>−")
-COMPOUND_MACROS = frozenset({
-    "pm", "mp", "neq", "ne", "leq", "le", "geq", "ge", "approx", "equiv", "to",
-    "rightarrow", "Rightarrow", "implies", "iff", "in", "subset", "subseteq", "cup",
-    "cap", "lt", "gt", "sim", "propto",
-})
+COMPOUND_MACROS = frozenset(
+    {
+        "pm",
+        "mp",
+        "neq",
+        "ne",
+        "leq",
+        "le",
+        "geq",
+        "ge",
+        "approx",
+        "equiv",
+        "to",
+        "rightarrow",
+        "Rightarrow",
+        "implies",
+        "iff",
+        "in",
+        "subset",
+        "subseteq",
+        "cup",
+        "cap",
+        "lt",
+        "gt",
+        "sim",
+        "propto",
+    }
+)
 _MINUS = (("op", "-"), ("op", "−"))
 LIMIT_OPERATORS = frozenset({"lim", "limsup", "liminf"})
 INTEGRALS = frozenset({"int", "iint", "iiint", "oint"})
 FRACTIONS = frozenset({"frac", "dfrac", "tfrac", "cfrac"})
 BINOMIALS = frozenset({"binom", "dbinom", "tbinom"})
-MATRIX_ENVS = frozenset({
-    "matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "smallmatrix",
-    "array",
-})
+MATRIX_ENVS = frozenset(
+    {
+        "matrix",
+        "pmatrix",
+        "bmatrix",
+        "Bmatrix",
+        "vmatrix",
+        "Vmatrix",
+        "smallmatrix",
+        "array",
+    }
+)
 CASES_ENVS = frozenset({"cases", "dcases", "rcases"})
 CONDITION_STARTS = ("if", "otherwise", "for", "when", "else", "where", "unless")
 
@@ -82,8 +134,7 @@ def tidy(words) -> str:
 
 
 def _is_num(items, integer=False):
-    return (len(items) == 1 and items[0][0] == "num"
-            and (not integer or items[0][1].isdigit()))
+    return len(items) == 1 and items[0][0] == "num" and (not integer or items[0][1].isdigit())
 
 
 def _first_letter(items):
@@ -106,8 +157,12 @@ def _first_letter(items):
 
 
 # Bracket macros that pair up, and what the pair means when read aloud.
-_OPENERS = {"{": "{", "langle": "the inner product of", "lfloor": "the floor of",
-            "lceil": "the ceiling of"}
+_OPENERS = {
+    "{": "{",
+    "langle": "the inner product of",
+    "lfloor": "the floor of",
+    "lceil": "the ceiling of",
+}
 _CLOSERS = frozenset({"}", "rangle", "rfloor", "rceil"})
 
 
@@ -121,8 +176,7 @@ def group_brackets(items):
             if len(stack) < MAX_DEPTH:
                 stack.append((len(out), item))
                 continue
-        elif stack and (kind == "op" and item[1] in ")]"
-                        or kind == "mac" and item[1] in _CLOSERS):
+        elif stack and (kind == "op" and item[1] in ")]" or kind == "mac" and item[1] in _CLOSERS):
             start, opener = stack.pop()
             inner = out[start:]
             del out[start:]
@@ -205,9 +259,14 @@ class MathReader:
             return i + 1
         if kind in ("sup", "sub"):
             return self.postfix(items, i, [], out, depth, simple=False)
-        if kind == "num" and i + 2 < len(items) and items[i + 1] == ("op", "/") \
-                and _is_num(items[i + 2:i + 3], integer=True) and item[1].isdigit() \
-                and 2 <= int(items[i + 2][1]) <= DENOMINATOR_NAMES_MAX:
+        if (
+            kind == "num"
+            and i + 2 < len(items)
+            and items[i + 1] == ("op", "/")
+            and _is_num(items[i + 2 : i + 3], integer=True)
+            and item[1].isdigit()
+            and 2 <= int(items[i + 2][1]) <= DENOMINATOR_NAMES_MAX
+        ):
             out.append(fraction(item[1], items[i + 2][1]))  # 1/2 in a formula: one half
             return i + 3
         words, simple = self.operand(item, depth)
@@ -294,8 +353,9 @@ class MathReader:
             words.append("factorial")
             factorial = True
             j += 1
-        if (factorial or not applied and base is not None and base[0] in ("num", "paren")) \
-                and j < n:
+        if (
+            factorial or not applied and base is not None and base[0] in ("num", "paren")
+        ) and j < n:
             nxt = items[j]
             if nxt[0] == "paren" and _is_compound(nxt[2]):
                 words.append("times")
@@ -329,7 +389,8 @@ class MathReader:
             return ["the expected value of"], True, self.seq(inner, depth + 1)
         if letter in FUNCTION_LETTERS or (
             (letter in MAYBE_FUNCTION_LETTERS or len(letter) > 1)
-            and not _is_compound(inner) and len(inner) <= 5
+            and not _is_compound(inner)
+            and len(inner) <= 5
         ):
             if paren[1] != "(":
                 return None
@@ -392,7 +453,7 @@ class MathReader:
                 word = TWO_CHAR_OPERATORS[pair]
                 if pair == "->" and self.approaching:
                     word = "approaches"
-                if pair == ".." :
+                if pair == "..":
                     while i + 1 < n and items[i + 1] == ("op", "."):
                         i += 1
                     out.append(word)
@@ -412,7 +473,7 @@ class MathReader:
         """|x| is the absolute value of x, ‖v‖ the norm of v; a lone | means 'given'."""
         for j in range(i + 1, len(items)):
             if items[j] == ("op", char):
-                inner = items[i + 1:j]
+                inner = items[i + 1 : j]
                 if not inner:
                     break
                 lead = "the absolute value of" if char == "|" else "the norm of"
@@ -435,18 +496,21 @@ class MathReader:
         if name in SILENT_WITH_ARGS:
             return i + 1
         if name in GREEK:
-            return self.postfix(items, i + 1, [GREEK[name]], out, depth, simple=True,
-                                base=("words", GREEK[name]))
+            return self.postfix(
+                items, i + 1, [GREEK[name]], out, depth, simple=True, base=("words", GREEK[name])
+            )
         if name in FUNCTIONS:
             return self.function(items, i, FUNCTIONS[name], out, depth)
         if name in BIG_OPERATORS:
             return self.big_operator(items, i, name, out, depth)
         if name in ("|", "Vert", "lVert", "rVert"):
-            return self.bars(items[:i] + [("op", "‖")] + self._norm_rest(items[i + 1:]),
-                             i, out, depth, "‖")
+            return self.bars(
+                items[:i] + [("op", "‖")] + self._norm_rest(items[i + 1 :]), i, out, depth, "‖"
+            )
         if name in ("vert", "lvert", "rvert"):
-            return self.bars(items[:i] + [("op", "|")] + self._abs_rest(items[i + 1:]),
-                             i, out, depth, "|")
+            return self.bars(
+                items[:i] + [("op", "|")] + self._abs_rest(items[i + 1 :]), i, out, depth, "|"
+            )
         if name in MATH_SYMBOLS:
             word = MATH_SYMBOLS[name]
             if name in ("to", "rightarrow", "longrightarrow") and self.approaching:
@@ -464,23 +528,45 @@ class MathReader:
         if isinstance(words, tuple):  # a reader that consumed following items itself
             words, i = words
         if operand:
-            return self.postfix(items, i, words, out, depth, simple=operand == "simple",
-                                base=this if operand == "simple" else None)
+            return self.postfix(
+                items,
+                i,
+                words,
+                out,
+                depth,
+                simple=operand == "simple",
+                base=this if operand == "simple" else None,
+            )
         out.extend(words)
         return i
 
     @staticmethod
     def _norm_rest(rest):
-        return [("op", "‖") if it[0] == "mac" and it[1] in ("|", "Vert", "lVert", "rVert")
-                else it for it in rest]
+        return [
+            ("op", "‖") if it[0] == "mac" and it[1] in ("|", "Vert", "lVert", "rVert") else it
+            for it in rest
+        ]
 
     @staticmethod
     def _abs_rest(rest):
-        return [("op", "|") if it[0] == "mac" and it[1] in ("vert", "lvert", "rvert")
-                else it for it in rest]
+        return [
+            ("op", "|") if it[0] == "mac" and it[1] in ("vert", "lvert", "rvert") else it
+            for it in rest
+        ]
 
-    ARITY = {"sqrt": 1, "binom": 2, "dbinom": 2, "tbinom": 2, "frac": 2, "dfrac": 2,
-             "tfrac": 2, "cfrac": 2, "overset": 2, "underset": 2, "stackrel": 2}
+    ARITY = {
+        "sqrt": 1,
+        "binom": 2,
+        "dbinom": 2,
+        "tbinom": 2,
+        "frac": 2,
+        "dfrac": 2,
+        "tfrac": 2,
+        "cfrac": 2,
+        "overset": 2,
+        "underset": 2,
+        "stackrel": 2,
+    }
 
     def pull_args(self, name, args, items, j):
         """Fill arguments pylatexenc could not find (\\frac12 at the end of a span) from the
@@ -511,8 +597,9 @@ class MathReader:
         if name == "sqrt":
             return self.root(args[0], args[1], depth), "compound"
         if name in BINOMIALS:
-            return self.seq(args[0], depth + 1) + ["choose"] + self.seq(args[1], depth + 1), \
-                "compound"
+            return self.seq(args[0], depth + 1) + ["choose"] + self.seq(
+                args[1], depth + 1
+            ), "compound"
         if name in ACCENTS:
             before, after = ACCENTS[name]
             inner = self.seq(args[0], depth + 1) if args else []
@@ -667,8 +754,12 @@ class MathReader:
     def set_builder(self, inner, depth):
         for k, item in enumerate(inner):
             if item in (("op", "|"), ("op", ":")) or item[:2] in (("mac", "mid"), ("mac", "vert")):
-                return (["the set of"] + self.seq(inner[:k], depth + 1) + ["such that"]
-                        + self.seq(inner[k + 1:], depth + 1))
+                return (
+                    ["the set of"]
+                    + self.seq(inner[:k], depth + 1)
+                    + ["such that"]
+                    + self.seq(inner[k + 1 :], depth + 1)
+                )
         return ["the set"] + self.seq(inner, depth + 1)
 
     # -- environments ------------------------------------------------------------------
@@ -684,8 +775,10 @@ class MathReader:
             elif item[0] == "amp":
                 cells.append(cell)
                 cell = []
-            elif not (item[0] == "mac" and item[1] in ("hline", "toprule", "midrule",
-                                                        "bottomrule", "label", "nonumber")):
+            elif not (
+                item[0] == "mac"
+                and item[1] in ("hline", "toprule", "midrule", "bottomrule", "label", "nonumber")
+            ):
                 cell.append(item)
         cells.append(cell)
         rows.append(cells)

@@ -101,4 +101,3 @@ def fraction(num: str, den: str) -> str:
     else:
         name = ordinal(den)
     return f"{cardinal(num)} {name if n == 1 else plural(name)}"
-

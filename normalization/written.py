@@ -27,8 +27,10 @@ from .tables import (
 )
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-MONTH = (r"(?i:January|February|March|April|May|June|July|August|September|October"
-         r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)")
+MONTH = (
+    r"(?i:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
+)
 CURRENCY = r"(?:US\$|C\$|A\$|[$€£¥₹₩₽₿])"
 CODES = r"(?:USD|EUR|GBP|JPY|INR|CHF|CNY|CAD|AUD)"
 SCALE = r"(?:thousand|million|billion|trillion|bn|mn|tn|[kKmMbBT])(?![A-Za-z])"
@@ -36,46 +38,115 @@ UNIT = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=Tru
 MERIDIEM = r"[AaPp]\.?\s?[Mm]\.?(?![A-Za-z])"
 
 _PATTERNS = [
-    ("phone", r"\+\d{1,3}(?:[\s.-]\d{2,4}){2,4}(?![\d])"
-              r"|(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?\d{3}[\s.-]\d{4}"
-              r"|(?<![\d.,-])(?:1-)?\d{3}[.-]\d{3}[.-]\d{4}"
-              r"|(?<=\+\d)\s\d{3}\s\d{3}\s\d{4}"
-              r"|(?<![\d.,$-])\d{3}-\d{4})(?![\d-])"),
+    (
+        "phone",
+        r"\+\d{1,3}(?:[\s.-]\d{2,4}){2,4}(?![\d])"
+        r"|(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?\d{3}[\s.-]\d{4}"
+        r"|(?<![\d.,-])(?:1-)?\d{3}[.-]\d{3}[.-]\d{4}"
+        r"|(?<=\+\d)\s\d{3}\s\d{3}\s\d{4}"
+        r"|(?<![\d.,$-])\d{3}-\d{4})(?![\d-])",
+    ),
     ("iso", r"(?<![\d-])(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})(?![\d-])"),
-    ("numdate", r"(?<![\d/.])(?P<nd_a>\d{1,2})(?P<nd_s>[/.])(?P<nd_b>\d{1,2})(?P=nd_s)"
-                r"(?P<nd_y>\d{4}|\d{2})(?![\d/.]\d)"),
-    ("time", r"(?<![\d:.])(?P<tm_h>\d{1,2}):(?P<tm_m>\d{2})(?::(?P<tm_s>\d{2}))?(?![\d:])"
-             r"(?:\s?(?P<tm_ap>" + MERIDIEM + "))?"),
+    (
+        "numdate",
+        r"(?<![\d/.])(?P<nd_a>\d{1,2})(?P<nd_s>[/.])(?P<nd_b>\d{1,2})(?P=nd_s)"
+        r"(?P<nd_y>\d{4}|\d{2})(?![\d/.]\d)",
+    ),
+    (
+        "time",
+        r"(?<![\d:.])(?P<tm_h>\d{1,2}):(?P<tm_m>\d{2})(?::(?P<tm_s>\d{2}))?(?![\d:])"
+        r"(?:\s?(?P<tm_ap>" + MERIDIEM + "))?",
+    ),
     ("ampm", r"(?<![\d:.,])(?P<ap_h>\d{1,2})\s?(?P<ap_m>" + MERIDIEM + ")"),
-    ("money", r"(?:(?<![\w)])(?P<mo_sign>[-−]))?(?P<mo_c>" + CURRENCY + r")\s?(?P<mo_a>" + NUM
-              + r")(?:\s?(?P<mo_s>" + SCALE
-              + r"))?(?:\s?[-–]\s?" + CURRENCY + r"?\s?(?P<mo_b>" + NUM + r")(?:\s?(?P<mo_s2>"
-              + SCALE + "))?)?"),
-    ("code", r"(?<![A-Za-z])(?P<mc_c>" + CODES + r")\s?(?P<mc_a>" + NUM + r")(?:\s?(?P<mc_s>"
-             + SCALE + "))?"),
-    ("postmoney", r"(?P<mp_a>" + NUM + r")\s?(?:(?P<mp_s>" + SCALE + r")\s?)?(?P<mp_c>€|¢|"
-                  + CODES + r")(?![A-Za-z])"),
-    ("mdate", r"(?P<wd_m>" + MONTH + r")\.?\s(?P<wd_d>\d{1,2})(?:st|nd|rd|th)?(?![\d:])"
-              r"(?:,?\s(?P<wd_y>\d{4})(?!\d))?"),
-    ("ddate", r"(?<!\d)(?P<dw_d>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?P<dw_m>" + MONTH
-              + r")\.?(?![a-z])(?:,?\s(?P<dw_y>\d{4})(?!\d))?"),
+    (
+        "money",
+        r"(?:(?<![\w)])(?P<mo_sign>[-−]))?(?P<mo_c>"
+        + CURRENCY
+        + r")\s?(?P<mo_a>"
+        + NUM
+        + r")(?:\s?(?P<mo_s>"
+        + SCALE
+        + r"))?(?:\s?[-–]\s?"
+        + CURRENCY
+        + r"?\s?(?P<mo_b>"
+        + NUM
+        + r")(?:\s?(?P<mo_s2>"
+        + SCALE
+        + "))?)?",
+    ),
+    (
+        "code",
+        r"(?<![A-Za-z])(?P<mc_c>"
+        + CODES
+        + r")\s?(?P<mc_a>"
+        + NUM
+        + r")(?:\s?(?P<mc_s>"
+        + SCALE
+        + "))?",
+    ),
+    (
+        "postmoney",
+        r"(?P<mp_a>"
+        + NUM
+        + r")\s?(?:(?P<mp_s>"
+        + SCALE
+        + r")\s?)?(?P<mp_c>€|¢|"
+        + CODES
+        + r")(?![A-Za-z])",
+    ),
+    (
+        "mdate",
+        r"(?P<wd_m>" + MONTH + r")\.?\s(?P<wd_d>\d{1,2})(?:st|nd|rd|th)?(?![\d:])"
+        r"(?:,?\s(?P<wd_y>\d{4})(?!\d))?",
+    ),
+    (
+        "ddate",
+        r"(?<!\d)(?P<dw_d>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?P<dw_m>"
+        + MONTH
+        + r")\.?(?![a-z])(?:,?\s(?P<dw_y>\d{4})(?!\d))?",
+    ),
     ("feet", r"(?P<ft_a>\d+)['’]\s?(?P<ft_b>\d+)(?:\"|”|'')"),
     ("decade", r"(?<![\w'])'?(?P<dec_n>\d{1,3}0)'?s(?![A-Za-z])"),
     ("ordinal", r"(?P<ord_n>\d+)(?:st|nd|rd|th|ST|ND|RD|TH)(?![A-Za-z])"),
     ("version", r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])"),
-    ("range", r"(?P<rg_a>" + NUM + r")(?:\s?[–—]\s?|-|\sto\s)(?P<rg_b>" + NUM + r")(?![\d/:])"
-              r"(?:(?P<rg_sp>\s?)(?P<rg_u>%|" + UNIT + r")(?![\w/]))?"),
-    ("dims", r"(?P<dm_a>" + NUM + r")(?:\s?x\s?|×)(?P<dm_b>" + NUM + r")(?:(?:\s?x\s?|×)(?P<dm_c>"
-             + NUM + r"))?(?![\d])"),
+    (
+        "range",
+        r"(?P<rg_a>" + NUM + r")(?:\s?[–—]\s?|-|\sto\s)(?P<rg_b>" + NUM + r")(?![\d/:])"
+        r"(?:(?P<rg_sp>\s?)(?P<rg_u>%|" + UNIT + r")(?![\w/]))?",
+    ),
+    (
+        "dims",
+        r"(?P<dm_a>"
+        + NUM
+        + r")(?:\s?x\s?|×)(?P<dm_b>"
+        + NUM
+        + r")(?:(?:\s?x\s?|×)(?P<dm_c>"
+        + NUM
+        + r"))?(?![\d])",
+    ),
     ("times", r"(?P<ti_a>" + NUM + r")[x×](?= [A-Za-z])"),
-    ("mixed", r"(?<![\d/.])(?P<mx_w>\d+)\s(?P<mx_n>\d+)/(?P<mx_d>\d+)(?![\d/])"
-              r"(?:(?P<mx_sp>\s?)(?P<mx_u>" + UNIT + r")(?![\w/]))?"),
-    ("frac", r"(?<![\d/.])(?P<fr_n>\d+)/(?P<fr_d>\d+)(?![\d/])"
-             r"(?:(?P<fr_sp>\s?)(?P<fr_u>" + UNIT + r")(?![\w/]))?"),
+    (
+        "mixed",
+        r"(?<![\d/.])(?P<mx_w>\d+)\s(?P<mx_n>\d+)/(?P<mx_d>\d+)(?![\d/])"
+        r"(?:(?P<mx_sp>\s?)(?P<mx_u>" + UNIT + r")(?![\w/]))?",
+    ),
+    (
+        "frac",
+        r"(?<![\d/.])(?P<fr_n>\d+)/(?P<fr_d>\d+)(?![\d/])"
+        r"(?:(?P<fr_sp>\s?)(?P<fr_u>" + UNIT + r")(?![\w/]))?",
+    ),
     ("ratio", r"(?<![\d:])(?P<ra_a>\d+):(?P<ra_b>\d+)(?![\d:])"),
     ("percent", r"(?:(?<![\w)])(?P<pc_sign>[-−+]))?(?P<pc_a>" + NUM + r")\s?%"),
-    ("measure", r"(?:(?<![\w)])(?P<me_sign>[-−]))?(?P<me_a>" + NUM + r")(?P<me_sp>\s?)(?P<me_u>"
-                + UNIT + r")(?:/(?P<me_per>" + UNIT + r"))?(?![\w/])"),
+    (
+        "measure",
+        r"(?:(?<![\w)])(?P<me_sign>[-−]))?(?P<me_a>"
+        + NUM
+        + r")(?P<me_sp>\s?)(?P<me_u>"
+        + UNIT
+        + r")(?:/(?P<me_per>"
+        + UNIT
+        + r"))?(?![\w/])",
+    ),
     ("scale", r"(?P<sc_a>" + NUM + r")(?P<sc_s>mn|bn|tn|[kKMBT])(?![A-Za-z])"),
     ("numero", r"#\s?(?=\d)"),
     ("number", r"(?:(?<![\w)\].,])(?P<nu_sign>[-−+±~](?=\.?\d)))?(?P<nu_a>" + NUM + ")"),
@@ -110,7 +181,7 @@ def _sentence_end(m):
     """A consumed final period (5 p.m.) that also ended the sentence is given back."""
     if not m.group().endswith("."):
         return ""
-    rest = m.string[m.end():m.end() + 2]
+    rest = m.string[m.end() : m.end() + 2]
     if rest == "" or rest[:1] == "\n" or (rest[:1] == " " and rest[1:2].isupper()):
         return "."
     return ""
@@ -118,8 +189,13 @@ def _sentence_end(m):
 
 def _integer(text, allow_year=True):
     plain = text.replace(",", "")
-    if allow_year and "," not in text and len(plain) == 4 and plain.isdigit() \
-            and 1100 <= int(plain) <= 2099:
+    if (
+        allow_year
+        and "," not in text
+        and len(plain) == 4
+        and plain.isdigit()
+        and 1100 <= int(plain) <= 2099
+    ):
         return year(plain)
     return number(text)
 
@@ -165,7 +241,7 @@ def _money(m):
 def _after_article(m):
     """'a $15 ticket', 'a 10 kg bag': the amount is an adjective, its unit singular."""
     start = m.start()
-    before = m.string[max(0, start - 4):start].lower()
+    before = m.string[max(0, start - 4) : start].lower()
     if before.endswith((" a ", " an ")):
         return True
     return start <= 3 and before in ("a ", "an ")
@@ -198,7 +274,7 @@ def _mdate(m):
 def _ddate(m):
     month = dates.month_number(m["dw_m"])
     words = dates.day_first(int(m["dw_d"]), month, m["dw_y"])
-    if words and m.string[max(0, m.start() - 4):m.start()].lower() == "the ":
+    if words and m.string[max(0, m.start() - 4) : m.start()].lower() == "the ":
         words = words[4:]  # "the 21st of June" already has its article
     return words
 
@@ -222,8 +298,10 @@ def _decade(m):
 
 def _feet(m):
     feet, inches = m["ft_a"], m["ft_b"]
-    return (f"{cardinal(feet)} {'foot' if feet == '1' else 'feet'} "
-            f"{cardinal(inches)} {'inch' if inches == '1' else 'inches'}")
+    return (
+        f"{cardinal(feet)} {'foot' if feet == '1' else 'feet'} "
+        f"{cardinal(inches)} {'inch' if inches == '1' else 'inches'}"
+    )
 
 
 def _ordinal(m):
@@ -239,7 +317,7 @@ def _unit_ok(m, unit, spaced):
     to the number or when no word follows them."""
     if unit not in AMBIGUOUS_UNITS or not spaced:
         return True
-    rest = m.string[m.end():m.end() + 2]
+    rest = m.string[m.end() : m.end() + 2]
     return not (rest[:1] == " " and rest[1:2].isalpha())
 
 
@@ -257,7 +335,7 @@ def _range(m):
     if unit == "%":
         return words + " percent"
     if not _unit_ok(m, unit, m["rg_sp"]):
-        return _pad(m, words, end=m.start("rg_sp")) + m.group()[m.start("rg_sp") - m.start():]
+        return _pad(m, words, end=m.start("rg_sp")) + m.group()[m.start("rg_sp") - m.start() :]
     return f"{first} to {number(b)} {UNITS[unit][1]}"
 
 
@@ -283,7 +361,7 @@ def _mixed(m):
     unit = m["mx_u"]
     if unit and _unit_ok(m, unit, m["mx_sp"]):
         return f"{words} {UNITS[unit][1]}"
-    return words + (m.group()[m.start("mx_sp") - m.start():] if unit else "")
+    return words + (m.group()[m.start("mx_sp") - m.start() :] if unit else "")
 
 
 def _frac(m):
@@ -299,7 +377,7 @@ def _frac(m):
         if int(num) < int(den):
             return f"{words} of a {UNITS[unit][0]}"
         return f"{words} {UNITS[unit][1]}"
-    return words + (m.group()[m.start("fr_sp") - m.start():] if unit else "")
+    return words + (m.group()[m.start("fr_sp") - m.start() :] if unit else "")
 
 
 def _ratio(m):
@@ -343,12 +421,31 @@ def _number(m):
 
 
 _HANDLERS = {
-    "phone": _phone, "iso": _iso, "numdate": _numdate, "time": _time, "ampm": _ampm,
-    "money": _money, "code": _code, "postmoney": _postmoney, "mdate": _mdate,
-    "ddate": _ddate, "feet": _feet, "decade": _decade, "ordinal": _ordinal, "version": _version,
-    "range": _range, "dims": _dims, "times": _times, "mixed": _mixed, "frac": _frac,
-    "ratio": _ratio, "percent": _percent, "measure": _measure, "scale": _scale,
-    "numero": _numero, "number": _number,
+    "phone": _phone,
+    "iso": _iso,
+    "numdate": _numdate,
+    "time": _time,
+    "ampm": _ampm,
+    "money": _money,
+    "code": _code,
+    "postmoney": _postmoney,
+    "mdate": _mdate,
+    "ddate": _ddate,
+    "feet": _feet,
+    "decade": _decade,
+    "ordinal": _ordinal,
+    "version": _version,
+    "range": _range,
+    "dims": _dims,
+    "times": _times,
+    "mixed": _mixed,
+    "frac": _frac,
+    "ratio": _ratio,
+    "percent": _percent,
+    "measure": _measure,
+    "scale": _scale,
+    "numero": _numero,
+    "number": _number,
 }
 
 
@@ -368,14 +465,25 @@ _WEB = re.compile(
     r"\.(?:com|org|net|edu|gov|io|co|uk|de|fr|ai|app|dev|info|us|ca|au)\b(?:/[\w./%-]*)?"
 )
 _WEB_PARTS = re.compile(r"://|[./@_:-]|\d+|www(?=\.)")
-_WEB_WORDS = {"://": " colon slash slash ", ".": " dot ", "/": " slash ", "@": " at ",
-              "_": " underscore ", ":": " colon ", "-": " dash ", "www": " w w w "}
+_WEB_WORDS = {
+    "://": " colon slash slash ",
+    ".": " dot ",
+    "/": " slash ",
+    "@": " at ",
+    "_": " underscore ",
+    ":": " colon ",
+    "-": " dash ",
+    "www": " w w w ",
+}
 
 
 def _web(m):
     spoken = _WEB_PARTS.sub(
-        lambda p: " " + digits(p.group()) + " " if p.group()[0].isdigit()
-        else _WEB_WORDS[p.group()], m.group())
+        lambda p: (
+            " " + digits(p.group()) + " " if p.group()[0].isdigit() else _WEB_WORDS[p.group()]
+        ),
+        m.group(),
+    )
     return _pad(m, " ".join(spoken.split()))
 
 
@@ -385,18 +493,34 @@ _ABBREVIATION = re.compile(
     r"(?<![\w.])(?:et al\.|[A-Za-z][A-Za-z.]{0,5}\.(?=[\s,;:)!?]|$)|vs(?=\s)|PhD)"
 )
 _NUMBER_AHEAD = re.compile(r"\s?[#]?\d")
-_SENTENCE_FINAL = frozenset({"etc.", "Inc.", "Ltd.", "Co.", "Jr.", "Sr.", "a.m.", "p.m.",
-                             "U.S.", "U.K.", "Corp.", "A.M.", "P.M.", "al."})
+_SENTENCE_FINAL = frozenset(
+    {
+        "etc.",
+        "Inc.",
+        "Ltd.",
+        "Co.",
+        "Jr.",
+        "Sr.",
+        "a.m.",
+        "p.m.",
+        "U.S.",
+        "U.K.",
+        "Corp.",
+        "A.M.",
+        "P.M.",
+        "al.",
+    }
+)
 
 
 def _abbreviation(m):
     key = m.group()
     text = m.string
-    after = text[m.end():m.end() + 2]
+    after = text[m.end() : m.end() + 2]
     if key in TITLE_OR_PLACE:
         title, place = TITLE_OR_PLACE[key]
         next_is_name = after[:1] == " " and after[1:2].isupper()
-        before = text[max(0, m.start() - 2):m.start()]
+        before = text[max(0, m.start() - 2) : m.start()]
         after_name = len(before) == 2 and before[1] == " " and before[0].isalpha()
         return place if after_name and not next_is_name else title
     words = ABBREVIATIONS.get(key)
@@ -405,8 +529,9 @@ def _abbreviation(m):
         if words is None or not _NUMBER_AHEAD.match(text, m.end()):
             return key
         return words
-    if key in _SENTENCE_FINAL and (after == "" or after[:1] == "\n"
-                                   or (after[:1] == " " and after[1:2].isupper())):
+    if key in _SENTENCE_FINAL and (
+        after == "" or after[:1] == "\n" or (after[:1] == " " and after[1:2].isupper())
+    ):
         words += "."
     return words
 
@@ -450,8 +575,13 @@ _SYMBOLS = {**SYMBOL_CHARS, **TEXT_SYMBOLS}
 _SYMBOL = re.compile(
     r"->|=>|<=|>=|!=|[" + re.escape("".join(k for k in _SYMBOLS if len(k) == 1)) + "]"
 )
-_ARROWS = {"->": "to", "=>": "implies", "<=": "less than or equal to",
-           ">=": "greater than or equal to", "!=": "is not equal to"}
+_ARROWS = {
+    "->": "to",
+    "=>": "implies",
+    "<=": "less than or equal to",
+    ">=": "greater than or equal to",
+    "!=": "is not equal to",
+}
 
 
 def _symbol(m):
@@ -467,9 +597,7 @@ def _symbol(m):
 # --- entry point -----------------------------------------------------------------------
 
 
-_GREEK_LETTER = re.compile(
-    "(?<![\u0370-\u03ff])[" + "".join(GREEK_CHARS) + "](?![\u0370-\u03ff])"
-)
+_GREEK_LETTER = re.compile("(?<![\u0370-\u03ff])[" + "".join(GREEK_CHARS) + "](?![\u0370-\u03ff])")
 
 
 def _greek(m):
@@ -482,8 +610,17 @@ def normalize_written(text: str) -> str:
         text = _GREEK_LETTER.sub(_greek, text)
     if "." in text or "vs" in text or "PhD" in text:
         text = _ABBREVIATION.sub(_abbreviation, text)
-    if ".co" in text or ".org" in text or ".net" in text or "@" in text or "://" in text \
-            or ".edu" in text or ".gov" in text or ".io" in text or ".uk" in text:
+    if (
+        ".co" in text
+        or ".org" in text
+        or ".net" in text
+        or "@" in text
+        or "://" in text
+        or ".edu" in text
+        or ".gov" in text
+        or ".io" in text
+        or ".uk" in text
+    ):
         text = _WEB.sub(_web, text)
     if _HAS_WORK.search(text) or "#" in text:
         text = _MASTER.sub(_dispatch, text)

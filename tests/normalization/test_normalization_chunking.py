@@ -7,10 +7,16 @@ from normalization import split_for_tts, to_speech
 CASES = [
     ("One. Two. Three.", 100, ["One. Two. Three."]),
     ("One. Two. Three.", 8, ["One.", "Two.", "Three."]),
-    ("First sentence here! Second one? Third; fourth.", 25,
-     ["First sentence here!", "Second one? Third;", "fourth."]),
-    ("a long clause, another clause, and a third", 20,
-     ["a long clause,", "another clause,", "and a third"]),
+    (
+        "First sentence here! Second one? Third; fourth.",
+        25,
+        ["First sentence here!", "Second one? Third;", "fourth."],
+    ),
+    (
+        "a long clause, another clause, and a third",
+        20,
+        ["a long clause,", "another clause,", "and a third"],
+    ),
     ("cats and dogs sit on mats", 9, ["cats and", "dogs sit", "on mats"]),
     ("pay three point one four now", 12, ["pay", "three point", "one four now"]),
     ("we got three point one four now", 24, ["we got", "three point one four now"]),

@@ -31,8 +31,10 @@ DATES = [
     ("1 January 2000", "the first of january two thousand"),
     ("22 Nov 1963", "the twenty second of november nineteen sixty three"),
     ("March 2026", "March twenty twenty six"),
-    ("in 2026-01-15 and 2026-02-15",
-     "in january fifteenth twenty twenty six and february fifteenth twenty twenty six"),
+    (
+        "in 2026-01-15 and 2026-02-15",
+        "in january fifteenth twenty twenty six and february fifteenth twenty twenty six",
+    ),
     ("Born on July 4, 1776.", "Born on july fourth seventeen seventy six."),
 ]
 
@@ -109,8 +111,10 @@ SYMBOLS = [
 WEB_AND_MISC = [
     ("www.example.com", "w w w dot example dot com"),
     ("user@example.com", "user at example dot com"),
-    ("Visit https://heygem.ai/docs today.",
-     "Visit https colon slash slash heygem dot ai slash docs today."),
+    (
+        "Visit https://heygem.ai/docs today.",
+        "Visit https colon slash slash heygem dot ai slash docs today.",
+    ),
     ("5'10\"", "five feet ten inches"),
     ("He is 6'2'' tall.", "He is six feet two inches tall."),
     ("Section 3.2", "Section three point two"),
@@ -125,7 +129,7 @@ PLAIN = [
     "The quick brown fox jumps over the lazy dog.",
     "Teachers paste lecture notes into the studio.",
     "Well-known facts (and some opinions) are here; really?",
-    "She said: \"yes\" -- and left.",
+    'She said: "yes" -- and left.',
     "  Leading and trailing spaces stay.  ",
     "Multiple   spaces   stay too.",
     "Line one\nLine two",

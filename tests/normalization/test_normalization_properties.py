@@ -15,25 +15,83 @@ from normalization import split_for_tts, to_speech
 
 ROOT = Path(__file__).resolve().parents[2]
 RESIDUE = re.compile(r"[\\{}^_$0-9]")
-FAST = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Fragments that make random text look like lecture notes: LaTeX (often malformed),
 # written forms and awkward Unicode.
 FRAGMENTS = [
-    "\\frac", "\\frac{", "}{", "\\sqrt[", "]{", "$", "$$", "\\(", "\\)", "\\[", "\\]",
-    "^", "_", "{", "}", "\\", "\\begin{pmatrix}", "\\end{pmatrix}", "\\begin{cases}",
-    "&", "\\\\", "\\left(", "\\right.", "\\sum_{i=1}^{n}", "\\int_0^1", "\\text{",
-    "\\alpha", "\\unknown", "%", "#", "~", "|", "\\|", "10:30", "$2.5M", "3/4", "1st",
-    "2026-03-03", "Dr.", "IV", "km/h", "°C", "€", "½", "²", "x^2", "a_1", "1,234.5",
-    "-", "–", "(", ")", "[", "]", ".", ",", " ", "\n", "é", "😀", "\x00", "\u2028", "中",
+    "\\frac",
+    "\\frac{",
+    "}{",
+    "\\sqrt[",
+    "]{",
+    "$",
+    "$$",
+    "\\(",
+    "\\)",
+    "\\[",
+    "\\]",
+    "^",
+    "_",
+    "{",
+    "}",
+    "\\",
+    "\\begin{pmatrix}",
+    "\\end{pmatrix}",
+    "\\begin{cases}",
+    "&",
+    "\\\\",
+    "\\left(",
+    "\\right.",
+    "\\sum_{i=1}^{n}",
+    "\\int_0^1",
+    "\\text{",
+    "\\alpha",
+    "\\unknown",
+    "%",
+    "#",
+    "~",
+    "|",
+    "\\|",
+    "10:30",
+    "$2.5M",
+    "3/4",
+    "1st",
+    "2026-03-03",
+    "Dr.",
+    "IV",
+    "km/h",
+    "°C",
+    "€",
+    "½",
+    "²",
+    "x^2",
+    "a_1",
+    "1,234.5",
+    "-",
+    "–",
+    "(",
+    ")",
+    "[",
+    "]",
+    ".",
+    ",",
+    " ",
+    "\n",
+    "é",
+    "😀",
+    "\x00",
+    "\u2028",
+    "中",
 ]
-noisy_text = st.lists(
-    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=40
-).map("".join)
+noisy_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=40).map(
+    "".join
+)
 
-WORDS = ("the a teacher reads notes aloud while students listen carefully and "
-         "write every word down before lunch because learning is fun").split()
+WORDS = (
+    "the a teacher reads notes aloud while students listen carefully and "
+    "write every word down before lunch because learning is fun"
+).split()
 PUNCTUATION = [" ", " ", " ", ", ", ". ", "! ", "? ", "; ", ": ", " - ", "'s ", " (", ") "]
 plain_english = st.lists(
     st.tuples(st.sampled_from(WORDS), st.sampled_from(PUNCTUATION)), min_size=1, max_size=30
@@ -90,13 +148,24 @@ def test_chunks_are_bounded_and_keep_the_words(text, limit):
 
 
 def test_cli_writes_one_line_per_input_line():
-    lines = ["$\\frac{a}{b}$ costs $2.5M", "", "10:30 on 2026-03-03",
-             "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}", "text\rwith\x0bbreaks\u2028x",
-             "plain words", "{unbalanced \\frac{1}{", "\\\\ \\\\"]
+    lines = [
+        "$\\frac{a}{b}$ costs $2.5M",
+        "",
+        "10:30 on 2026-03-03",
+        "\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}",
+        "text\rwith\x0bbreaks\u2028x",
+        "plain words",
+        "{unbalanced \\frac{1}{",
+        "\\\\ \\\\",
+    ]
     stdin = "\n".join(lines) + "\n"
     result = subprocess.run(
-        [sys.executable, "-m", "normalization"], input=stdin.encode(), capture_output=True,
-        cwd=ROOT, timeout=60, check=True,
+        [sys.executable, "-m", "normalization"],
+        input=stdin.encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
     )
     out = result.stdout.decode().split("\n")
     assert out[-1] == ""
@@ -112,15 +181,21 @@ def test_cli_writes_one_line_per_input_line():
 def test_cli_line_count_property(text):
     lines = text.split("\n")
     result = subprocess.run(
-        [sys.executable, "-m", "normalization"], input=("\n".join(lines) + "\n").encode(),
-        capture_output=True, cwd=ROOT, timeout=60, check=True,
+        [sys.executable, "-m", "normalization"],
+        input=("\n".join(lines) + "\n").encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
     )
     assert result.stdout.decode().count("\n") == len(lines)
 
 
 def test_hundred_kilobytes_in_under_a_second():
-    base = ("Teachers paste $\\frac{a+b}{c}$ and $x^{2}$ with \\alpha, 3/4 of $2.5M, "
-            "10:30 on 2026-03-03, Dr. Smith ran 5 km/h in the 1990s {broken \\sqrt[ $$ } ")
+    base = (
+        "Teachers paste $\\frac{a+b}{c}$ and $x^{2}$ with \\alpha, 3/4 of $2.5M, "
+        "10:30 on 2026-03-03, Dr. Smith ran 5 km/h in the 1990s {broken \\sqrt[ $$ } "
+    )
     text = (base * (100_000 // len(base) + 1))[:100_000]
     # CPU time, not wall time: on a shared 2-core machine wall time measures neighbours.
     start = time.process_time()
@@ -146,8 +221,14 @@ def test_dense_unique_latex_of_100_kb_is_bounded():
 
 
 def test_pathological_nesting_returns():
-    for text in ["{" * 5000 + "x" + "}" * 5000, "$" + "(" * 5000 + "$",
-                 "$" + "\\frac{" * 2000 + "$", "$" + "x^" * 5000 + "$",
-                 "\\sqrt{" * 3000, "$" + "|" * 3000 + "$", "$x" + "_{a" * 3000 + "$"]:
+    for text in [
+        "{" * 5000 + "x" + "}" * 5000,
+        "$" + "(" * 5000 + "$",
+        "$" + "\\frac{" * 2000 + "$",
+        "$" + "x^" * 5000 + "$",
+        "\\sqrt{" * 3000,
+        "$" + "|" * 3000 + "$",
+        "$x" + "_{a" * 3000 + "$",
+    ]:
         spoken = to_speech(text)
         assert not RESIDUE.search(spoken)
