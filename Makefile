@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-check-migrations: $(STAMP)
+check-migrations: db
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
@@ -7,11 +6,10 @@ from rest_framework.throttling import SimpleRateThrottle
 
 @pytest.fixture(autouse=True)
 def throttle_rates(monkeypatch):
-    """Generous rates unless a test sets its own; counts start at zero in every test."""
+    """Generous rates unless a test sets its own (counts start at zero: tests/conftest.py)."""
     rates = {"user": "10000/min", "submit": "10000/min"}
     # DRF binds the rates when throttling is imported, so they are patched there.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
-    cache.clear()
     return rates
 
 

@@ -6,6 +6,7 @@ Screenshots of every page land in test-artifacts/ (gitignored).
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from jobs import services
@@ -30,6 +31,10 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+        # ORM calls made while Playwright's loop ran opened their own connection
+        # (Django keeps one per async context); close it, or the test database
+        # cannot be dropped at the end of the run.
+        connections.close_all()
 
 
 def shot(page, name: str) -> None:
