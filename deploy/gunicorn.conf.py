@@ -5,8 +5,12 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Requests are short (pages, API, polling); uploads stream to disk; media is streamed.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# Requests are CPU-bound Python: processes scale, threads mostly share one GIL.
+# Measured with bench/api.py on 2 cores: 3 workers x 2 threads polled ~10 % faster
+# with a shorter tail than 5 x 4 (docs/benchmarks.md). nginx buffers uploads, so
+# a slow client does not hold a thread.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
 graceful_timeout = 30
