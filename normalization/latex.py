@@ -11,37 +11,16 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from . import latex_tree
-from .latex_reader import MathReader
+from .latex_reader import CASES_ENVS, MATRIX_ENVS, MathReader
 from .tables import SILENT_WITH_ARGS, TEXT_MACROS
 
 log = logging.getLogger(__name__)
 
-MATH_ENVIRONMENTS = frozenset(
-    {
-        "equation",
-        "align",
-        "gather",
-        "multline",
-        "eqnarray",
-        "displaymath",
-        "math",
-        "alignat",
-        "flalign",
-        "split",
-        "aligned",
-        "gathered",
-        "cases",
-        "dcases",
-        "matrix",
-        "pmatrix",
-        "bmatrix",
-        "Bmatrix",
-        "vmatrix",
-        "Vmatrix",
-        "smallmatrix",
-        "array",
-    }
-)
+# Environments whose body is math; matrices and cases are read by MathReader.
+MATH_ENVIRONMENTS = MATRIX_ENVS | CASES_ENVS | frozenset(
+    {"equation", "align", "gather", "multline", "eqnarray", "displaymath", "math",
+     "alignat", "flalign", "split", "aligned", "gathered"}
+)  # fmt: skip
 
 # Inline $...$ longer than this (or spanning a blank line) is not math: it is two
 # dollar amounts in prose.
