@@ -8,6 +8,12 @@ class VoiceUploadForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "audio/*,video/*"}),
         help_text="Audio or video of the speaker, 5–30 s of clear speech.",
     )
+    reference_text = forms.CharField(
+        label="What the recording says (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def add_service_errors(self, exc) -> None:
         for field, errors in exc.message_dict.items():

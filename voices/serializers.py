@@ -9,6 +9,12 @@ from heygem_site.api import InputSerializer, StrictCharField
 class VoiceCreateInput(InputSerializer):
     name = StrictCharField(max_length=100)
     audio = serializers.FileField(help_text="An audio or video file; up to 30 s are kept.")
+    reference_text = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="What the recording says (optional; the engine transcribes it otherwise).",
+    )
 
 
 class VoiceRenameInput(InputSerializer):
@@ -20,6 +26,7 @@ class VoiceOutput(serializers.Serializer):
     name = serializers.CharField()
     builtin = serializers.SerializerMethodField()
     duration_seconds = serializers.FloatField()
+    reference_text = serializers.CharField()
     created_at = serializers.DateTimeField()
     audio_url = serializers.SerializerMethodField()
 

@@ -124,12 +124,15 @@ def _voice_name(*, owner, name, exclude_pk=None) -> str:
     return name
 
 
-def voice_create_from_upload(*, owner, name: str, audio) -> Voice:
+def voice_create_from_upload(*, owner, name: str, audio, reference_text: str = "") -> Voice:
     """A saved voice from an uploaded audio or video file, checked by its content.
 
     The upload's own file name is never used as a path; only its reference WAV is kept.
+    ``reference_text``, what the recording says, is optional: cloning engines
+    transcribe the recording themselves when it is missing.
     """
     name = _voice_name(owner=owner, name=name)
+    reference_text = " ".join((reference_text or "").split())
     folder = Path(settings.MEDIA_ROOT) / "voices" / uuid.uuid4().hex
     folder.mkdir(parents=True)
     try:
@@ -150,7 +153,9 @@ def voice_create_from_upload(*, owner, name: str, audio) -> Voice:
         source.unlink()
         try:
             with transaction.atomic():
-                return voice_create(owner=owner, name=name, reference=reference)
+                return voice_create(
+                    owner=owner, name=name, reference=reference, text=reference_text
+                )
         except IntegrityError:  # lost a race for the name
             raise ValidationError({"name": f"You already have a voice named {name!r}."}) from None
     except BaseException:

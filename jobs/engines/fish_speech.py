@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import uuid
 import wave
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -49,8 +50,10 @@ class FishSpeechEngine(TtsEngine):
     def prepare_voice(self, audio_path: Path, reference_text: str = "", heartbeat=None):
         """Upload the reference into the volume and let the engine denoise and transcribe it.
 
-        The engine's own transcript is used (it matches how it split the audio);
-        a reference text given by the user is only a fallback for other engines.
+        The engine's own transcript is used, except that a transcript the user
+        typed replaces it when the engine kept the recording whole (one reference):
+        it is exact where ASR guesses. A split recording keeps the engine's texts,
+        which match how it cut the audio.
         """
         name = f"{uuid.uuid4().hex}.wav"
         target = self.origin_dir() / name
@@ -61,6 +64,8 @@ class FishSpeechEngine(TtsEngine):
         try:
             answer = self._preprocess(f"origin_audio/{name}", heartbeat)
             prepared = self._prepared(answer, audio_path, name)
+            if reference_text.strip() and "|||" not in prepared.reference_audio:
+                prepared = replace(prepared, reference_text=reference_text.strip())
         except BaseException:
             target.unlink(missing_ok=True)
             raise

@@ -17,6 +17,17 @@ def test_a_voice_is_created_from_an_audio_upload(api, owner, audio_only, media_r
     assert (media_root / voice.audio).is_file() and voice.duration_seconds > 0
 
 
+def test_a_voice_can_carry_what_its_recording_says(api, audio_only):
+    with audio_only.open("rb") as audio:
+        response = api.post(
+            "/api/v1/voices/",
+            {"name": "Teacher", "audio": audio, "reference_text": "  Good   morning, class. "},
+        )
+    assert response.status_code == 201, response.json()
+    assert response.json()["reference_text"] == "Good morning, class."
+    assert Voice.objects.get().reference_text == "Good morning, class."
+
+
 def test_a_voice_is_created_from_the_sound_of_a_video(api, sample_video):
     with sample_video.open("rb") as audio:
         response = api.post("/api/v1/voices/", {"name": "Presenter", "audio": audio})

@@ -48,6 +48,30 @@ def test_a_voice_is_prepared_once_per_tts_slot(voice, fish, second_fish):
 
 
 @pytest.mark.django_db
+def test_a_transcript_the_user_typed_replaces_the_engines_guess(voice, fish):
+    voice.reference_text = "Hello, this is my real voice."
+    voice.save()
+
+    prepared = prepare(voice, tts_slot(fish, "gpu0-tts"))
+
+    assert prepared.reference_text == "Hello, this is my real voice."
+    assert fish.transcript != prepared.reference_text  # the fake's ASR said something else
+
+
+@pytest.mark.django_db
+def test_a_recording_the_engine_split_keeps_the_engines_texts(owner, media_root, fish):
+    folder = media_root / "voices" / "long"
+    reference = voice_services.reference_extract(
+        source=write_tone_wav(folder / "upload.wav", 25.0), out_path=folder / "reference.wav"
+    )
+    long = voice_services.voice_create(owner=owner, name="Long", reference=reference, text="Hi.")
+
+    prepared = prepare(long, tts_slot(fish, "gpu0-tts"))
+
+    assert prepared.reference_text.count("|||") == 1 == prepared.reference_audio.count("|||")
+
+
+@pytest.mark.django_db
 def test_a_voice_whose_audio_changed_is_prepared_again(voice, fish, media_root):
     slot = tts_slot(fish)
     prepare(voice, slot)
