@@ -333,7 +333,8 @@ class MathReader:
             words += self.base_power(base, sup, depth)  # f^{-1}(x): f inverse of x
             sup = None
         applied = False
-        if j < n and items[j][0] == "paren" and base is not None:
+        # p^k (1-p): a powered letter multiplies what follows, it is not applied to it.
+        if j < n and items[j][0] == "paren" and base is not None and sup is None:
             application = self.application(base, items[j], depth)
             if application is not None:
                 words = application[0] + (words[1:] if application[1] else words) + application[2]
@@ -354,7 +355,7 @@ class MathReader:
             factorial = True
             j += 1
         if (
-            factorial or not applied and base is not None and base[0] in ("num", "paren")
+            factorial or not applied and base is not None and base[0] in ("num", "paren", "var")
         ) and j < n:
             nxt = items[j]
             if nxt[0] == "paren" and _is_compound(nxt[2]):
@@ -395,9 +396,7 @@ class MathReader:
             if paren[1] != "(":
                 return None
             return [], False, ["of"] + self.seq(inner, depth + 1)
-        if _is_compound(inner):
-            return [], False, ["times"] + self.seq(inner, depth + 1)
-        return None
+        return None  # n(n+1): a product, read by the caller with the paren as its own item
 
     def base_power(self, base, sup, depth):
         power = self.power(sup, depth)
