@@ -101,22 +101,7 @@ def assert_each_voice_was_prepared_once_per_tts_slot(pairs, jobs):
 
 def test_a_render_whose_cluster_died_is_resumed_without_a_second_submit(qcluster, tmp_path, owner):
     with fake_gpu_pairs(tmp_path, 1, video_options={"render_seconds": 6}) as [pair]:
-        services.slot_create(
-            name="gpu0-video",
-            stage="video",
-            backend="heygem",
-            gpu="gpu0",
-            base_url=pair.video_url,
-            data_dir=str(pair.video_data_dir),
-        )
-        services.slot_create(
-            name="gpu0-tts",
-            stage="tts",
-            backend="fish_speech",
-            gpu="gpu0",
-            base_url=pair.tts_url,
-            data_dir=str(pair.tts_data_dir),
-        )
+        register_fake_pairs([pair])
         settings = {"HEYGEM_LEASE_SECONDS": 2, "HEYGEM_RENDER_POLL_SECONDS": 0.1}
         first = qcluster(workers=2, **settings)
         job = services.job_create(owner=owner, text="Do not lose me.")
