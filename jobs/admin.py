@@ -1,7 +1,8 @@
 """Operator admin: every model, useful columns and filters; actions call the services."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.html import format_html
@@ -122,8 +123,32 @@ def current_job_subquery():
     )
 
 
+class GpuSlotForm(forms.ModelForm):
+    """Checks a slot as ``slots add`` does (backend for the stage, data dir usable)."""
+
+    # Engines are plain HTTP on the box or the LAN.
+    base_url = forms.URLField(required=False, assume_scheme="http", label="Base URL")
+
+    class Meta:
+        model = GpuSlot
+        fields = ("name", "stage", "backend", *services.SLOT_CONFIG_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            services.slot_check(
+                slot=self.instance, **{f: data.get(f, "") for f in services.SLOT_CONFIG_FIELDS}
+            )
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict) from exc
+        return data
+
+
 @admin.register(GpuSlot)
 class GpuSlotAdmin(admin.ModelAdmin):
+    form = GpuSlotForm
     list_display = (
         "name",
         "stage",
@@ -139,17 +164,36 @@ class GpuSlotAdmin(admin.ModelAdmin):
     )
     list_filter = ("stage", "backend", "enabled", "healthy", "draining", "engine_busy")
     search_fields = ("name", "gpu", "base_url")
-    # Engines are plain HTTP on the box or the LAN.
-    formfield_overrides = {models.URLField: {"assume_scheme": "http"}}
-    readonly_fields = (
+    # State (lease, health, quarantine) changes only through the slot services:
+    # the actions below, the stages and the sweep.
+    state_fields = (
+        "enabled",
+        "draining",
+        "healthy",
+        "engine_busy",
+        "orphan_code",
         "lease_until",
         "fence",
         "last_probe_at",
+        "last_error",
         "seconds_per_audio_second",
         "consecutive_failures",
-        "orphan_code",
     )
-    actions = ["enable", "drain", "probe"]
+    actions = ["enable", "disable", "drain", "probe"]
+
+    def get_readonly_fields(self, request, obj=None):
+        identity = ("name", "stage", "backend") if obj is not None else ()
+        return (*identity, *self.state_fields)
+
+    def save_model(self, request, obj, form, change):
+        config = {field: form.cleaned_data.get(field, "") for field in services.SLOT_CONFIG_FIELDS}
+        if change:
+            services.slot_update(slot=obj, **config)
+        else:
+            created = services.slot_create(
+                name=obj.name, stage=obj.stage, backend=obj.backend, **config
+            )
+            obj.pk = created.pk
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(current_job_id=current_job_subquery())
@@ -166,6 +210,12 @@ class GpuSlotAdmin(admin.ModelAdmin):
         for slot in queryset:
             services.slot_set_enabled(slot=slot, enabled=True)
         self.message_user(request, f"Enabled {len(queryset)} slot(s).", messages.SUCCESS)
+
+    @admin.action(description="Disable selected slots")
+    def disable(self, request, queryset):
+        for slot in queryset:
+            services.slot_set_enabled(slot=slot, enabled=False)
+        self.message_user(request, f"Disabled {len(queryset)} slot(s).", messages.SUCCESS)
 
     @admin.action(description="Drain selected slots (finish the current job, then disable)")
     def drain(self, request, queryset):

@@ -17,19 +17,11 @@ class JobsConfig(AppConfig):
 
 
 def ensure_sweep_schedule(**kwargs):
-    from django_q.models import Schedule
+    # Imported here: apps.py loads before the app registry is ready, and the
+    # sweep module imports models.
+    from .services.sweeper import sweep_schedule_ensure
 
-    from .dispatcher import SWEEP_SCHEDULE
-
-    Schedule.objects.get_or_create(
-        name=SWEEP_SCHEDULE,
-        defaults={
-            "func": "jobs.tasks.sweep",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,  # the sweep re-arms itself when HEYGEM_SWEEP_SECONDS < 60
-            "repeats": -1,
-        },
-    )
+    sweep_schedule_ensure()
 
 
 def check_heygem_settings(app_configs=None, **kwargs):

@@ -1,8 +1,9 @@
 """Webhooks: tell a job's ``callback_url`` that the job ended.
 
-Sent by a django-q2 task after the final transition commits, never inside a
-transaction. Failed deliveries are retried from a one-off schedule (django-q2
-has no delayed tasks), so a slow receiver never holds a stage worker.
+Sent by a django-q2 task that the services queue (by name) after the final
+transition commits, never inside a transaction. Failed deliveries are retried
+from a one-off schedule (django-q2 has no delayed tasks), so a slow receiver
+never holds a stage worker.
 """
 
 import ipaddress
@@ -13,35 +14,24 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_q.models import Schedule
+from django_q.tasks import schedule
 
 from .models import Job
-from .services import event_record
+from .services.events import CALLBACK_TASK, Kind, event_record
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER = (30, 120, 600)  # seconds before the 2nd, 3rd and 4th attempt
 
 
-def callback_enqueue_on_commit(job_id) -> None:
-    """Called by the services that end a job; does nothing for jobs without a URL."""
-    if Job.objects.filter(pk=job_id).exclude(callback_url="").exists():
-        transaction.on_commit(lambda: _enqueue(str(job_id), 0))
+def _schedule_retry(job_id: str, attempt: int) -> None:
+    schedule(CALLBACK_TASK, job_id, attempt, schedule_type=Schedule.ONCE,
+             next_run=timezone.now() + timedelta(seconds=RETRY_AFTER[attempt - 1]))  # fmt: skip
 
 
-def _enqueue(job_id: str, attempt: int) -> None:
-    from django_q.models import Schedule
-    from django_q.tasks import async_task, schedule
-
-    if attempt == 0:
-        async_task("jobs.callbacks.callback_send", job_id, attempt, group="callbacks")
-    else:
-        schedule("jobs.callbacks.callback_send", job_id, attempt, schedule_type=Schedule.ONCE,
-                 next_run=timezone.now() + timedelta(seconds=RETRY_AFTER[attempt - 1]))  # fmt: skip
-
-
-def callback_payload(job: Job) -> dict:
+def callback_payload(job: Job) -> dict[str, object]:
     base = settings.SITE_URL.rstrip("/")
     return {
         "id": str(job.pk),
@@ -66,13 +56,13 @@ def callback_send(job_id: str, attempt: int = 0) -> str:
         response.raise_for_status()
     except (requests.RequestException, ValueError) as exc:
         final = attempt >= len(RETRY_AFTER) or isinstance(exc, ValueError)
-        event_record(job_id=job.pk, kind="callback_failed",
+        event_record(job_id=job.pk, kind=Kind.CALLBACK_FAILED,
                      message=f"Callback to {job.callback_url} failed: {exc}"
                      + ("" if final else " Will retry."))  # fmt: skip
         if not final:
-            _enqueue(job_id, attempt + 1)
+            _schedule_retry(job_id, attempt + 1)
         return "failed"
-    event_record(job_id=job.pk, kind="callback_sent",
+    event_record(job_id=job.pk, kind=Kind.CALLBACK_SENT,
                  message=f"Callback delivered ({response.status_code}).")  # fmt: skip
     return "sent"
 

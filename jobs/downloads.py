@@ -8,11 +8,14 @@ are ignored, as RFC 9110 allows, and the whole file is sent.
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from typing import IO
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
+
+from . import storage
 
 RANGE_RE = re.compile(r"^bytes=\s*(\d*)\s*-\s*(\d*)\s*$")
 CHUNK = 64 * 1024
@@ -55,8 +58,8 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
     return ByteRange(start, min(end, size - 1))
 
 
-def _slice(path: Path, byte_range: ByteRange):
-    with path.open("rb") as fh:
+def _slice(fh: IO[bytes], byte_range: ByteRange) -> Iterator[bytes]:
+    with fh:
         fh.seek(byte_range.start)
         remaining = byte_range.length
         while remaining > 0:
@@ -67,27 +70,35 @@ def _slice(path: Path, byte_range: ByteRange):
             yield block
 
 
-def ranged_file_response(
-    request, path: Path, *, content_type: str, filename: str, as_attachment: bool = False
+def stored_file_response(
+    request: HttpRequest,
+    name: str,
+    *,
+    content_type: str,
+    filename: str,
+    as_attachment: bool = False,
 ) -> HttpResponse:
-    """Stream ``path``, or the slice its ``Range`` header asks for."""
-    size = path.stat().st_size
+    """Stream the stored file ``name``, or the slice its ``Range`` header asks for.
+
+    Raises Http404 when nothing is stored under ``name`` (yet).
+    """
+    if not storage.exists(name):
+        raise Http404("Not available yet.")
+    size = storage.size(name)
     try:
         byte_range = parse_range(request.headers.get("Range"), size)
     except Unsatisfiable:
         response = HttpResponse(status=416, content_type=content_type)
         response["Content-Range"] = f"bytes */{size}"
         return response
+    fh = storage.open_for_download(name)
     if byte_range is None:
         response = FileResponse(
-            path.open("rb"),
-            content_type=content_type,
-            filename=filename,
-            as_attachment=as_attachment,
+            fh, content_type=content_type, filename=filename, as_attachment=as_attachment
         )
     else:
         response = StreamingHttpResponse(
-            _slice(path, byte_range), status=206, content_type=content_type
+            _slice(fh, byte_range), status=206, content_type=content_type
         )
         response["Content-Length"] = str(byte_range.length)
         response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"

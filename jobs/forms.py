@@ -22,7 +22,10 @@ class JobSubmitForm(forms.Form):
         queryset=None, required=False, empty_label="The video's own voice, or the default voice"
     )
     priority = forms.IntegerField(
-        min_value=-10, max_value=10, initial=0, help_text="-10 … 10; higher runs first."
+        min_value=Job.PRIORITY_MIN,
+        max_value=Job.PRIORITY_MAX,
+        initial=0,
+        help_text=f"{Job.PRIORITY_MIN} … {Job.PRIORITY_MAX}; higher runs first.",
     )
 
     def __init__(self, *args, user, **kwargs):

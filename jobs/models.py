@@ -4,6 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .engines.base import SlotConfig
+
+# A job's priority: higher runs first.
+PRIORITY_MIN, PRIORITY_MAX = -10, 10
+
 
 class GpuSlot(models.Model):
     """One engine endpoint that runs one stage of one job at a time.
@@ -80,6 +85,18 @@ class GpuSlot(models.Model):
     def __str__(self):
         return self.name
 
+    def config(self) -> SlotConfig:
+        """What an engine may know of this slot: a frozen copy, never the row."""
+        return SlotConfig(
+            name=self.name,
+            backend=self.backend,
+            base_url=self.base_url,
+            data_dir=self.data_dir,
+            container_data_dir=self.container_data_dir,
+            orphan_code=self.orphan_code,
+            seconds_per_audio_second=self.seconds_per_audio_second,
+        )
+
     @property
     def is_embedded(self) -> bool:
         return self.backend in self.EMBEDDED_BACKENDS
@@ -109,6 +126,9 @@ class Job(models.Model):
         CANCELED = "canceled"
 
     LIVE_STATUSES = (Status.QUEUED, Status.SYNTHESIZING, Status.AUDIO_READY, Status.RENDERING)
+    # Ended jobs a user may run again, from the stage they stopped in.
+    RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELED)
+    PRIORITY_MIN, PRIORITY_MAX = PRIORITY_MIN, PRIORITY_MAX  # the module's, for callers
     # Statuses in which a job waits for a slot of the given stage.
     WAITING_FOR = {GpuSlot.Stage.TTS: Status.QUEUED, GpuSlot.Stage.VIDEO: Status.AUDIO_READY}
     # Statuses in which a job holds a slot of the given stage.
@@ -123,7 +143,7 @@ class Job(models.Model):
     voice = models.ForeignKey(
         "voices.Voice", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
     )
-    # Paths relative to MEDIA_ROOT; media is served only through owner-checked views.
+    # Storage names (jobs/storage.py); media is served only through owner-checked views.
     speaker_video = models.CharField(max_length=500, blank=True)
     speech_audio = models.CharField(max_length=500, blank=True)
     result_video = models.CharField(max_length=500, blank=True)
@@ -134,7 +154,9 @@ class Job(models.Model):
     # What the progress figure is made of, in words: the engine's own figure and
     # the elapsed time against the expected one (HeyGem sits at 20 % for most of a render).
     progress_detail = models.CharField(max_length=200, blank=True)
-    priority = models.SmallIntegerField(default=0, help_text="Higher runs first (-10 … 10).")
+    priority = models.SmallIntegerField(
+        default=0, help_text=f"Higher runs first ({PRIORITY_MIN} … {PRIORITY_MAX})."
+    )
     attempt = models.PositiveSmallIntegerField(default=0, help_text="Failed stage attempts.")
     max_attempts = models.PositiveSmallIntegerField(default=3)
     not_before = models.DateTimeField(null=True, blank=True, help_text="Retry backoff.")
@@ -204,7 +226,8 @@ class Job(models.Model):
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="job_progress_max_100"),
             models.CheckConstraint(
-                condition=Q(priority__gte=-10, priority__lte=10), name="job_priority_range"
+                condition=Q(priority__gte=PRIORITY_MIN, priority__lte=PRIORITY_MAX),
+                name="job_priority_range",
             ),
         ]
 
@@ -214,6 +237,10 @@ class Job(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
+
+    @property
+    def is_retryable(self) -> bool:
+        return self.status in self.RETRYABLE_STATUSES
 
     @property
     def tts_seconds(self) -> float | None:
@@ -237,9 +264,44 @@ def _seconds_between(start, end) -> float | None:
 class JobEvent(models.Model):
     """The timeline of a job; history pages and timing charts are drawn from it."""
 
+    class Kind(models.TextChoices):
+        CREATED = "created", "Queued"
+        VOICE = "voice", "Voice chosen"
+        TTS_STARTED = "tts_started", "Speech started"
+        TTS_RESUMED = "tts_resumed", "Speech resumed"
+        TTS_FINISHED = "tts_finished", "Speech ready"
+        VIDEO_STARTED = "video_started", "Render started"
+        VIDEO_RESUMED = "video_resumed", "Render resumed"
+        RENDER_FINISHED = "render_finished", "Render finished"
+        ENGINE = "engine", "Engine"
+        ENGINE_BUSY = "engine_busy", "Engine busy"
+        RETRY = "retry", "Attempt failed"
+        RECLAIMED = "reclaimed", "Worker lost"
+        RETRIED = "retried", "Retried"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELED = "canceled", "Canceled"
+        CALLBACK_SENT = "callback_sent", "Webhook delivered"
+        CALLBACK_FAILED = "callback_failed", "Webhook failed"
+
+    # A stage holds its slot from one of these events …
+    STAGE_STARTS = (Kind.TTS_STARTED, Kind.TTS_RESUMED, Kind.VIDEO_STARTED, Kind.VIDEO_RESUMED)
+    # … to the job's next one of these.
+    STAGE_ENDS = (
+        Kind.TTS_FINISHED,
+        Kind.RENDER_FINISHED,
+        Kind.RETRY,
+        Kind.FAILED,
+        Kind.ENGINE_BUSY,
+        Kind.RECLAIMED,
+        Kind.CANCELED,
+    )
+    # The last event of a job: its webhook follows.
+    ENDINGS = (Kind.SUCCEEDED, Kind.FAILED, Kind.CANCELED)
+
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
-    kind = models.CharField(max_length=32)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
     message = models.TextField(blank=True)
     slot = models.ForeignKey(GpuSlot, null=True, blank=True, on_delete=models.SET_NULL)
     data = models.JSONField(default=dict, blank=True)

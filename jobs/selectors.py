@@ -262,16 +262,6 @@ def slots_with_current_job() -> list[GpuSlot]:
     return slots
 
 
-START_KINDS = ("tts_started", "tts_resumed", "video_started", "video_resumed")
-END_KINDS = (
-    "tts_finished",
-    "render_finished",
-    "retry",
-    "failed",
-    "engine_busy",
-    "reclaimed",
-    "canceled",
-)
 # Renders can outlast the chart's window; look back this far for their start.
 LOOKBACK = datetime.timedelta(hours=1)
 
@@ -284,7 +274,9 @@ def slot_busy_intervals(*, since, until) -> dict[int, list[tuple]]:
     counts up to ``until`` while its slot is leased.
     """
     events = JobEvent.objects.filter(
-        at__gte=since - LOOKBACK, at__lte=until, kind__in=START_KINDS + END_KINDS
+        at__gte=since - LOOKBACK,
+        at__lte=until,
+        kind__in=JobEvent.STAGE_STARTS + JobEvent.STAGE_ENDS,
     ).values_list("job_id", "kind", "slot_id", "at")
     open_spans: dict = {}
     spans: dict[int, list[tuple]] = {}
@@ -292,7 +284,7 @@ def slot_busy_intervals(*, since, until) -> dict[int, list[tuple]]:
         if job_id in open_spans:
             start_slot, start = open_spans.pop(job_id)
             spans.setdefault(start_slot, []).append((start, at))
-        if kind in START_KINDS and slot_id is not None:
+        if kind in JobEvent.STAGE_STARTS and slot_id is not None:
             open_spans[job_id] = (slot_id, at)
     leased = set(GpuSlot.objects.filter(lease_until__isnull=False).values_list("pk", flat=True))
     for slot_id, start in open_spans.values():

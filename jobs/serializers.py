@@ -29,7 +29,11 @@ class JobCreateInput(InputSerializer):
         required=False, allow_null=True, help_text="Id of a saved voice to speak with."
     )
     priority = serializers.IntegerField(
-        required=False, default=0, min_value=-10, max_value=10, help_text="Higher runs first."
+        required=False,
+        default=0,
+        min_value=Job.PRIORITY_MIN,
+        max_value=Job.PRIORITY_MAX,
+        help_text="Higher runs first.",
     )
     callback_url = serializers.URLField(required=False, default="", allow_blank=True)
 
@@ -170,7 +174,7 @@ def job_links(job: Job) -> dict:
         "self": url("api-job-detail"),
         "page": url("job-detail"),
         "cancel": url("api-job-cancel", job.is_live),
-        "retry": url("api-job-retry", job.status in (Job.Status.FAILED, Job.Status.CANCELED)),
+        "retry": url("api-job-retry", job.is_retryable),
         "result": url("api-job-result", bool(job.result_video)),
         "speech": url("api-job-speech", bool(job.speech_audio)),
     }

@@ -3,48 +3,69 @@
 A stage owns its binding (job, slot, fence) and nothing else: every write goes
 through a service that checks the binding, and the heartbeat renews the lease
 and stops the engine as soon as the binding is gone (job canceled, lease
-reclaimed by the sweep).
+reclaimed by the sweep). A database that stops answering is not the job's fault:
+the heartbeat rides out an outage as long as a lease lasts, then the stage stops
+without writing or deleting anything, and the sweep resumes or re-runs it.
 """
 
 import logging
 import time
-from pathlib import Path
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 import normalization
+from voices.services import voice_default, voice_prepare
 
-from . import media, services
-from .dispatcher import dispatch
-from .engines import EngineBusy, EngineError, RenderRequest, SpeechRequest, engine_for_slot
+from . import media, storage
+from .engines import (
+    BindingUnknown,
+    EngineBusy,
+    EngineError,
+    LeaseLost,
+    RenderRequest,
+    SpeechRequest,
+    TtsEngine,
+    VideoEngine,
+    engine_for_slot,
+    is_resumable,
+)
 from .models import GpuSlot, Job
+from .services import bindings, slots
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # What share of the job's progress bar each stage fills.
 PROGRESS_SPAN = {GpuSlot.Stage.TTS: (2, 40), GpuSlot.Stage.VIDEO: (40, 99)}
-
-
-class LeaseLost(Exception):
-    """This worker no longer holds the binding; it must stop and write nothing."""
+DATABASE_RETRY_SECONDS = 1.0
 
 
 class Binding:
-    def __init__(self, *, job_id, stage: str, slot_id: int, fence: int):
+    """This worker's hold on (job, stage, slot, fence): the heartbeat engines call."""
+
+    def __init__(self, *, job_id: Any, stage: str, slot_id: int, fence: int):
         self.job_id, self.stage, self.slot_id, self.fence = job_id, stage, slot_id, fence
-        self.renew_every = settings.HEYGEM["LEASE_SECONDS"] / 3
+        self.lease_seconds = settings.HEYGEM["LEASE_SECONDS"]
+        self.renew_every = self.lease_seconds / 3
         self._last_renewal = time.monotonic()
         self._last_progress = -1
-        self._last_detail = None
+        self._last_detail: str | None = None
 
-    def key(self) -> dict:
+    def key(self) -> dict[str, Any]:
         return {"job_id": self.job_id, "stage": self.stage, "slot_id": self.slot_id,
                 "fence": self.fence}  # fmt: skip
 
-    def heartbeat(
+    def outcome_key(self) -> dict[str, Any]:
+        return {"job_id": self.job_id, "slot_id": self.slot_id, "fence": self.fence}
+
+    def __call__(
         self,
-        engine_progress: float | None = None,
+        progress: float | None = None,
         *,
         detail: str | None = None,
         event: str | None = None,
@@ -55,109 +76,156 @@ class Binding:
         answer worth keeping in the job's timeline.
         """
         low, high = PROGRESS_SPAN[self.stage]
-        progress = self._last_progress
-        if engine_progress is not None:
-            progress = int(low + (high - low) * max(0.0, min(100.0, engine_progress)) / 100)
+        figure = self._last_progress
+        if progress is not None:
+            figure = int(low + (high - low) * max(0.0, min(100.0, progress)) / 100)
         detail = None if detail == self._last_detail else detail
         due = time.monotonic() - self._last_renewal >= self.renew_every
-        if not due and progress == self._last_progress and detail is None and not event:
+        if not due and figure == self._last_progress and detail is None and not event:
             return
-        if due:
-            if not services.slot_renew(slot_id=self.slot_id, fence=self.fence):
-                raise LeaseLost
-            self._last_renewal = time.monotonic()
-        key = self.key()
-        if not services.job_progress_update(**key, progress=max(progress, low), detail=detail):
-            raise LeaseLost
-        if event and not services.job_engine_event(**key, message=event):
-            raise LeaseLost
-        self._last_progress = progress
+        self.call(lambda: self._beat(due, max(figure, low), detail, event))
+        self._last_progress = figure
         self._last_detail = self._last_detail if detail is None else detail
 
+    def _beat(self, due: bool, figure: int, detail: str | None, event: str | None) -> None:
+        key = self.key()
+        if due:
+            if not slots.slot_renew(slot_id=self.slot_id, fence=self.fence):
+                raise LeaseLost
+            self._last_renewal = time.monotonic()
+        if not bindings.job_progress_update(**key, progress=figure, detail=detail):
+            raise LeaseLost
+        if event and not bindings.job_engine_event(**key, message=event):
+            raise LeaseLost
 
-def run_stage(stage: str, job_id, slot_id: int, fence: int, resume: bool = False) -> str:
+    def confirm(self) -> None:
+        if not self.call(lambda: bindings.binding_is_current(**self.key())):
+            raise LeaseLost
+
+    def call(self, action: Callable[[], T]) -> T:
+        """Run a database call, riding out an outage for as long as a lease lasts.
+
+        A dropped connection is replaced; past the lease, another worker may hold
+        the binding, so this one stops (BindingUnknown) and touches nothing.
+        """
+        give_up = time.monotonic() + self.lease_seconds
+        while True:
+            try:
+                return action()
+            except DatabaseError as exc:
+                close_old_connections()  # a broken connection is closed; the next call reconnects
+                if time.monotonic() >= give_up:
+                    raise BindingUnknown(f"the database is unreachable: {exc}") from exc
+                logger.warning("stage %s of job %s: database error, retrying: %s",
+                               self.stage, self.job_id, exc)  # fmt: skip
+                time.sleep(DATABASE_RETRY_SECONDS)
+
+
+def run_stage(stage: str, job_id: Any, slot_id: int, fence: int, resume: bool = False) -> str:
     binding = Binding(job_id=job_id, stage=stage, slot_id=slot_id, fence=fence)
-    if not services.binding_is_current(**binding.key()):
-        return "stale"  # a redelivered or superseded task: someone else owns this now
-    job = Job.objects.select_related("voice").get(pk=job_id)
-    slot = GpuSlot.objects.get(pk=slot_id)
-    started = time.monotonic()
     try:
-        binding.heartbeat(0)
-        engine = engine_for_slot(slot)
-        if stage == GpuSlot.Stage.TTS:
-            path, seconds = _synthesize(job, slot, engine, binding)
-            services.job_speech_finished(
-                **_outcome_key(binding), speech_path=path, audio_seconds=seconds,
-                engine_seconds=time.monotonic() - started,
-            )  # fmt: skip
+        if not binding.call(lambda: bindings.binding_is_current(**binding.key())):
+            return "stale"  # a redelivered or superseded task: someone else owns this now
+        job = binding.call(lambda: Job.objects.select_related("voice").get(pk=job_id))
+        slot = binding.call(lambda: GpuSlot.objects.get(pk=slot_id))
+        return _run(job, slot, binding, resume=resume)
+    except BindingUnknown as exc:
+        # Nothing written, nothing deleted: the lease runs out and the sweep
+        # resumes the render (same engine task) or runs the stage again.
+        logger.warning("stage %s of job %s stopped: %s", stage, job_id, exc)
+        return "interrupted"
+
+
+def _run(job: Job, slot: GpuSlot, binding: Binding, *, resume: bool) -> str:
+    started = time.monotonic()
+    engine = engine_for_slot(slot.config())
+    try:
+        binding(0)
+        if isinstance(engine, TtsEngine):
+            name, seconds = _synthesize(job, slot, engine, binding)
+            binding.call(partial(
+                bindings.job_speech_finished, **binding.outcome_key(), speech_name=name,
+                audio_seconds=seconds, engine_seconds=time.monotonic() - started,
+            ))  # fmt: skip
         else:
-            path = _render(job, engine, binding, resume=resume)
-            services.job_render_finished(
-                **_outcome_key(binding), result_path=path,
+            name = _render(job, engine, binding, resume=resume)
+            recorded = binding.call(partial(
+                bindings.job_render_finished, **binding.outcome_key(), result_name=name,
                 engine_seconds=time.monotonic() - started,
-            )  # fmt: skip
+            ))  # fmt: skip
+            _discard_if(recorded, engine, job)
         return "done"
+    except BindingUnknown:
+        raise
     except LeaseLost:
-        _abandon(binding, slot)
+        _abandon(binding, slot, job)
         return "lease lost"
     except EngineBusy as exc:
-        services.job_stage_engine_busy(**binding.key(), message=str(exc))
+        recorded = binding.call(
+            partial(bindings.job_stage_engine_busy, **binding.key(), message=str(exc))
+        )
+        _discard_if(recorded, engine, job)
         return "engine busy"
     except EngineError as exc:
-        services.job_stage_failed(
-            **binding.key(), error=str(exc), engine_message=exc.engine_message,
-            orphan_code=exc.orphan_code,
-        )  # fmt: skip
+        recorded = binding.call(partial(
+            bindings.job_stage_failed, **binding.key(), error=str(exc),
+            engine_message=exc.engine_message, orphan_code=exc.orphan_code,
+        ))  # fmt: skip
+        # An orphan's files go when a probe sees the engine let go of it.
+        _discard_if(recorded and not exc.orphan_code, engine, job)
         return "failed"
     except media.MediaError as exc:
-        services.job_stage_failed(**binding.key(), error=str(exc))
+        binding.call(partial(bindings.job_stage_failed, **binding.key(), error=str(exc)))
         return "failed"
+    except DatabaseError as exc:
+        raise BindingUnknown(f"the database failed: {exc}") from exc
     except Exception as exc:
-        logger.exception("stage %s of job %s crashed", stage, job_id)
-        services.job_stage_failed(**binding.key(), error=f"Internal error: {exc}", slot_fault=False)
+        logger.exception("stage %s of job %s crashed", binding.stage, job.pk)
+        binding.call(partial(
+            bindings.job_stage_failed, **binding.key(), error=f"Internal error: {exc}",
+            slot_fault=False,
+        ))  # fmt: skip
         return "crashed"
-    finally:
-        dispatch()
 
 
-def _outcome_key(binding: Binding) -> dict:
-    key = binding.key()
-    key.pop("stage")
-    return key
+def _discard_if(recorded: bool, engine: TtsEngine | VideoEngine, job: Job) -> None:
+    """Engine-side task files go only once the outcome is recorded under this binding."""
+    if recorded and isinstance(engine, VideoEngine) and job.engine_code:
+        engine.discard(job.engine_code)
 
 
-def _synthesize(job: Job, slot: GpuSlot, engine, binding: Binding) -> tuple[Path, float]:
-    from voices.services import voice_default, voice_prepare
-
+def _synthesize(job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding) -> tuple[str, float]:
     # A cloning engine always needs a reference: the built-in voice when the job has none.
     voice = job.voice or (voice_default() if engine.needs_preparation else None)
+    prepared = None
     if voice is not None:
-        voice = voice_prepare(voice=voice, slot=slot, engine=engine, heartbeat=binding.heartbeat)
+        prepared = voice_prepare(voice=voice, slot=slot, engine=engine, heartbeat=binding)
     chunks = normalization.split_for_tts(job.spoken_text, engine.max_chunk_chars)
-    out = services.job_dir(job.pk) / "speech.wav"
-    engine.synthesize(SpeechRequest(chunks=chunks, out_path=out, voice=voice), binding.heartbeat)
-    info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
-    if not info.has_audio or info.duration <= 0:
-        raise EngineError("the engine returned no speech")
-    return out, info.duration
+    name = storage.job_name(job.pk, "speech.wav")
+    with storage.writing(name) as out:
+        engine.synthesize(SpeechRequest(chunks=chunks, out_path=out, voice=prepared), binding)
+        info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+        if not info.has_audio or info.duration <= 0:
+            raise EngineError("the engine returned no speech")
+    return name, info.duration
 
 
-def _render(job: Job, engine, binding: Binding, *, resume: bool) -> Path:
-    media_root = Path(settings.MEDIA_ROOT)
-    video = media_root / job.speaker_video if job.speaker_video else default_speaker()
-    out = services.job_dir(job.pk) / "result.mp4"
-    request = RenderRequest(
-        code=job.engine_code,
-        audio_path=Path(settings.MEDIA_ROOT) / job.speech_audio,
-        video_path=video,
-        out_path=out,
-        audio_seconds=job.audio_seconds or 0.0,
-        resume=resume,
-        elapsed_seconds=_render_elapsed(job) if resume else 0.0,
-    )
-    engine.render(request, binding.heartbeat)
-    return out
+def _render(job: Job, engine: VideoEngine, binding: Binding, *, resume: bool) -> str:
+    name = storage.job_name(job.pk, "result.mp4")
+    video = job.speaker_video or default_speaker()
+    with storage.reading(job.speech_audio) as audio, storage.reading(video) as video_path:
+        with storage.writing(name) as out:
+            request = RenderRequest(
+                code=job.engine_code,
+                audio_path=audio,
+                video_path=video_path,
+                out_path=out,
+                audio_seconds=job.audio_seconds or 0.0,
+                resume=resume,
+                elapsed_seconds=_render_elapsed(job) if resume else 0.0,
+            )
+            engine.render(request, binding)
+    return name
 
 
 def _render_elapsed(job: Job) -> float:
@@ -167,33 +235,28 @@ def _render_elapsed(job: Job) -> float:
     return max((timezone.now() - job.render_started_at).total_seconds(), 0.0)
 
 
-def default_speaker() -> Path:
+def default_speaker() -> str:
     """The speaker video used when a job has none; made once on first use."""
-    path = Path(settings.MEDIA_ROOT) / "defaults" / "speaker.mp4"
-    if not path.exists():
-        media.make_sample_speaker(path)
-    return path
+    name = storage.default_name("speaker.mp4")
+    if not storage.exists(name):
+        with storage.writing(name) as path:
+            media.make_sample_speaker(path)
+    return name
 
 
-def _abandon(binding: Binding, slot: GpuSlot) -> None:
+def _abandon(binding: Binding, slot: GpuSlot, job: Job) -> None:
     """The job was canceled or reclaimed: free the slot if it is still ours.
 
     A HeyGem render cannot be canceled, so its slot is quarantined with the
     task's code and probed at once: free now if the engine never had the task,
     otherwise kept out until a probe (the sweep's) sees the task end.
     """
-    from django.db import transaction
-
-    from .engines import ENGINES
-
-    orphan = ""
-    keeps_running = getattr(ENGINES.get(slot.backend), "resumable", False)
-    if binding.stage == GpuSlot.Stage.VIDEO and keeps_running:
-        orphan = Job.objects.filter(pk=binding.job_id).values_list("engine_code", flat=True).first()
-    with transaction.atomic():
-        released = services.slot_release(
-            slot_id=binding.slot_id, fence=binding.fence, success=True, orphan_code=orphan or ""
-        )
+    keeps_running = binding.stage == GpuSlot.Stage.VIDEO and is_resumable(slot.backend)
+    orphan = job.engine_code if keeps_running else ""
+    released = binding.call(partial(
+        slots.slot_release, slot_id=binding.slot_id, fence=binding.fence, success=True,
+        orphan_code=orphan,
+    ))  # fmt: skip
     if released and orphan:
         slot.refresh_from_db()
-        services.slot_probe(slot=slot)
+        slots.slot_probe(slot=slot)

@@ -1,11 +1,12 @@
 """django-q2 entry points: thin, the services record every outcome."""
 
-from . import dispatcher, stages
+from . import stages
+from .services import sweeper
 
 
 def run_stage(stage: str, job_id: str, slot_id: int, fence: int, resume: bool = False) -> str:
     return stages.run_stage(stage, job_id, slot_id, fence, resume)
 
 
-def sweep() -> dict:
-    return dispatcher.sweep()
+def sweep() -> dict[str, int]:
+    return sweeper.sweep()

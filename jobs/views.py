@@ -15,8 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from voices.services import voice_save_from_job
+
 from . import charts, selectors, services
-from .downloads import ranged_file_response
+from .downloads import stored_file_response
 from .forms import JobFilterForm, JobSubmitForm
 from .models import GpuSlot
 
@@ -106,8 +108,6 @@ def job_retry(request, pk):
 @login_required
 def job_save_voice(request, pk):
     """Keep the voice taken from the job's speaker video as one of the owner's voices."""
-    from voices.services import voice_save_from_job
-
     job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk, owner=request.user)
     try:
         voice = voice_save_from_job(job=job, name=request.POST.get("name", ""))
@@ -122,15 +122,12 @@ def job_save_voice(request, pk):
 def job_media(request, pk, kind):
     job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
     field, content_type = MEDIA_FIELDS.get(kind, (None, None))
-    relative = getattr(job, field, "") if field else ""
-    path = Path(settings.MEDIA_ROOT) / relative if relative else None
-    if path is None or not path.is_file():
-        raise Http404("Not available yet.")
-    return ranged_file_response(
+    name = getattr(job, field, "") if field else ""
+    return stored_file_response(
         request,
-        path,
+        name,
         content_type=content_type,
-        filename=f"heygem-{job.pk}{path.suffix}",
+        filename=f"heygem-{job.pk}{Path(name).suffix}",
         as_attachment="download" in request.GET,
     )
 

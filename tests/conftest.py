@@ -239,3 +239,10 @@ def pytest_sessionstart(session):
     for tool in ("ffmpeg", "ffprobe", "espeak-ng"):
         if shutil.which(tool) is None:
             pytest.exit(f"{tool} is not installed: run `make setup` first.", returncode=3)
+
+
+def job_folder(job_id) -> Path:
+    """Where the test media store (a local disk) keeps a job's files."""
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT) / "jobs" / str(job_id)

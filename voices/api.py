@@ -1,8 +1,5 @@
 """v1 voices: list, create from an upload, detail, rename, delete, listen."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -12,7 +9,7 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from heygem_site.api import Pagination, SubmitRateThrottle
-from jobs.downloads import ranged_file_response
+from jobs.downloads import stored_file_response
 
 from . import selectors, services
 from .serializers import VoiceCreateInput, VoiceOutput, VoiceRenameInput
@@ -71,7 +68,6 @@ class VoiceAudioApi(APIView):
     @extend_schema(responses={(200, "audio/wav"): bytes, (206, "audio/wav"): bytes})
     def get(self, request, pk):
         voice = visible_voice(request, pk)
-        path = Path(settings.MEDIA_ROOT) / voice.audio
-        return ranged_file_response(
-            request, path, content_type="audio/wav", filename=f"voice-{voice.pk}.wav"
+        return stored_file_response(
+            request, voice.audio, content_type="audio/wav", filename=f"voice-{voice.pk}.wav"
         )

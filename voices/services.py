@@ -1,18 +1,20 @@
 """Writes to voices: reference extraction, creation, rename and delete."""
 
 import hashlib
-import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from jobs import media
+from jobs import media, storage
+from jobs.engines import Heartbeat, PreparedVoice, TtsEngine
+from jobs.models import GpuSlot, Job
 
-from .models import Voice
+from .models import Voice, VoicePreparation
 
 # A reference of 5–30 s clones well; longer ones only slow the engine's ASR pass,
 # and under 3 s of voice there is too little to clone.
@@ -31,7 +33,7 @@ class ReferenceTooShort(ValueError):
 
 @dataclass(frozen=True)
 class Reference:
-    path: Path
+    name: str  # in storage
     sha256: str
     duration: float
 
@@ -44,25 +46,28 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def reference_extract(*, source: Path, out_path: Path) -> Reference:
+def reference_extract(*, source: Path, name: str) -> Reference:
     """Mono, loudness-normalized WAV of 3–30 s of voice from any audio or video file.
 
-    Silence at either end is cut first; raises ReferenceTooShort (and leaves no
-    file) when too little voice remains.
+    Silence at either end is cut first; raises ReferenceTooShort (and stores
+    nothing) when too little voice remains.
     """
-    media.extract_audio(source, out_path, max_seconds=REFERENCE_MAX_SECONDS, trim_silence=True)
-    info = media.probe(out_path, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
-    if info.duration < REFERENCE_MIN_SECONDS:
-        out_path.unlink(missing_ok=True)
-        raise ReferenceTooShort(info.duration)
-    return Reference(path=out_path, sha256=file_sha256(out_path), duration=info.duration)
+    with storage.writing(name) as out:
+        media.extract_audio(source, out, max_seconds=REFERENCE_MAX_SECONDS, trim_silence=True)
+        info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+        if info.duration < REFERENCE_MIN_SECONDS:
+            raise ReferenceTooShort(info.duration)
+        sha = file_sha256(out)
+    return Reference(name=name, sha256=sha, duration=info.duration)
 
 
-def voice_create(*, owner, name: str, reference: Reference, saved: bool = True, text: str = ""):
+def voice_create(
+    *, owner: Any, name: str, reference: Reference, saved: bool = True, text: str = ""
+) -> Voice:
     return Voice.objects.create(
         owner=owner,
         name=name,
-        audio=str(reference.path.relative_to(settings.MEDIA_ROOT)),
+        audio=reference.name,
         audio_sha256=reference.sha256,
         duration_seconds=reference.duration,
         reference_text=text,
@@ -70,33 +75,31 @@ def voice_create(*, owner, name: str, reference: Reference, saved: bool = True, 
     )
 
 
-def voice_prepare(*, voice: Voice, slot, engine, heartbeat=None):
+def voice_prepare(
+    *, voice: Voice, slot: GpuSlot, engine: TtsEngine, heartbeat: Heartbeat | None = None
+) -> PreparedVoice:
     """The voice as ``slot``'s engine knows it, prepared once per (voice, slot, audio).
 
     A cached preparation is redone when the voice's audio changed (its sha256) or
     when the engine no longer has the files it made (a wiped data dir).
     """
-    from jobs.engines import PreparedVoice
-
-    from .models import VoicePreparation
-
-    audio = Path(settings.MEDIA_ROOT) / voice.audio
-    if not engine.needs_preparation:
-        return PreparedVoice(audio_path=audio, reference_text=voice.reference_text)
-    cached = VoicePreparation.objects.filter(
-        voice=voice, slot=slot, audio_sha256=voice.audio_sha256
-    ).first()
-    if cached:
-        prepared = PreparedVoice(
-            audio_path=audio,
-            reference_audio=cached.reference_audio,
-            reference_text=cached.reference_text,
-        )
-        if engine.is_prepared(prepared):
-            return prepared
-    # Slow (ASR on the GPU) and outside any transaction; a slot runs one stage at a
-    # time, so two workers never prepare the same (voice, slot) at once.
-    prepared = engine.prepare_voice(audio, voice.reference_text, heartbeat)
+    with storage.reading(voice.audio) as audio:
+        if not engine.needs_preparation:
+            return PreparedVoice(audio_path=audio, reference_text=voice.reference_text)
+        cached = VoicePreparation.objects.filter(
+            voice=voice, slot=slot, audio_sha256=voice.audio_sha256
+        ).first()
+        if cached:
+            prepared = PreparedVoice(
+                audio_path=audio,
+                reference_audio=cached.reference_audio,
+                reference_text=cached.reference_text,
+            )
+            if engine.is_prepared(prepared):
+                return prepared
+        # Slow (ASR on the GPU) and outside any transaction; a slot runs one stage at a
+        # time, so two workers never prepare the same (voice, slot) at once.
+        prepared = engine.prepare_voice(audio, voice.reference_text, heartbeat)
     VoicePreparation.objects.update_or_create(
         voice=voice,
         slot=slot,
@@ -124,7 +127,9 @@ def _voice_name(*, owner, name, exclude_pk=None) -> str:
     return name
 
 
-def voice_create_from_upload(*, owner, name: str, audio, reference_text: str = "") -> Voice:
+def voice_create_from_upload(
+    *, owner: Any, name: str, audio: Any, reference_text: str = ""
+) -> Voice:
     """A saved voice from an uploaded audio or video file, checked by its content.
 
     The upload's own file name is never used as a path; only its reference WAV is kept.
@@ -133,24 +138,25 @@ def voice_create_from_upload(*, owner, name: str, audio, reference_text: str = "
     """
     name = _voice_name(owner=owner, name=name)
     reference_text = " ".join((reference_text or "").split())
-    folder = Path(settings.MEDIA_ROOT) / "voices" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
+    key = uuid.uuid4().hex
     try:
-        source = folder / "upload"
-        with source.open("wb") as out:
-            for chunk in audio.chunks():
-                out.write(chunk)
-        try:
-            info = media.probe(source, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
-        except media.MediaError as exc:
-            raise ValidationError({"audio": f"The file is not usable: {exc}."}) from exc
-        if not info.has_audio or info.duration <= 0:
-            raise ValidationError({"audio": "The file has no audio track."})
-        try:
-            reference = reference_extract(source=source, out_path=folder / "reference.wav")
-        except ReferenceTooShort as exc:
-            raise ValidationError({"audio": str(exc)}) from exc
-        source.unlink()
+        with storage.writing(storage.voice_name(key, "upload")) as source:
+            with source.open("wb") as out:
+                for chunk in audio.chunks():
+                    out.write(chunk)
+            try:
+                info = media.probe(source, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+            except media.MediaError as exc:
+                raise ValidationError({"audio": f"The file is not usable: {exc}."}) from exc
+            if not info.has_audio or info.duration <= 0:
+                raise ValidationError({"audio": "The file has no audio track."})
+            try:
+                reference = reference_extract(
+                    source=source, name=storage.voice_name(key, "reference.wav")
+                )
+            except ReferenceTooShort as exc:
+                raise ValidationError({"audio": str(exc)}) from exc
+        storage.delete(storage.voice_name(key, "upload"))
         try:
             with transaction.atomic():
                 return voice_create(
@@ -159,7 +165,7 @@ def voice_create_from_upload(*, owner, name: str, audio, reference_text: str = "
         except IntegrityError:  # lost a race for the name
             raise ValidationError({"name": f"You already have a voice named {name!r}."}) from None
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        storage.delete_folder(storage.voice_folder(key))
         raise
 
 
@@ -171,18 +177,17 @@ def voice_rename(*, voice: Voice, name: str) -> Voice:
 
 def voice_delete(*, voice: Voice) -> None:
     """Delete a voice and its reference audio; refused while a live job speaks with it."""
-    from jobs.models import Job
-
     if Job.objects.filter(voice=voice, status__in=Job.LIVE_STATUSES).exists():
         raise ValidationError({"voice": "A job still in progress uses this voice."})
-    audio = Path(settings.MEDIA_ROOT) / voice.audio
+    audio = voice.audio
     voice.delete()
     # Voices uploaded here own their folder; a job's voice lives in the job's folder.
-    if audio.parent.parent == Path(settings.MEDIA_ROOT) / "voices":
-        shutil.rmtree(audio.parent, ignore_errors=True)
+    folder = storage.folder_of(audio)
+    if storage.is_voice_folder(folder):
+        storage.delete_folder(folder)
 
 
-def voice_save_from_job(*, job, name: str) -> Voice:
+def voice_save_from_job(*, job: Job, name: str) -> Voice:
     """Keep the voice taken from a job's speaker video as one of its owner's voices.
 
     Its reference moves out of the job's folder, so deleting the job keeps the voice;
@@ -196,20 +201,17 @@ def voice_save_from_job(*, job, name: str) -> Voice:
     if voice.saved:
         raise ValidationError({"job": f"This job already speaks with your voice {voice.name!r}."})
     name = _voice_name(owner=job.owner, name=name)
-    folder = Path(settings.MEDIA_ROOT) / "voices" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
+    target = storage.voice_name(uuid.uuid4().hex, "reference.wav")
     try:
-        target = folder / "reference.wav"
-        shutil.copyfile(Path(settings.MEDIA_ROOT) / voice.audio, target)
-        voice.name, voice.saved = name, True
-        voice.audio = str(target.relative_to(settings.MEDIA_ROOT))
+        storage.copy(voice.audio, target)
+        voice.name, voice.saved, voice.audio = name, True, target
         with transaction.atomic():
             voice.save(update_fields=["name", "saved", "audio"])
     except IntegrityError:  # lost a race for the name
-        shutil.rmtree(folder, ignore_errors=True)
+        storage.delete_folder(storage.folder_of(target))
         raise ValidationError({"name": f"You already have a voice named {name!r}."}) from None
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        storage.delete_folder(storage.folder_of(target))
         raise
     return voice
 
@@ -229,29 +231,29 @@ _DEFAULT_VOICE_LOCK = 0x48_65_79_47_65_6D
 def voice_default() -> Voice:
     """The built-in voice (no owner) that cloning engines use when a job has none.
 
-    Its reference is spoken by espeak-ng on first use under MEDIA_ROOT, and made
-    again if that file goes missing (a new media folder); the row follows the file.
+    Its reference is spoken by espeak-ng on first use, and made again if that
+    file goes missing (a new media store); the row follows the file.
     """
-    path = Path(settings.MEDIA_ROOT) / "voices" / "default" / "reference.wav"
-    if not path.is_file():
-        _make_default_reference(path)
-    sha = file_sha256(path)
-    relative = str(path.relative_to(settings.MEDIA_ROOT))
+    name = storage.voice_name(DEFAULT_VOICE_NAME, "reference.wav")
+    if not storage.exists(name):
+        with storage.writing(name) as path:
+            _make_default_reference(path)
+    with storage.reading(name) as path:
+        sha = file_sha256(path)
+        duration = media.probe(path).duration
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DEFAULT_VOICE_LOCK])
         voice = Voice.objects.filter(owner=None, name=DEFAULT_VOICE_NAME).order_by("pk").first()
         if voice is None:
             voice = Voice(owner=None, name=DEFAULT_VOICE_NAME, reference_text=DEFAULT_VOICE_TEXT)
-        if voice.pk is None or voice.audio_sha256 != sha or voice.audio != relative:
-            voice.audio, voice.audio_sha256 = relative, sha
-            voice.duration_seconds = media.probe(path).duration
+        if voice.pk is None or voice.audio_sha256 != sha or voice.audio != name:
+            voice.audio, voice.audio_sha256, voice.duration_seconds = name, sha, duration
             voice.save()
     return voice
 
 
 def _make_default_reference(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     # Unique scratch names: two workers may make the default at once.
     spoken = path.with_name(f"spoken.{uuid.uuid4().hex}.wav")
     partial = path.with_name(f"reference.{uuid.uuid4().hex}.partial.wav")

@@ -1,15 +1,13 @@
 """Voice pages: list with players, upload, delete."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from jobs.downloads import ranged_file_response
+from jobs.downloads import stored_file_response
+from jobs.selectors import NO_VOICE_CLONING, embedded_notices
 
 from . import selectors, services
 from .forms import VoiceUploadForm
@@ -33,17 +31,14 @@ def voice_list(request):
 
 
 def voice_notices() -> list[str]:
-    from jobs.selectors import NO_VOICE_CLONING, embedded_notices
-
     return [notice for notice in embedded_notices() if notice == NO_VOICE_CLONING]
 
 
 @login_required
 def voice_audio(request, pk):
     voice = get_object_or_404(selectors.voices_visible_to(request.user), pk=pk)
-    path = Path(settings.MEDIA_ROOT) / voice.audio
-    return ranged_file_response(
-        request, path, content_type="audio/wav", filename=f"voice-{voice.pk}.wav"
+    return stored_file_response(
+        request, voice.audio, content_type="audio/wav", filename=f"voice-{voice.pk}.wav"
     )
 
 

@@ -3,7 +3,6 @@
 import hashlib
 from pathlib import Path
 
-from django.conf import settings
 from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -16,8 +15,8 @@ from rest_framework.views import APIView
 
 from heygem_site.api import Pagination, SubmitRateThrottle
 
-from .. import selectors, services
-from ..downloads import ranged_file_response
+from .. import selectors, services, storage
+from ..downloads import stored_file_response
 from ..models import Job
 from ..serializers import JobCreateInput, JobDetailOutput, JobFilterInput, JobSummaryOutput
 
@@ -127,15 +126,14 @@ MEDIA = {"result": ("result_video", "video/mp4"), "speech": ("speech_audio", "au
 def job_file_response(request, job: Job, kind: str):
     """Stream a job's result video or speech (Range aware); 404 while it does not exist."""
     field, content_type = MEDIA[kind]
-    relative = getattr(job, field)
-    path = Path(settings.MEDIA_ROOT) / relative if relative else None
-    if path is None or not path.is_file():
+    name = getattr(job, field)
+    if not storage.exists(name):
         raise NotFound(f"The job's {kind} is not available (status: {job.status}).")
-    filename = f"heygem-{job.pk}{path.suffix}"
     download = request.query_params.get("download", "1") != "0"
-    return ranged_file_response(
-        request, path, content_type=content_type, filename=filename, as_attachment=download
-    )
+    return stored_file_response(
+        request, name, content_type=content_type,
+        filename=f"heygem-{job.pk}{Path(name).suffix}", as_attachment=download,
+    )  # fmt: skip
 
 
 class JobResultApi(APIView):

@@ -208,7 +208,7 @@ class InfoApi(SeedApiView):
                 "limits": {
                     "max_upload_bytes": settings.HEYGEM["MAX_UPLOAD_BYTES"],
                     "max_text_chars": settings.HEYGEM["MAX_TEXT_CHARS"],
-                    "priority": {"min": -10, "max": 10},
+                    "priority": {"min": Job.PRIORITY_MIN, "max": Job.PRIORITY_MAX},
                 },
                 "api": {"v1": "/api/v1/", "docs": "/api/docs/", "schema": "/api/schema/"},
             }

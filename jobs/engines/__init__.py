@@ -1,13 +1,18 @@
 """Engine registry: a slot's backend names the class that drives it."""
 
 from .base import (  # noqa: F401
+    BindingUnknown,
     EngineBusy,
     EngineError,
     EngineUnavailable,
+    Heartbeat,
+    LeaseLost,
     PreparedVoice,
     RenderRequest,
+    SlotConfig,
     SpeechRequest,
     TtsEngine,
+    Unbound,
     VideoEngine,
 )
 from .dub import DubEngine
@@ -15,7 +20,7 @@ from .espeak import EspeakEngine
 from .fish_speech import FishSpeechEngine
 from .heygem import HeyGemEngine
 
-ENGINES = {
+ENGINES: dict[str, type[TtsEngine] | type[VideoEngine]] = {
     "espeak": EspeakEngine,
     "dub": DubEngine,
     "fish_speech": FishSpeechEngine,
@@ -23,8 +28,14 @@ ENGINES = {
 }
 
 
-def engine_for_slot(slot):
+def engine_for_slot(slot: SlotConfig) -> TtsEngine | VideoEngine:
     try:
         return ENGINES[slot.backend](slot)
     except KeyError:
         raise EngineUnavailable(f"no engine is installed for backend {slot.backend!r}") from None
+
+
+def is_resumable(backend: str) -> bool:
+    """Whether a render on this backend outlives the worker that started it."""
+    engine = ENGINES.get(backend)
+    return getattr(engine, "resumable", False)

@@ -1,18 +1,80 @@
 """The seam between the stages and the engines that do the work.
 
-A stage hands an engine a request and a ``heartbeat``; the engine calls the
-heartbeat while it works (renewing the slot's lease) and lets whatever the
-heartbeat raises propagate, so a canceled job or a lost lease stops the engine.
+A stage hands an engine a request, the slot's frozen ``SlotConfig`` and a
+``Heartbeat``; the engine calls the heartbeat while it works (renewing the
+slot's lease) and lets whatever the heartbeat raises propagate, so a canceled
+job or a lost lease stops the engine. Everything that crosses this seam is
+defined here: engines import nothing of the app above them.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-# heartbeat(progress, *, detail=None, event=None) — progress is a 0–100 figure for
-# this stage (or None), ``detail`` a one-line live status shown with it, ``event``
-# a message worth keeping in the job's timeline (an engine milestone).
-Heartbeat = Callable[..., None]
+
+class LeaseLost(Exception):
+    """This worker no longer holds the binding (job canceled, lease taken back).
+
+    It must stop and write nothing; whatever the engine task left (inputs, a
+    recorded answer, a result) belongs to whoever holds the binding now.
+    """
+
+
+class BindingUnknown(LeaseLost):
+    """The database cannot say whether this worker still holds the binding.
+
+    Not a reason to delete anything: the stage stops writing, leaves the engine
+    task and its files in place, and the worker that resumes it picks them up.
+    """
+
+
+class Heartbeat(Protocol):
+    def __call__(
+        self,
+        progress: float | None = None,
+        *,
+        detail: str | None = None,
+        event: str | None = None,
+    ) -> None:
+        """Renew the lease now and then and publish progress.
+
+        ``progress`` is a 0–100 figure for this stage (or None), ``detail`` a
+        one-line live status shown with it, ``event`` a message worth keeping in
+        the job's timeline (an engine milestone). Raises LeaseLost.
+        """
+
+    def confirm(self) -> None:
+        """Raise LeaseLost unless this worker holds the binding right now.
+
+        Engines call it before anything that cannot be undone for the worker
+        that takes over: consuming an answer the engine gives only once,
+        copying a result, handing the task on.
+        """
+
+
+class Unbound:
+    """The heartbeat of work that holds no binding (probes): nothing to renew or lose."""
+
+    def __call__(self, progress=None, *, detail=None, event=None) -> None:
+        pass
+
+    def confirm(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class SlotConfig:
+    """What an engine knows of its slot: a copy taken when the stage started."""
+
+    name: str
+    backend: str
+    base_url: str = ""
+    data_dir: str = ""
+    container_data_dir: str = "/code/data"
+    # An engine task still running without a job (HeyGem has no cancel).
+    orphan_code: str = ""
+    # Engine seconds per second of speech, measured on this slot (None: not yet).
+    seconds_per_audio_second: float | None = None
 
 
 class EngineError(Exception):
@@ -63,14 +125,13 @@ class RenderRequest:
     resume: bool = False
     # Seconds the render has run already (earlier workers): timeouts count from its start.
     elapsed_seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
 
 
 class TtsEngine:
     needs_preparation = False
     max_chunk_chars = 400
 
-    def __init__(self, slot):
+    def __init__(self, slot: SlotConfig):
         self.slot = slot
 
     def prepare_voice(
@@ -94,11 +155,15 @@ class VideoEngine:
     # Whether a render survives the death of the worker that started it.
     resumable = False
 
-    def __init__(self, slot):
+    def __init__(self, slot: SlotConfig):
         self.slot = slot
 
     def render(self, request: RenderRequest, heartbeat: Heartbeat) -> None:
+        """Write the video to ``request.out_path``; leaves the task's engine-side files."""
         raise NotImplementedError
+
+    def discard(self, code: str) -> None:
+        """Remove what task ``code`` left on the engine's side, once its outcome is recorded."""
 
     def probe(self, *, deep: bool = False) -> None:
         """Raise EngineError if the engine cannot take work now (EngineBusy: reachable

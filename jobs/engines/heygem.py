@@ -2,11 +2,17 @@
 
 One render: copy the inputs into the slot's ``<data_dir>/temp`` under names made
 of the attempt's fresh code, ``POST /easy/submit`` their bare names, poll
-``GET /easy/query`` until a terminal answer, copy ``temp/<code>-r.mp4`` back and
-remove every ``temp/<code>*`` file. The engine forgets a task once it has told
-its outcome, and again when its container restarts, so the first terminal answer
-is written to ``temp/<code>.answer.json`` at once and a "task not found" (10004)
-is answered by looking at what the task left in the data dir.
+``GET /easy/query`` until a terminal answer and copy ``temp/<code>-r.mp4`` back.
+The engine forgets a task once it has told its outcome, and again when its
+container restarts, so the first terminal answer is written to
+``temp/<code>.answer.json`` at once and a "task not found" (10004) is answered by
+looking at what the task left in the data dir.
+
+The task's files belong to the binding, not to the worker: only a worker that
+still holds the binding polls (the answer is given once), copies the result or
+hands a task on, and ``discard`` removes the files only after the stage recorded
+the outcome. A worker that lost its binding, or cannot reach the database to
+know, leaves everything for the worker that resumes the render.
 """
 
 import json
@@ -20,7 +26,16 @@ from pathlib import Path
 from django.conf import settings
 
 from .. import media
-from .base import EngineBusy, EngineError, EngineUnavailable, RenderRequest, VideoEngine
+from .base import (
+    EngineBusy,
+    EngineError,
+    EngineUnavailable,
+    Heartbeat,
+    RenderRequest,
+    SlotConfig,
+    Unbound,
+    VideoEngine,
+)
 from .datadir import checked_subdir
 from .heygem_messages import describe, hint, is_input_read_failure
 from .heygem_progress import ProgressTracker, RenderClock, clock_text
@@ -63,7 +78,7 @@ class TaskFiles:
             shutil.copyfile(audio_src, self.audio)
             shutil.copyfile(video_src, self.video)
         except OSError as exc:
-            self.remove()
+            self.remove()  # not submitted yet: no engine task can be using them
             raise EngineUnavailable(f"Could not copy the inputs into {self.temp}: {exc}.") from exc
 
     def record(self, answer: dict) -> None:
@@ -100,7 +115,7 @@ class TaskFiles:
 class HeyGemEngine(VideoEngine):
     resumable = True
 
-    def __init__(self, slot):
+    def __init__(self, slot: SlotConfig):
         super().__init__(slot)
         base = (slot.base_url or "").rstrip("/")
         base = base[: -len("/easy")] if base.endswith("/easy") else base
@@ -108,28 +123,20 @@ class HeyGemEngine(VideoEngine):
 
     # --- rendering ------------------------------------------------------------
 
-    def render(self, request: RenderRequest, heartbeat) -> None:
-        from ..stages import LeaseLost
-
+    def render(self, request: RenderRequest, heartbeat: Heartbeat) -> None:
         files = TaskFiles(self.temp_dir(), request.code)
-        try:
-            if not request.resume:
-                files.stage(request.audio_path, request.video_path)
-                self._submit(files)
-            clock = RenderClock.for_render(self.slot, request)
-            heartbeat(0, event=clock.describe(self.slot.name))
-            result = self._watch(files, clock, heartbeat)
-            _copy_atomically(result, request.out_path)
-        except LeaseLost:
-            raise  # a resumed worker or the orphan probe owns the files now
-        except EngineError as exc:
-            if not exc.orphan_code:  # an orphan's files go when a probe sees it end
-                files.remove()
-            raise
-        except BaseException:
-            files.remove()
-            raise
-        files.remove()
+        if not request.resume:
+            heartbeat.confirm()  # a worker paused since its binding must not start the task
+            files.stage(request.audio_path, request.video_path)
+            self._submit(files)
+        clock = RenderClock.for_render(self.slot, request)
+        heartbeat(0, event=clock.describe(self.slot.name))
+        result = self._watch(files, clock, heartbeat)
+        heartbeat.confirm()  # a stale worker leaves the result for the current one
+        _copy_atomically(result, request.out_path)
+
+    def discard(self, code: str) -> None:
+        TaskFiles(self.temp_dir(), code).remove()
 
     def _submit(self, files: TaskFiles) -> None:
         payload = {
@@ -151,7 +158,6 @@ class HeyGemEngine(VideoEngine):
         code, msg = answer.get("code"), answer.get("msg")
         if code == OK:
             return
-        files.remove()
         if code == BUSY:
             raise EngineBusy(
                 f"The HeyGem engine of {self.slot.name} is busy with another task "
@@ -163,13 +169,16 @@ class HeyGemEngine(VideoEngine):
             engine_message=str(msg),
         )
 
-    def _watch(self, files: TaskFiles, clock: RenderClock, heartbeat) -> Path:
+    def _watch(self, files: TaskFiles, clock: RenderClock, heartbeat: Heartbeat) -> Path:
         """Poll until the task ends; the host path of its result."""
         tracker = ProgressTracker(clock)
         unreachable_since, errors = None, 0
         while True:
             if clock.timed_out():
                 raise self._timeout(files, clock)
+            # The next answer may be the terminal one, which the engine gives once:
+            # a worker paused past its lease must not take it from the current one.
+            heartbeat.confirm()
             try:
                 answer = self._query(files.code)
             except EngineUnavailable as exc:
@@ -221,7 +230,9 @@ class HeyGemEngine(VideoEngine):
             )
         return result
 
-    def _lost(self, files: TaskFiles, clock: RenderClock, heartbeat, reason: str = "") -> Path:
+    def _lost(
+        self, files: TaskFiles, clock: RenderClock, heartbeat: Heartbeat, reason: str = ""
+    ) -> Path:
         """The engine no longer knows the task: what did it leave behind?"""
         recorded = files.recorded()
         if recorded:  # an earlier worker got the outcome before it died
@@ -294,7 +305,7 @@ class HeyGemEngine(VideoEngine):
         self._submit(files)
         clock = RenderClock(audio_seconds=1.0, expected=20.0, timeout=DEEP_PROBE_TIMEOUT)
         try:
-            self._watch(files, clock, heartbeat=lambda *args, **kwargs: None)
+            self._watch(files, clock, heartbeat=Unbound())
         except EngineError as exc:
             if exc.orphan_code:
                 raise EngineUnavailable(f"Deep probe: {exc}", orphan_code=exc.orphan_code) from exc

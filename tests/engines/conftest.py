@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from jobs.engines import EngineError
 from jobs.models import GpuSlot
 from tests.fakes import FakeFishSpeech, FakeHeyGem, make_test_video, write_tone_wav
 
@@ -56,20 +57,41 @@ def tts_slot(fake: FakeFishSpeech, name="gpu0-tts", data_dir=None) -> GpuSlot:
     )  # fmt: skip
 
 
+def render_as_a_stage(engine, request, beats) -> None:
+    """Render as the stage does: the task's files go once its outcome is known
+    (an engine that keeps an abandoned task keeps its files until a probe)."""
+    try:
+        engine.render(request, beats)
+    except EngineError as exc:
+        if not exc.orphan_code:
+            engine.discard(request.code)
+        raise
+    engine.discard(request.code)
+
+
 def temp_files(data_dir: Path) -> list[str]:
     return sorted(p.name for p in (Path(data_dir) / "temp").iterdir())
 
 
 class Beats:
-    """A heartbeat that records what a stage would show, and can stop the engine."""
+    """A heartbeat that records what a stage would show, and can stop the engine.
+
+    Once it has raised, the binding is gone: ``confirm`` raises the same from then on.
+    """
 
     def __init__(self, stop_after: int | None = None, error: type[BaseException] | None = None):
         self.calls: list[tuple] = []
         self.stop_after, self.error = stop_after, error
+        self.stopped = False
 
     def __call__(self, progress=None, *, detail=None, event=None):
         self.calls.append((progress, detail, event))
         if self.stop_after is not None and len(self.calls) > self.stop_after:
+            self.stopped = True
+            raise self.error()
+
+    def confirm(self):
+        if self.stopped:
             raise self.error()
 
     @property

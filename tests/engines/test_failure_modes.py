@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.db import connection
 
-from jobs import dispatcher, services
+from jobs import services
 from jobs.models import GpuSlot, Job
 from tests.conftest import register_fake_pairs, wait_for
 from tests.fakes import fake_gpu_pairs
@@ -57,7 +57,7 @@ def test_a_busy_engine_never_fails_a_job_it_waits_for_a_free_slot(owner, pairs, 
     assert slot("gpu0-video").state == "engine busy"
     assert "busy with another task" in job.events.get(kind="engine_busy").message
 
-    dispatcher.sweep()  # a probe finds the engine free again and the job runs
+    services.sweep()  # a probe finds the engine free again and the job runs
 
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and job.attempt == 0
@@ -101,13 +101,13 @@ def test_a_hung_render_times_out_and_its_slot_waits_until_the_engine_lets_go(
     hung = pairs[0].video.submissions[0]["code"]
     assert slot("gpu0-video").engine_busy and slot("gpu0-video").orphan_code == hung
 
-    dispatcher.sweep()  # still hung: the probe keeps it out
+    services.sweep()  # still hung: the probe keeps it out
     assert slot("gpu0-video").state == "engine busy"
     assert "still running task" in slot("gpu0-video").last_error
 
     pairs[0].video.release_hang()
     wait_for(lambda: not pairs[0].video.busy, timeout=20)
-    dispatcher.sweep()
+    services.sweep()
     assert slot("gpu0-video").state == "idle" and slot("gpu0-video").orphan_code == ""
     assert temp_files(pairs[0].video_data_dir) == []
 

@@ -7,9 +7,8 @@ import wave
 import pytest
 
 import normalization
-from jobs.engines import EngineError, EngineUnavailable, PreparedVoice, SpeechRequest
+from jobs.engines import EngineError, EngineUnavailable, LeaseLost, PreparedVoice, SpeechRequest
 from jobs.engines.fish_speech import FishSpeechEngine
-from jobs.stages import LeaseLost
 
 from .conftest import Beats, tts_slot
 
@@ -28,7 +27,7 @@ def prepared(engine, inputs) -> PreparedVoice:
 
 
 def test_preparing_a_voice_uploads_it_into_origin_audio_and_keeps_the_engines_answer(fish, inputs):
-    voice = prepared(FishSpeechEngine(tts_slot(fish)), inputs)
+    voice = prepared(FishSpeechEngine(tts_slot(fish).config()), inputs)
 
     [call] = fish.preprocess_calls
     assert set(call) == {"format", "reference_audio", "lang"} and call["format"] == "wav"
@@ -48,7 +47,7 @@ def test_a_long_reference_the_engine_splits_keeps_both_parts(fish, tmp_path):
 
     long_reference = write_tone_wav(tmp_path / "long.wav", 25.0)
 
-    voice = FishSpeechEngine(tts_slot(fish)).prepare_voice(long_reference)
+    voice = FishSpeechEngine(tts_slot(fish).config()).prepare_voice(long_reference)
 
     assert len(voice.reference_audio.split("|||")) == 2
     assert len(voice.reference_text.split("|||")) == 2
@@ -60,7 +59,7 @@ def test_a_preparation_answered_with_code_minus_1_is_an_error_with_the_engines_m
     fish.fail_next("preprocess_fail", "Connection refused")
 
     with pytest.raises(EngineError) as failed:
-        prepared(FishSpeechEngine(tts_slot(fish)), inputs)
+        prepared(FishSpeechEngine(tts_slot(fish).config()), inputs)
 
     assert failed.value.engine_message == "Connection refused"
     assert "could not prepare the voice: Connection refused" in str(failed.value)
@@ -73,7 +72,7 @@ def test_a_reference_the_engine_cannot_see_points_at_the_data_dir(fish, inputs, 
     elsewhere.mkdir()
 
     with pytest.raises(EngineError) as failed:
-        prepared(FishSpeechEngine(tts_slot(fish, data_dir=elsewhere)), inputs)
+        prepared(FishSpeechEngine(tts_slot(fish, data_dir=elsewhere).config()), inputs)
 
     assert "file not exists" in str(failed.value)
     assert f"is {elsewhere} the folder mounted at /code/data" in str(failed.value)
@@ -82,7 +81,7 @@ def test_a_reference_the_engine_cannot_see_points_at_the_data_dir(fish, inputs, 
 def test_synthesis_sends_the_prepared_reference_and_joins_the_parts_with_pauses(
     fish, inputs, tmp_path, settings
 ):
-    engine = FishSpeechEngine(tts_slot(fish))
+    engine = FishSpeechEngine(tts_slot(fish).config())
     voice = prepared(engine, inputs)
     out = tmp_path / "speech.wav"
     chunks = ["Hello there, this is the first part.", "And this is the second."]
@@ -103,7 +102,7 @@ def test_synthesis_sends_the_prepared_reference_and_joins_the_parts_with_pauses(
 def test_a_10000_character_script_is_spoken_in_sentence_sized_parts(fish, inputs, tmp_path):
     sentence = "The quick brown fox jumps over the lazy dog near the river bank. "
     script = (sentence * 160)[:10_000]
-    engine = FishSpeechEngine(tts_slot(fish))
+    engine = FishSpeechEngine(tts_slot(fish).config())
     voice = prepared(engine, inputs)
     chunks = normalization.split_for_tts(script, engine.max_chunk_chars)
     out = tmp_path / "speech.wav"
@@ -120,7 +119,7 @@ def test_a_10000_character_script_is_spoken_in_sentence_sized_parts(fish, inputs
 
 
 def test_a_part_too_long_for_one_call_is_cut_at_sentence_ends_by_the_client(fish, inputs, tmp_path):
-    engine = FishSpeechEngine(tts_slot(fish))
+    engine = FishSpeechEngine(tts_slot(fish).config())
     voice = prepared(engine, inputs)
     text = "First sentence here. " * 40
 
@@ -133,7 +132,7 @@ def test_a_part_too_long_for_one_call_is_cut_at_sentence_ends_by_the_client(fish
 
 
 def test_read_timeouts_grow_with_the_text(fish, inputs, tmp_path, monkeypatch, settings):
-    engine = FishSpeechEngine(tts_slot(fish))
+    engine = FishSpeechEngine(tts_slot(fish).config())
     voice = prepared(engine, inputs)
     timeouts, real = [], engine.http.request
 
@@ -151,7 +150,7 @@ def test_read_timeouts_grow_with_the_text(fish, inputs, tmp_path, monkeypatch, s
 
 
 def test_one_server_error_is_tried_again_in_place(fish, inputs, tmp_path):
-    engine = FishSpeechEngine(tts_slot(fish))
+    engine = FishSpeechEngine(tts_slot(fish).config())
     voice = prepared(engine, inputs)
     fish.fail_next("http500")
 
@@ -163,7 +162,7 @@ def test_one_server_error_is_tried_again_in_place(fish, inputs, tmp_path):
 
 
 def test_a_server_error_that_persists_fails_with_the_engines_message(fish, inputs, tmp_path):
-    engine = FishSpeechEngine(tts_slot(fish))
+    engine = FishSpeechEngine(tts_slot(fish).config())
     voice = prepared(engine, inputs)
     fish.fail_next("http500", times=2)
 
@@ -177,7 +176,7 @@ def test_a_server_error_that_persists_fails_with_the_engines_message(fish, input
 
 
 def test_a_slow_synthesis_keeps_the_lease_alive_and_a_cancel_stops_the_wait(fish, inputs, tmp_path):
-    engine = FishSpeechEngine(tts_slot(fish))
+    engine = FishSpeechEngine(tts_slot(fish).config())
     voice = prepared(engine, inputs)
     fish.fail_next("hang")
     beats = Beats(stop_after=2, error=LeaseLost)  # canceled after two heartbeats
@@ -198,7 +197,7 @@ def test_a_slow_synthesis_keeps_the_lease_alive_and_a_cancel_stops_the_wait(fish
 
 
 def test_health_is_asked_with_post_and_a_marker_proves_the_data_dir(fish):
-    FishSpeechEngine(tts_slot(fish)).probe()
+    FishSpeechEngine(tts_slot(fish).config()).probe()
 
     assert fish.health_calls == 1
     [marker] = fish.preprocess_calls
@@ -211,7 +210,7 @@ def test_a_probe_reveals_a_data_dir_the_engine_does_not_see(fish, tmp_path):
     elsewhere.mkdir()
 
     with pytest.raises(EngineUnavailable) as wrong:
-        FishSpeechEngine(tts_slot(fish, data_dir=elsewhere)).probe()
+        FishSpeechEngine(tts_slot(fish, data_dir=elsewhere).config()).probe()
 
     assert f"{elsewhere} is not the folder mounted at /code/data" in str(wrong.value)
 
@@ -221,6 +220,6 @@ def test_a_probe_of_a_stopped_engine_says_the_connection_was_refused(fish):
     fish.stop()
 
     with pytest.raises(EngineUnavailable) as down:
-        FishSpeechEngine(slot).probe()
+        FishSpeechEngine(slot.config()).probe()
 
     assert "connection refused" in str(down.value) and "/v1/health" in str(down.value)

@@ -6,12 +6,11 @@ import uuid
 
 import pytest
 
-from jobs.engines import EngineBusy, EngineError, EngineUnavailable, RenderRequest
+from jobs.engines import EngineBusy, EngineError, EngineUnavailable, LeaseLost, RenderRequest
 from jobs.engines.heygem import HeyGemEngine
-from jobs.stages import LeaseLost
 from tests.conftest import probe_streams, sha256, wait_for
 
-from .conftest import Beats, temp_files, video_slot
+from .conftest import Beats, render_as_a_stage, temp_files, video_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def test_a_render_submits_fresh_bare_names_and_brings_back_the_engines_own_resul
 ):
     request = request_for(inputs, tmp_path)
 
-    HeyGemEngine(video_slot(heygem)).render(request, Beats())
+    render_as_a_stage(HeyGemEngine(video_slot(heygem).config()), request, Beats())
 
     code = request.code
     assert heygem.submissions == [{
@@ -42,11 +41,11 @@ def test_a_render_submits_fresh_bare_names_and_brings_back_the_engines_own_resul
 
 
 def test_every_attempt_uses_its_own_code_and_file_names(heygem, inputs, tmp_path):
-    engine = HeyGemEngine(video_slot(heygem))
+    engine = HeyGemEngine(video_slot(heygem).config())
     first, second = request_for(inputs, tmp_path), request_for(inputs, tmp_path)
 
-    engine.render(first, Beats())
-    engine.render(second, Beats())
+    render_as_a_stage(engine, first, Beats())
+    render_as_a_stage(engine, second, Beats())
 
     codes = [s["code"] for s in heygem.submissions]
     assert codes == [first.code, second.code] and first.code != second.code
@@ -57,7 +56,9 @@ def test_a_busy_engine_means_wait_not_fail_and_leaves_no_files(heygem, inputs, t
     heygem.fail_next("busy")
 
     with pytest.raises(EngineBusy) as busy:
-        HeyGemEngine(video_slot(heygem)).render(request_for(inputs, tmp_path), Beats())
+        render_as_a_stage(
+            HeyGemEngine(video_slot(heygem).config()), request_for(inputs, tmp_path), Beats()
+        )
 
     assert "busy with another task" in str(busy.value)
     assert busy.value.engine_message == "忙碌中"
@@ -68,7 +69,9 @@ def test_a_failed_render_reports_the_engines_message_and_its_english(heygem, inp
     heygem.fail_next("multi_face")
 
     with pytest.raises(EngineError) as failed:
-        HeyGemEngine(video_slot(heygem)).render(request_for(inputs, tmp_path), Beats())
+        render_as_a_stage(
+            HeyGemEngine(video_slot(heygem).config()), request_for(inputs, tmp_path), Beats()
+        )
 
     assert failed.value.engine_message == "存在多人脸"
     assert "more than one face in the video (engine: 存在多人脸)" in str(failed.value)
@@ -79,7 +82,9 @@ def test_a_failed_render_reports_the_engines_message_and_its_english(heygem, inp
 def test_the_engines_progress_milestones_go_into_the_timeline_in_english(heygem, inputs, tmp_path):
     beats = Beats()
 
-    HeyGemEngine(video_slot(heygem)).render(request_for(inputs, tmp_path), beats)
+    render_as_a_stage(
+        HeyGemEngine(video_slot(heygem).config()), request_for(inputs, tmp_path), beats
+    )
 
     assert beats.events[0].startswith("Rendering on gpu0-video: expected to take about")
     assert any("audio features extracted" in e and "音频特征提取完成" in e for e in beats.events)
@@ -91,7 +96,7 @@ def test_progress_moves_with_the_clock_while_the_engine_sits_at_20(heygem, input
     slot.seconds_per_audio_second = 0.4  # measured: 1.5 s of audio takes about 0.6 s
     heygem.fail_next("hang")
     beats = Beats()
-    engine = HeyGemEngine(slot)
+    engine = HeyGemEngine(slot.config())
 
     def release_later():
         time.sleep(1.2)
@@ -99,7 +104,7 @@ def test_progress_moves_with_the_clock_while_the_engine_sits_at_20(heygem, input
 
     releaser = threading.Thread(target=release_later)
     releaser.start()
-    engine.render(request_for(inputs, tmp_path), beats)
+    render_as_a_stage(engine, request_for(inputs, tmp_path), beats)
     releaser.join()
 
     at_20 = [(p, d) for p, d, _e in beats.calls if d and "Engine at 20 %" in d]
@@ -114,7 +119,7 @@ def test_a_task_lost_after_its_result_was_written_is_a_success(heygem, inputs, t
     beats = Beats()
     request = request_for(inputs, tmp_path)
 
-    HeyGemEngine(video_slot(heygem)).render(request, beats)
+    render_as_a_stage(HeyGemEngine(video_slot(heygem).config()), request, beats)
 
     assert set(probe_streams(request.out_path)) == {"video", "audio"}
     assert any("lost the task (10004" in e and "complete; using it" in e for e in beats.events)
@@ -125,7 +130,9 @@ def test_a_task_lost_without_a_result_fails_the_attempt(heygem, inputs, tmp_path
     heygem.fail_next("crash")
 
     with pytest.raises(EngineError) as lost:
-        HeyGemEngine(video_slot(heygem)).render(request_for(inputs, tmp_path), Beats())
+        render_as_a_stage(
+            HeyGemEngine(video_slot(heygem).config()), request_for(inputs, tmp_path), Beats()
+        )
 
     assert "lost task" in str(lost.value) and "10004" in str(lost.value)
     assert temp_files(heygem.data_dir) == []
@@ -135,11 +142,13 @@ def test_a_resumed_render_polls_the_same_task_without_submitting_again(heygem, i
     slot = video_slot(heygem)
     request = request_for(inputs, tmp_path)
     with pytest.raises(LeaseLost):  # the first worker dies right after submitting
-        HeyGemEngine(slot).render(request, Beats(stop_after=0, error=LeaseLost))
+        render_as_a_stage(
+            HeyGemEngine(slot.config()), request, Beats(stop_after=0, error=LeaseLost)
+        )
     assert f"{request.code}.wav" in temp_files(heygem.data_dir)  # left for the next worker
 
     resumed = RenderRequest(**{**request.__dict__, "resume": True, "elapsed_seconds": 1.0})
-    HeyGemEngine(slot).render(resumed, Beats())
+    render_as_a_stage(HeyGemEngine(slot.config()), resumed, Beats())
 
     assert len(heygem.submissions) == 1
     assert set(probe_streams(request.out_path)) == {"video", "audio"}
@@ -160,11 +169,11 @@ def test_an_outcome_told_once_is_still_known_to_the_worker_that_resumes(
     with monkeypatch.context() as patch:
         patch.setattr(HeyGemEngine, "_outcome", die)
         with pytest.raises(LeaseLost):
-            HeyGemEngine(slot).render(request, Beats())
+            render_as_a_stage(HeyGemEngine(slot.config()), request, Beats())
 
     resumed = RenderRequest(**{**request.__dict__, "resume": True})
     with pytest.raises(EngineError) as failed:
-        HeyGemEngine(slot).render(resumed, Beats())
+        render_as_a_stage(HeyGemEngine(slot.config()), resumed, Beats())
 
     assert failed.value.engine_message == "**生成视频失败"
     assert "video generation failed" in str(failed.value)
@@ -175,7 +184,7 @@ def test_one_system_error_answer_while_polling_does_not_fail_the_render(heygem, 
     heygem.fail_next("error9999")
     request = request_for(inputs, tmp_path)
 
-    HeyGemEngine(video_slot(heygem)).render(request, Beats())
+    render_as_a_stage(HeyGemEngine(video_slot(heygem).config()), request, Beats())
 
     assert request.out_path.exists()
 
@@ -189,7 +198,7 @@ def test_a_render_past_its_timeout_fails_and_names_the_task_the_engine_keeps(
     request = request_for(inputs, tmp_path)
 
     with pytest.raises(EngineError) as timed_out:
-        HeyGemEngine(video_slot(heygem)).render(request, Beats())
+        render_as_a_stage(HeyGemEngine(video_slot(heygem).config()), request, Beats())
 
     assert "took longer than 0.5 s" in str(timed_out.value)
     assert timed_out.value.orphan_code == request.code
@@ -214,14 +223,14 @@ def test_a_missing_data_dir_is_reported_before_anything_is_sent(heygem, inputs, 
     slot = video_slot(heygem, data_dir=tmp_path / "nowhere")
 
     with pytest.raises(EngineUnavailable) as missing:
-        HeyGemEngine(slot).render(request_for(inputs, tmp_path), Beats())
+        render_as_a_stage(HeyGemEngine(slot.config()), request_for(inputs, tmp_path), Beats())
 
     assert "nowhere of gpu0-video does not exist" in str(missing.value)
     assert heygem.submissions == []
 
 
 def test_a_probe_expects_task_not_found_for_an_unknown_code(heygem):
-    HeyGemEngine(video_slot(heygem)).probe()
+    HeyGemEngine(video_slot(heygem).config()).probe()
 
     assert heygem.queries == 1 and heygem.submissions == []
 
@@ -231,7 +240,7 @@ def test_a_probe_of_a_stopped_engine_says_the_connection_was_refused(heygem):
     heygem.stop()
 
     with pytest.raises(EngineUnavailable) as down:
-        HeyGemEngine(slot).probe()
+        HeyGemEngine(slot.config()).probe()
 
     assert "connection refused" in str(down.value) and heygem.url in str(down.value)
 
@@ -241,13 +250,13 @@ def test_a_probe_of_a_url_that_is_not_heygem_says_so(heygem, fish):
     slot.base_url = fish.url  # a TTS engine registered as a video slot
 
     with pytest.raises(EngineUnavailable) as wrong:
-        HeyGemEngine(slot).probe()
+        HeyGemEngine(slot.config()).probe()
 
     assert "HTTP 404" in str(wrong.value)
 
 
 def test_a_deep_probe_renders_a_tiny_clip_and_cleans_up(heygem):
-    HeyGemEngine(video_slot(heygem)).probe(deep=True)
+    HeyGemEngine(video_slot(heygem).config()).probe(deep=True)
 
     assert len(heygem.submissions) == 1
     assert temp_files(heygem.data_dir) == []
@@ -258,7 +267,7 @@ def test_a_deep_probe_reveals_a_data_dir_the_engine_does_not_see(heygem, tmp_pat
     elsewhere.mkdir()
 
     with pytest.raises(EngineUnavailable) as wrong:
-        HeyGemEngine(video_slot(heygem, data_dir=elsewhere)).probe(deep=True)
+        HeyGemEngine(video_slot(heygem, data_dir=elsewhere).config()).probe(deep=True)
 
     assert "could not read the clip" in str(wrong.value)
     assert "the folder mounted at /code/data" in str(wrong.value)
@@ -271,16 +280,18 @@ def test_a_probe_keeps_the_slot_out_while_an_abandoned_task_runs_then_cleans_it(
     heygem.fail_next("hang")
     request = request_for(inputs, tmp_path)
     with pytest.raises(LeaseLost):  # e.g. the job was canceled mid-render
-        HeyGemEngine(slot).render(request, Beats(stop_after=2, error=LeaseLost))
+        render_as_a_stage(
+            HeyGemEngine(slot.config()), request, Beats(stop_after=2, error=LeaseLost)
+        )
     slot.orphan_code = request.code
 
     with pytest.raises(EngineBusy) as busy:
-        HeyGemEngine(slot).probe()
+        HeyGemEngine(slot.config()).probe()
     assert "still running task" in str(busy.value)
 
     heygem.release_hang()
     wait_for(lambda: not heygem.busy, timeout=20)
-    HeyGemEngine(slot).probe()
+    HeyGemEngine(slot.config()).probe()
     assert temp_files(heygem.data_dir) == []  # its inputs and result are gone too
 
 
@@ -288,7 +299,7 @@ def test_a_deep_probe_fails_when_the_engine_loses_its_clip(heygem):
     heygem.fail_next("crash")
 
     with pytest.raises(EngineUnavailable) as lost:
-        HeyGemEngine(video_slot(heygem)).probe(deep=True)
+        HeyGemEngine(video_slot(heygem).config()).probe(deep=True)
 
     assert "Deep probe" in str(lost.value) and "lost task" in str(lost.value)
     assert temp_files(heygem.data_dir) == []

@@ -17,7 +17,7 @@ from .conftest import Beats, tts_slot
 def voice(owner, media_root):
     folder = media_root / "voices" / "mine"
     reference = voice_services.reference_extract(
-        source=write_tone_wav(folder / "upload.wav", 8.0), out_path=folder / "reference.wav"
+        source=write_tone_wav(folder / "upload.wav", 8.0), name="voices/mine/reference.wav"
     )
     return voice_services.voice_create(owner=owner, name="Mine", reference=reference)
 
@@ -31,7 +31,7 @@ def second_fish(tmp_path):
 
 def prepare(voice, slot):
     return voice_services.voice_prepare(
-        voice=voice, slot=slot, engine=FishSpeechEngine(slot), heartbeat=Beats()
+        voice=voice, slot=slot, engine=FishSpeechEngine(slot.config()), heartbeat=Beats()
     )
 
 
@@ -62,7 +62,7 @@ def test_a_transcript_the_user_typed_replaces_the_engines_guess(voice, fish):
 def test_a_recording_the_engine_split_keeps_the_engines_texts(owner, media_root, fish):
     folder = media_root / "voices" / "long"
     reference = voice_services.reference_extract(
-        source=write_tone_wav(folder / "upload.wav", 25.0), out_path=folder / "reference.wav"
+        source=write_tone_wav(folder / "upload.wav", 25.0), name="voices/long/reference.wav"
     )
     long = voice_services.voice_create(owner=owner, name="Long", reference=reference, text="Hi.")
 

@@ -6,9 +6,9 @@ from collections import defaultdict
 
 import pytest
 
-from jobs import dispatcher, services, stages
+from jobs import services, stages
 from jobs.models import GpuSlot, Job
-from tests.conftest import register_fake_pairs, sha256, wait_for
+from tests.conftest import job_folder, register_fake_pairs, sha256, wait_for
 from tests.fakes import fake_gpu_pairs, write_tone_wav
 from voices import services as voice_services
 from voices.models import Voice, VoicePreparation
@@ -27,7 +27,7 @@ def gpu_box(tmp_path):
 def saved_voice(owner, name, media_root, seconds) -> Voice:
     folder = media_root / "voices" / name
     source = write_tone_wav(folder / "upload.wav", seconds)
-    reference = voice_services.reference_extract(source=source, out_path=folder / "ref.wav")
+    reference = voice_services.reference_extract(source=source, name=f"voices/{name}/ref.wav")
     return voice_services.voice_create(owner=owner, name=name, reference=reference)
 
 
@@ -58,7 +58,7 @@ def test_twelve_jobs_spread_over_three_gpu_pairs_all_succeed(
         assert job.status == Job.Status.SUCCEEDED, (job.pk, job.error)
         assert job.attempt == 0 and job.progress == 100
         # The result is the very file the job's engine wrote, copied back.
-        result = services.job_dir(job.pk) / "result.mp4"
+        result = job_folder(job.pk) / "result.mp4"
         assert sha256(result) == written_results[job.engine_code]
     assert {job.video_slot.gpu for job in jobs} == {"gpu0", "gpu1", "gpu2"}
 
@@ -111,7 +111,7 @@ def test_a_render_whose_cluster_died_is_resumed_without_a_second_submit(qcluster
         first.proc.wait()
         qcluster(workers=2, **settings)
         # The sweep (run here rather than waiting for its schedule) finds the lease expired.
-        wait_for(lambda: dispatcher.sweep()["reclaimed"], timeout=30, every=0.5)
+        wait_for(lambda: services.sweep()["reclaimed"], timeout=30, every=0.5)
         wait_for(lambda: finished([job.pk]), timeout=60, message="the resumed render never ended")
 
         job.refresh_from_db()

@@ -8,7 +8,7 @@ import pytest
 
 from jobs import services
 from jobs.models import GpuSlot, Job
-from tests.conftest import probe_streams, wait_for
+from tests.conftest import job_folder, probe_streams, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -43,7 +43,7 @@ def test_ten_jobs_run_to_success_on_a_real_cluster(qcluster, owner, sample_video
     for job in jobs:
         job.refresh_from_db()
         assert job.status == Job.Status.SUCCEEDED, (job.pk, job.error)
-        streams = probe_streams(Path(services.job_dir(job.pk)) / "result.mp4")
+        streams = probe_streams(job_folder(job.pk) / "result.mp4")
         assert set(streams) == {"video", "audio"}
         assert streams["audio"] == pytest.approx(job.audio_seconds, abs=0.2)
         assert streams["video"] == pytest.approx(job.audio_seconds, abs=0.2)
@@ -92,5 +92,5 @@ def test_a_stage_whose_worker_is_killed_is_reclaimed_and_the_job_succeeds(qclust
         1,
         2,
     ]
-    streams = probe_streams(Path(services.job_dir(job.pk)) / "result.mp4")
+    streams = probe_streams(job_folder(job.pk) / "result.mp4")
     assert streams["audio"] == pytest.approx(job.audio_seconds, abs=0.2)

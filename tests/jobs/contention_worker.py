@@ -17,8 +17,10 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from jobs import dispatcher, services  # noqa: E402
+from jobs import services, storage  # noqa: E402
 from jobs.models import Job  # noqa: E402
+from jobs.services import dispatcher  # noqa: E402
+from jobs.services import slots  # noqa: E402
 
 
 def main() -> None:
@@ -26,7 +28,7 @@ def main() -> None:
     # Record what the dispatcher would enqueue instead of starting real stages,
     # and keep slot releases from dispatching behind this loop's back.
     dispatcher._enqueue = lambda *args: bindings.append(args)
-    services.dispatch_later = lambda: None
+    slots.dispatch_on_commit = lambda: None
     overlaps = 0
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -43,7 +45,7 @@ def main() -> None:
         time.sleep(random.uniform(0, 0.004))
         services.job_speech_finished(
             job_id=job_id, slot_id=slot_id, fence=fence,
-            speech_path=services.job_dir(job_id) / "speech.wav",
+            speech_name=storage.job_name(job_id, "speech.wav"),
             audio_seconds=1.0, engine_seconds=0.0,
         )  # fmt: skip
     for _, job_id, slot_id, fence, _ in bindings:

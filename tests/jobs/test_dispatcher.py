@@ -4,8 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jobs import dispatcher, services
+from jobs import services
 from jobs.models import GpuSlot, Job
+from jobs.services import dispatcher
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from jobs import services
 from jobs.models import Job
+from tests.conftest import job_folder
 from voices.models import Voice
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_a_speaker_video_with_audio_yields_the_jobs_reference_voice(owner, sampl
 
     assert job.speaker_video.endswith("speaker.mp4")
     assert job.voice is not None and not job.voice.saved
-    reference = Path(services.job_dir(job.pk)) / "reference.wav"
+    reference = job_folder(job.pk) / "reference.wav"
     assert reference.exists() and job.voice.audio.endswith("reference.wav")
     assert job.voice.duration_seconds == pytest.approx(4.0, abs=0.3)
 
@@ -115,7 +116,7 @@ def test_a_speaker_video_with_too_little_voice_speaks_with_the_default_voice(own
     assert job.voice is None
     message = job.events.get(kind="voice").message
     assert "a voice needs at least 3 s" in message and "default voice speaks" in message
-    assert not (Path(services.job_dir(job.pk)) / "reference.wav").exists()
+    assert not (job_folder(job.pk) / "reference.wav").exists()
 
 
 def test_a_hostile_file_name_is_never_used_as_a_path(owner, sample_video, media_root):

@@ -9,7 +9,7 @@ from jobs import services, stages
 from jobs.engines import EngineError
 from jobs.engines.espeak import EspeakEngine
 from jobs.models import GpuSlot, Job
-from tests.conftest import probe_streams
+from tests.conftest import job_folder, probe_streams
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sync_tasks")]
 
@@ -20,7 +20,7 @@ def no_backoff(settings):
 
 
 def result_path(job: Job) -> Path:
-    return Path(services.job_dir(job.pk)) / "result.mp4"
+    return job_folder(job.pk) / "result.mp4"
 
 
 def test_a_job_goes_from_text_to_a_video_whose_sound_matches_the_speech(
@@ -61,7 +61,7 @@ def test_an_engine_failure_is_retried_on_another_slot(owner, embedded_slots, mon
     failing_slot, real = embedded_slots[0].pk, EspeakEngine.synthesize
 
     def flaky(self, request, heartbeat):
-        if self.slot.pk == failing_slot:
+        if self.slot.name == embedded_slots[0].name:
             raise EngineError("espeak-ng crashed")
         return real(self, request, heartbeat)
 
@@ -144,7 +144,7 @@ def test_a_drained_slot_finishes_its_job_then_turns_itself_off(owner, embedded_s
     real = EspeakEngine.synthesize
 
     def drain_during(self, request, heartbeat):
-        services.slot_drain(slot=self.slot)
+        services.slot_drain(slot=GpuSlot.objects.get(name=self.slot.name))
         return real(self, request, heartbeat)
 
     monkeypatch.setattr(EspeakEngine, "synthesize", drain_during)

@@ -4,12 +4,11 @@ import sys
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from jobs import services
+from jobs import services, storage
 from jobs.models import Job
 from voices.models import Voice
 
@@ -64,7 +63,7 @@ class Command(BaseCommand):
             self.stdout.write("")
         if job.status != Job.Status.SUCCEEDED:
             raise CommandError(f"Job {job.pk} {job.status}: {job.error or 'no reason given'}")
-        self.stdout.write(str(Path(settings.MEDIA_ROOT, job.result_video).resolve()))
+        self.stdout.write(storage.location_of(job.result_video))
 
 
 def _bar(progress: int, width: int = 30) -> str:

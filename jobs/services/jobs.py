@@ -1,0 +1,198 @@
+"""Creating, canceling and retrying jobs: what users and operators ask for."""
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+import normalization
+from voices import services as voice_services
+from voices.models import Voice
+
+from .. import media, storage
+from ..models import Job
+from .dispatcher import dispatch_on_commit
+from .events import Kind, event_record, job_ended_record
+
+Status = Job.Status
+
+
+def job_create(
+    *,
+    owner: Any,
+    text: str,
+    video: Any = None,
+    voice: Voice | None = None,
+    priority: int = 0,
+    idempotency_key: str = "",
+    callback_url: str = "",
+) -> Job:
+    """Validate everything, store the speaker video, create the job, dispatch.
+
+    ``video`` is an uploaded file or a local path. Bad input raises
+    ValidationError before any row exists, and no file is left behind.
+    """
+    if idempotency_key:
+        existing = Job.objects.filter(owner=owner, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing
+    text = job_validate_text(text)
+    if not Job.PRIORITY_MIN <= priority <= Job.PRIORITY_MAX:
+        raise ValidationError(
+            {"priority": f"Priority must be between {Job.PRIORITY_MIN} and {Job.PRIORITY_MAX}."}
+        )
+    if voice is not None and voice.owner_id not in (None, owner.pk):
+        raise ValidationError({"voice": "Unknown voice."})
+    spoken = normalization.to_speech(text)
+    if not spoken.strip():
+        raise ValidationError({"text": "The text has nothing that can be spoken."})
+
+    job_id = uuid.uuid4()
+    try:
+        events: list[str] = []
+        speaker, reference = "", None
+        if video is not None:
+            speaker, reference, note = _store_speaker(job_id, video, voice)
+            events += [note] if note else []
+        with transaction.atomic():
+            if reference is not None:
+                voice = voice_services.voice_create(
+                    owner=owner, name=f"Voice of job {job_id}", reference=reference, saved=False
+                )
+            job = Job.objects.create(
+                id=job_id,
+                owner=owner,
+                text=text,
+                spoken_text=spoken,
+                voice=voice,
+                speaker_video=speaker,
+                priority=priority,
+                max_attempts=settings.HEYGEM["MAX_ATTEMPTS"],
+                idempotency_key=idempotency_key,
+                callback_url=callback_url,
+            )
+            event_record(job_id=job.id, kind=Kind.CREATED, message="Job queued.")
+            for message in events:
+                event_record(job_id=job.id, kind=Kind.VOICE, message=message)
+            dispatch_on_commit()
+    except IntegrityError:
+        storage.delete_folder(storage.job_folder(job_id))
+        if idempotency_key:  # lost a race with the same key: answer with the winner
+            return Job.objects.get(owner=owner, idempotency_key=idempotency_key)
+        raise
+    except BaseException:
+        storage.delete_folder(storage.job_folder(job_id))
+        raise
+    return job
+
+
+def job_validate_text(text: object) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError({"text": "Text is required and must not be blank."})
+    limit = settings.HEYGEM["MAX_TEXT_CHARS"]
+    if len(text) > limit:
+        raise ValidationError(
+            {"text": f"Text is {len(text):,} characters; the limit is {limit:,}."}
+        )
+    return text.strip()
+
+
+def _store_speaker(
+    job_id: uuid.UUID, video: Any, voice: Voice | None
+) -> tuple[str, voice_services.Reference | None, str]:
+    """Store the speaker video; its voice too when the job has none chosen.
+
+    Returns the stored name, the reference taken from its audio (or None) and a
+    note for the job's timeline about which voice speaks.
+    """
+    suffix = Path(getattr(video, "name", str(video))).suffix.lower()
+    # The user's file name is never used as a path: only a known-safe suffix survives.
+    if not (suffix[1:].isalnum() and len(suffix) <= 6):
+        suffix = ".bin"
+    name = storage.job_name(job_id, f"speaker{suffix}")
+    with storage.writing(name) as path:
+        _write_upload(video, path)
+        info = _probe_speaker(path)
+        if voice is not None:
+            return name, None, ""
+        if not info.has_audio:
+            return name, None, "The speaker video has no audio track: default voice."
+        try:
+            reference = voice_services.reference_extract(
+                source=path, name=storage.job_name(job_id, "reference.wav")
+            )
+        except voice_services.ReferenceTooShort as exc:
+            return name, None, f"{exc} The default voice speaks instead."
+    return name, reference, "The speaker video's audio is the reference voice."
+
+
+def _write_upload(video: Any, path: Path) -> None:
+    with path.open("wb") as out:
+        if hasattr(video, "chunks"):
+            for chunk in video.chunks():
+                out.write(chunk)
+        else:
+            with Path(video).open("rb") as source:
+                while block := source.read(1 << 20):
+                    out.write(block)
+
+
+def _probe_speaker(path: Path) -> media.MediaInfo:
+    """Check by content that the upload is a video."""
+    try:
+        info = media.probe(path, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+    except media.MediaError as exc:
+        raise ValidationError({"video": f"The speaker file is not usable: {exc}."}) from exc
+    if not info.has_video:
+        raise ValidationError({"video": "The speaker file has no video stream."})
+    if info.duration <= 0:
+        raise ValidationError({"video": "The speaker video has no duration."})
+    return info
+
+
+def job_cancel(*, job: Job, reason: str = "Canceled by user.") -> bool:
+    """Stop a job. A running stage notices at its next heartbeat and frees its slot."""
+    with transaction.atomic():
+        done = Job.objects.filter(pk=job.pk, status__in=Job.LIVE_STATUSES).update(
+            status=Status.CANCELED, finished_at=timezone.now(), error=reason, progress_detail=""
+        )
+        if done:
+            job_ended_record(job_id=job.pk, kind=Kind.CANCELED, message=reason)
+    job.refresh_from_db()
+    return bool(done)
+
+
+def job_retry(*, job: Job) -> bool:
+    """Run a failed or canceled job again from the stage it stopped in.
+
+    With its speech stored the job waits for a video slot again; without, it
+    starts over at the TTS stage. Attempts, error and finish time are reset.
+    """
+    has_speech = storage.exists(job.speech_audio)
+    status = Status.AUDIO_READY if has_speech else Status.QUEUED
+    with transaction.atomic():
+        done = Job.objects.filter(pk=job.pk, status__in=Job.RETRYABLE_STATUSES).update(
+            status=status,
+            progress=40 if has_speech else 0,
+            attempt=0,
+            error="",
+            finished_at=None,
+            not_before=None,
+            avoid_slot=None,
+            engine_code="",
+            speech_audio=job.speech_audio if has_speech else "",
+            render_started_at=None,
+            render_finished_at=None,
+        )
+        if done:
+            stage = "video" if has_speech else "speech"
+            event_record(
+                job_id=job.pk, kind=Kind.RETRIED, message=f"Retried from the {stage} stage."
+            )
+            dispatch_on_commit()
+    job.refresh_from_db()
+    return bool(done)

@@ -1,0 +1,154 @@
+"""Job and voice media through Django's storage API: the one place names become files.
+
+Rows hold storage *names* (``jobs/<id>/result.mp4``), never paths. Media tools and
+engines need real local files, so work goes through two context managers:
+``reading`` hands out a local file with a stored name's content, ``writing`` a
+local path whose content is stored when the block ends without an error. On the
+local disk (``FileSystemStorage``) both are the stored file itself, so nothing is
+copied; on a remote store (issue 10: a shared bucket) they are a worker-local
+copy. Swapping the store changes ``STORAGES["default"]`` and nothing else.
+"""
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
+
+JOBS, VOICES, DEFAULTS = "jobs", "voices", "defaults"
+
+
+def media() -> Storage:
+    return default_storage
+
+
+def job_folder(job_id: object) -> str:
+    return f"{JOBS}/{job_id}"
+
+
+def job_name(job_id: object, filename: str) -> str:
+    return f"{job_folder(job_id)}/{filename}"
+
+
+def voice_folder(key: str) -> str:
+    return f"{VOICES}/{key}"
+
+
+def voice_name(key: str, filename: str) -> str:
+    return f"{voice_folder(key)}/{filename}"
+
+
+def folder_of(name: str) -> str:
+    return name.rsplit("/", 1)[0] if "/" in name else ""
+
+
+def is_voice_folder(folder: str) -> bool:
+    """A folder of its own under voices/ (not a job's folder holding a job's voice)."""
+    return folder_of(folder) == VOICES
+
+
+def default_name(filename: str) -> str:
+    return f"{DEFAULTS}/{filename}"
+
+
+def _local(name: str) -> Path | None:
+    """The stored file's own path when the store is a local disk, else None."""
+    try:
+        return Path(media().path(name))
+    except NotImplementedError:
+        return None
+
+
+def location_of(name: str) -> str:
+    """Where a person finds the stored file: its absolute path on a local disk, else its name."""
+    local = _local(name)
+    return str(local.resolve()) if local is not None else name
+
+
+def exists(name: str) -> bool:
+    return bool(name) and media().exists(name)
+
+
+def size(name: str) -> int:
+    return media().size(name)
+
+
+def open_for_download(name: str):
+    return media().open(name, "rb")
+
+
+@contextmanager
+def reading(name: str) -> Iterator[Path]:
+    """A local file holding what ``name`` holds, for ffmpeg or an engine to read."""
+    local = _local(name)
+    if local is not None:
+        yield local
+        return
+    with tempfile.TemporaryDirectory(prefix="heygem-read-") as scratch:
+        copy = Path(scratch) / Path(name).name
+        with media().open(name, "rb") as source, copy.open("wb") as out:
+            shutil.copyfileobj(source, out)
+        yield copy
+
+
+@contextmanager
+def writing(name: str) -> Iterator[Path]:
+    """A local path to write ``name`` to; stored when the block succeeds, dropped if not.
+
+    Writers make their output under a partial name and rename it (engines and
+    media tools all do), so on a local disk the path is the stored file itself.
+    """
+    local = _local(name)
+    if local is not None:
+        local.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            yield local
+        except BaseException:
+            local.unlink(missing_ok=True)
+            raise
+        return
+    with tempfile.TemporaryDirectory(prefix="heygem-write-") as scratch:
+        path = Path(scratch) / Path(name).name
+        yield path
+        store_file(path, name)
+
+
+def store_file(path: Path, name: str) -> None:
+    """Store a local file under ``name``, replacing what was there."""
+    local = _local(name)
+    if local is not None:
+        local.parent.mkdir(parents=True, exist_ok=True)
+        partial = local.with_name(f".{local.name}.partial")
+        shutil.copyfile(path, partial)
+        os.replace(partial, local)
+        return
+    media().delete(name)  # save() would pick another name rather than overwrite
+    with path.open("rb") as fh:
+        media().save(name, File(fh))
+
+
+def copy(source: str, dest: str) -> None:
+    with reading(source) as path:
+        store_file(path, dest)
+
+
+def delete(name: str) -> None:
+    if name:
+        media().delete(name)
+
+
+def delete_folder(folder: str) -> None:
+    """Remove everything stored under ``folder`` (a job's or a voice's media)."""
+    local = _local(folder)
+    if local is not None:
+        shutil.rmtree(local, ignore_errors=True)
+        return
+    dirs, files = media().listdir(folder)
+    for filename in files:
+        media().delete(f"{folder}/{filename}")
+    for sub in dirs:
+        delete_folder(f"{folder}/{sub}")
