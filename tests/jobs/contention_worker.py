@@ -19,8 +19,7 @@ from django.db import transaction  # noqa: E402
 
 from jobs import services, storage  # noqa: E402
 from jobs.models import Job  # noqa: E402
-from jobs.services import dispatcher  # noqa: E402
-from jobs.services import slots  # noqa: E402
+from jobs.services import dispatcher, slots  # noqa: E402
 
 
 def main() -> None:
