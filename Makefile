@@ -39,6 +39,8 @@ test: test-deps $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 
 check-migrations: db
 	$(PY) manage.py makemigrations --check --dry-run

@@ -28,7 +28,7 @@ class GpuSlot(models.Model):
         DUB = "dub", "Embedded dub (ffmpeg, no lip-sync)"
         ESPEAK = "espeak", "Embedded espeak-ng (no voice cloning)"
 
-    STAGE_BACKENDS = {
+    STAGE_BACKENDS: dict[str, tuple[str, ...]] = {
         Stage.TTS: (Backend.ESPEAK, Backend.FISH_SPEECH),
         Stage.VIDEO: (Backend.DUB, Backend.HEYGEM),
     }
@@ -130,9 +130,15 @@ class Job(models.Model):
     RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELED)
     PRIORITY_MIN, PRIORITY_MAX = PRIORITY_MIN, PRIORITY_MAX  # the module's, for callers
     # Statuses in which a job waits for a slot of the given stage.
-    WAITING_FOR = {GpuSlot.Stage.TTS: Status.QUEUED, GpuSlot.Stage.VIDEO: Status.AUDIO_READY}
+    WAITING_FOR: dict[str, str] = {
+        GpuSlot.Stage.TTS: Status.QUEUED,
+        GpuSlot.Stage.VIDEO: Status.AUDIO_READY,
+    }
     # Statuses in which a job holds a slot of the given stage.
-    RUNNING_IN = {GpuSlot.Stage.TTS: Status.SYNTHESIZING, GpuSlot.Stage.VIDEO: Status.RENDERING}
+    RUNNING_IN: dict[str, str] = {
+        GpuSlot.Stage.TTS: Status.SYNTHESIZING,
+        GpuSlot.Stage.VIDEO: Status.RENDERING,
+    }
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(

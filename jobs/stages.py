@@ -41,7 +41,10 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # What share of the job's progress bar each stage fills.
-PROGRESS_SPAN = {GpuSlot.Stage.TTS: (2, 40), GpuSlot.Stage.VIDEO: (40, 99)}
+PROGRESS_SPAN: dict[str, tuple[int, int]] = {
+    GpuSlot.Stage.TTS: (2, 40),
+    GpuSlot.Stage.VIDEO: (40, 99),
+}
 DATABASE_RETRY_SECONDS = 1.0
 
 

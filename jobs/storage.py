@@ -77,7 +77,7 @@ def size(name: str) -> int:
     return media().size(name)
 
 
-def open_for_download(name: str):
+def open_for_download(name: str) -> File:
     return media().open(name, "rb")
 
 

@@ -115,13 +115,15 @@ def voice_prepare(
 # --- Managing saved voices (API and pages) -----------------------------------
 
 
-def _voice_name(*, owner, name, exclude_pk=None) -> str:
+def _voice_name(*, owner: Any, name: object, exclude_pk: int | None = None) -> str:
     name = (name or "").strip() if isinstance(name, str) else ""
     if not name:
         raise ValidationError({"name": "Give the voice a name."})
     if len(name) > 100:
         raise ValidationError({"name": "Use at most 100 characters."})
-    taken = Voice.objects.filter(owner=owner, saved=True, name=name).exclude(pk=exclude_pk)
+    taken = Voice.objects.filter(owner=owner, saved=True, name=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
         raise ValidationError({"name": f"You already have a voice named {name!r}."})
     return name

@@ -55,7 +55,13 @@ class Heartbeat(Protocol):
 class Unbound:
     """The heartbeat of work that holds no binding (probes): nothing to renew or lose."""
 
-    def __call__(self, progress=None, *, detail=None, event=None) -> None:
+    def __call__(
+        self,
+        progress: float | None = None,
+        *,
+        detail: str | None = None,
+        event: str | None = None,
+    ) -> None:
         pass
 
     def confirm(self) -> None:

@@ -3,10 +3,10 @@
 import os
 from pathlib import Path
 
-from .base import EngineUnavailable
+from .base import EngineUnavailable, SlotConfig
 
 
-def checked_subdir(slot, name: str, container: str) -> Path:
+def checked_subdir(slot: SlotConfig, name: str, container: str) -> Path:
     """``<data_dir>/<name>``: the data dir must exist, the subfolder is made if missing."""
     if not slot.data_dir:
         raise EngineUnavailable(f"Slot {slot.name} has no data dir.")
@@ -26,7 +26,7 @@ def checked_subdir(slot, name: str, container: str) -> Path:
     return folder
 
 
-def host_path(slot, container_path: str) -> Path | None:
+def host_path(slot: SlotConfig, container_path: str) -> Path | None:
     """Where a path inside the container's volume is on the host; None if outside it."""
     root = (slot.container_data_dir or "/code/data").rstrip("/") + "/"
     if not slot.data_dir or not container_path.startswith(root):

@@ -4,11 +4,11 @@ No lip-sync (the UI says so); it lets the whole product run on any machine.
 """
 
 from .. import media
-from .base import EngineError, RenderRequest, VideoEngine
+from .base import EngineError, Heartbeat, RenderRequest, VideoEngine
 
 
 class DubEngine(VideoEngine):
-    def render(self, request: RenderRequest, heartbeat) -> None:
+    def render(self, request: RenderRequest, heartbeat: Heartbeat) -> None:
         partial = request.out_path.with_name(request.out_path.stem + ".partial.mp4")
         args = [
             # Loop the speaker video as often as the speech needs, then cut both

@@ -3,14 +3,14 @@
 from django.conf import settings
 
 from .. import media
-from .base import EngineError, SpeechRequest, TtsEngine
+from .base import EngineError, Heartbeat, SpeechRequest, TtsEngine
 
 
 class EspeakEngine(TtsEngine):
     # espeak-ng reads a whole file in one run; chunks only give heartbeat points.
     max_chunk_chars = 4000
 
-    def synthesize(self, request: SpeechRequest, heartbeat) -> None:
+    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> None:
         text_file = request.out_path.with_suffix(".txt")
         text_file.write_text("\n".join(request.chunks), encoding="utf-8")
         partial = request.out_path.with_name(request.out_path.stem + ".partial.wav")

@@ -10,27 +10,36 @@ timeouts grow with the text.
 """
 
 import io
-import re
 import shutil
 import subprocess
 import tempfile
 import uuid
 import wave
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
+from normalization import split_for_tts
+
 from .. import media
-from .base import EngineError, EngineUnavailable, PreparedVoice, SpeechRequest, TtsEngine
+from .base import (
+    EngineError,
+    EngineUnavailable,
+    Heartbeat,
+    PreparedVoice,
+    SlotConfig,
+    SpeechRequest,
+    TtsEngine,
+)
 from .datadir import checked_subdir, host_path
 from .http import EngineHttp, call_with_heartbeat, error_text
 
 HEALTH_READ_TIMEOUT = 10.0
 MARKER_TEXT = "This is a HeyGem Studio probe."
-# Sentence ends, then softer breaks, for cutting text that is too long for one call.
-SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")
-CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 
 
 class FishSpeechEngine(TtsEngine):
@@ -38,7 +47,7 @@ class FishSpeechEngine(TtsEngine):
     # A few sentences per call: long calls are slow and were seen to time out (#49).
     max_chunk_chars = 300
 
-    def __init__(self, slot):
+    def __init__(self, slot: SlotConfig):
         super().__init__(slot)
         self.http = EngineHttp(slot.base_url or "", engine=f"Fish-Speech TTS ({slot.name})")
 
@@ -47,7 +56,9 @@ class FishSpeechEngine(TtsEngine):
 
     # --- voices -------------------------------------------------------------------
 
-    def prepare_voice(self, audio_path: Path, reference_text: str = "", heartbeat=None):
+    def prepare_voice(
+        self, audio_path: Path, reference_text: str = "", heartbeat: Heartbeat | None = None
+    ) -> PreparedVoice:
         """Upload the reference into the volume and let the engine denoise and transcribe it.
 
         The engine's own transcript is used, except that a transcript the user
@@ -73,7 +84,7 @@ class FishSpeechEngine(TtsEngine):
             target.unlink(missing_ok=True)  # the engine works from its own processed copy
         return prepared
 
-    def _preprocess(self, reference: str, heartbeat) -> dict:
+    def _preprocess(self, reference: str, heartbeat: Heartbeat | None) -> dict[str, Any]:
         lang = settings.HEYGEM["TTS_LANG"]
         payload = {"format": "wav", "reference_audio": reference, "lang": lang}
         timeout = settings.HEYGEM["TTS_PREPARE_TIMEOUT_SECONDS"]
@@ -84,7 +95,7 @@ class FishSpeechEngine(TtsEngine):
             (lambda: heartbeat(None)) if heartbeat else None,
         )
 
-    def _prepared(self, answer: dict, audio_path: Path, name: str) -> PreparedVoice:
+    def _prepared(self, answer: dict[str, Any], audio_path: Path, name: str) -> PreparedVoice:
         if answer.get("code") != 0:
             raise self._preparation_failed(str(answer.get("msg") or answer), name)
         audio, text = answer.get("asr_format_audio_url"), answer.get("reference_audio_text")
@@ -118,28 +129,30 @@ class FishSpeechEngine(TtsEngine):
 
     # --- synthesis ----------------------------------------------------------------
 
-    def synthesize(self, request: SpeechRequest, heartbeat) -> None:
+    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> None:
         voice = request.voice
         if voice is None or not voice.reference_audio:
             raise EngineError("Fish-Speech needs a prepared reference voice.")
-        chunks = split_chunks(request.chunks, self.max_chunk_chars)
+        # A part too long for one call is cut by the one chunker every engine shares.
+        limit = self.max_chunk_chars
+        chunks = [part for chunk in request.chunks for part in split_for_tts(chunk, limit)]
         if not chunks:
             raise EngineError("There is no text to synthesize.")
-        partial = request.out_path.with_name(f"{request.out_path.stem}.partial.wav")
+        part_file = request.out_path.with_name(f"{request.out_path.stem}.partial.wav")
         total, done = sum(map(len, chunks)), 0
         try:
-            with WavJoiner(partial, settings.HEYGEM["TTS_PAUSE_SECONDS"]) as joiner:
+            with WavJoiner(part_file, settings.HEYGEM["TTS_PAUSE_SECONDS"]) as joiner:
                 for number, chunk in enumerate(chunks, 1):
                     progress = 100 * done / total
                     heartbeat(progress, detail=f"Speech part {number} of {len(chunks)}")
-                    joiner.add(self._invoke(chunk, voice, lambda p=progress: heartbeat(p)))
+                    joiner.add(self._invoke(chunk, voice, partial(heartbeat, progress)))
                     done += len(chunk)
         except BaseException:
-            partial.unlink(missing_ok=True)
+            part_file.unlink(missing_ok=True)
             raise
-        partial.replace(request.out_path)
+        part_file.replace(request.out_path)
 
-    def _invoke(self, text: str, voice: PreparedVoice, beat) -> bytes:
+    def _invoke(self, text: str, voice: PreparedVoice, beat: Callable[[], None]) -> bytes:
         # The official client's request (§3.2); unknown keys are ignored by the server.
         body = {
             "speaker": str(uuid.uuid4()), "text": text, "format": "wav", "topP": 0.7,
@@ -213,19 +226,19 @@ class WavJoiner:
 
     def __init__(self, path: Path, pause_seconds: float):
         self.path, self.pause_seconds = path, pause_seconds
-        self.out = None
-        self.params = None
+        self.out: wave.Wave_write | None = None
+        self.params: wave._wave_params | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> "WavJoiner":
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         if self.out is not None:
             self.out.close()
 
     def add(self, data: bytes) -> None:
         params, frames = read_wav(data)
-        if self.out is None:
+        if self.out is None or self.params is None:
             self.out = wave.open(str(self.path), "wb")  # noqa: SIM115 - closed in __exit__
             self.out.setnchannels(params.nchannels)
             self.out.setsampwidth(params.sampwidth)
@@ -240,7 +253,7 @@ class WavJoiner:
         self.out.writeframes(frames)
 
 
-def read_wav(data: bytes):
+def read_wav(data: bytes) -> tuple[wave._wave_params, bytes]:
     """(params, frames) of a WAV answer; non-PCM WAVs are converted to 16-bit PCM first."""
     try:
         with wave.open(io.BytesIO(data), "rb") as wav:
@@ -260,33 +273,3 @@ def _to_pcm16(data: bytes) -> bytes:
         except (media.MediaError, subprocess.SubprocessError) as exc:
             raise EngineError(f"The engine's WAV could not be read: {exc}") from exc
         return target.read_bytes()
-
-
-def split_chunks(chunks: list[str], limit: int) -> list[str]:
-    """The chunks, with any longer than ``limit`` cut at sentence, then clause, then word ends."""
-    out = []
-    for chunk in chunks:
-        chunk = " ".join(chunk.split())
-        if chunk:
-            out += _cut(chunk, limit, [SENTENCE_BREAK, CLAUSE_BREAK, re.compile(r"\s+")])
-    return out
-
-
-def _cut(text: str, limit: int, breaks: list) -> list[str]:
-    if len(text) <= limit:
-        return [text]
-    if not breaks:  # one "word" longer than a chunk: cut it hard
-        return [text[i : i + limit] for i in range(0, len(text), limit)]
-    pieces, current = [], ""
-    for part in breaks[0].split(text):
-        joined = f"{current} {part}".strip()
-        if len(joined) <= limit:
-            current = joined
-            continue
-        if current:
-            pieces.append(current)
-        current = part
-        if len(part) > limit:
-            pieces += _cut(part, limit, breaks[1:])
-            current = ""
-    return pieces + ([current] if current else [])

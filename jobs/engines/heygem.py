@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -86,11 +87,12 @@ class TaskFiles:
         partial.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
         partial.replace(self.answer)
 
-    def recorded(self) -> dict | None:
+    def recorded(self) -> dict[str, Any] | None:
         try:
-            return json.loads(self.answer.read_text(encoding="utf-8"))
+            answer = json.loads(self.answer.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        return answer if isinstance(answer, dict) else None
 
     def result_is_complete(self, audio_seconds: float) -> bool:
         """Whether a result the engine never reported looks whole (it may be half-written)."""

@@ -31,7 +31,7 @@ KNOWN = [
 ]  # fmt: skip
 
 
-def translate(message) -> str:
+def translate(message: object) -> str:
     """English for an engine message, or '' when it is not known."""
     text = str(message or "")
     for needle, english, _hint in KNOWN:
@@ -40,12 +40,12 @@ def translate(message) -> str:
     return ""
 
 
-def hint(message) -> str:
+def hint(message: object) -> str:
     text = str(message or "")
     return next((h for needle, _e, h in KNOWN if needle in text and h), "")
 
 
-def describe(message) -> str:
+def describe(message: object) -> str:
     """The message as given, with its English in parentheses when known."""
     text = str(message or "").strip()
     english = translate(text)
@@ -58,5 +58,5 @@ def describe(message) -> str:
 INPUT_READ_FAILURES = ("三次获取音频时长失败", "format video error")
 
 
-def is_input_read_failure(message) -> bool:
+def is_input_read_failure(message: object) -> bool:
     return any(needle in str(message or "") for needle in INPUT_READ_FAILURES)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from .base import RenderRequest, SlotConfig
 from .heygem_messages import describe, translate
 
 FEATURES_DONE, FRAMES_DONE = 20, 90
@@ -29,7 +30,7 @@ class RenderClock:
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
-    def for_render(cls, slot, request) -> "RenderClock":
+    def for_render(cls, slot: SlotConfig, request: RenderRequest) -> "RenderClock":
         config = settings.HEYGEM
         audio = max(request.audio_seconds or 0.0, 0.0)
         measured = slot.seconds_per_audio_second
@@ -77,7 +78,7 @@ class ProgressTracker:
         self.msg = ""
         self.shown = 0.0
 
-    def update(self, engine_progress, msg) -> tuple[float, str, str | None]:
+    def update(self, engine_progress: object, msg: object) -> tuple[float, str, str | None]:
         if isinstance(engine_progress, int | float):
             self.engine = int(engine_progress)
         event = None

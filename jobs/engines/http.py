@@ -8,11 +8,14 @@ so an operator reading a job's events or ``slots probe`` knows where to look.
 import json
 import threading
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import requests
 from django.conf import settings
 
 from .base import EngineUnavailable
+
+T = TypeVar("T")
 
 
 class EngineHttp:
@@ -22,9 +25,11 @@ class EngineHttp:
 
     @property
     def connect_timeout(self) -> float:
-        return settings.HEYGEM["ENGINE_CONNECT_TIMEOUT"]
+        return float(settings.HEYGEM["ENGINE_CONNECT_TIMEOUT"])
 
-    def request(self, method: str, path: str, *, read_timeout: float, **kwargs):
+    def request(
+        self, method: str, path: str, *, read_timeout: float, **kwargs: Any
+    ) -> requests.Response:
         url = self.base_url + path
         try:
             return requests.request(
@@ -39,7 +44,7 @@ class EngineHttp:
         except requests.RequestException as exc:
             raise self.unavailable(url, str(exc)) from None
 
-    def json(self, method: str, path: str, *, read_timeout: float, **kwargs) -> dict:
+    def json(self, method: str, path: str, *, read_timeout: float, **kwargs: Any) -> dict[str, Any]:
         """The answer as a JSON object, whatever its Content-Type (HeyGem says text/html)."""
         response = self.request(method, path, read_timeout=read_timeout, **kwargs)
         if response.status_code != 200:
@@ -60,7 +65,7 @@ class EngineHttp:
         return EngineUnavailable(f"The {self.engine} engine at {url} failed: {reason}.")
 
 
-def error_text(response) -> str:
+def error_text(response: requests.Response) -> str:
     """The message of an error answer: kui's ``message`` field, else the body's start."""
     try:
         body = response.json()
@@ -85,8 +90,8 @@ def _connection_reason(exc: Exception) -> str:
 
 
 def call_with_heartbeat(
-    call: Callable[[], object], heartbeat: Callable[[], None] | None, *, every: float = 1.0
-):
+    call: Callable[[], T], heartbeat: Callable[[], None] | None, *, every: float = 1.0
+) -> T:
     """Run a long blocking HTTP call in a thread while the stage keeps its lease.
 
     A synthesis or voice preparation can take minutes, longer than a lease; the
@@ -95,9 +100,9 @@ def call_with_heartbeat(
     """
     if heartbeat is None:
         return call()
-    outcome: dict = {}
+    outcome: dict[str, Any] = {}
 
-    def run():
+    def run() -> None:
         try:
             outcome["value"] = call()
         except BaseException as exc:  # handed to the waiting thread below
@@ -112,4 +117,5 @@ def call_with_heartbeat(
         heartbeat()
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["value"]
+    value: T = outcome["value"]
+    return value

@@ -19,10 +19,19 @@ from ..models import GpuSlot, Job
 from .events import Kind, event_record
 
 STAGE_TASK = "jobs.tasks.run_stage"
-STAGE_START_FIELD = {GpuSlot.Stage.TTS: "tts_started_at", GpuSlot.Stage.VIDEO: "render_started_at"}
-SLOT_FIELD = {GpuSlot.Stage.TTS: "tts_slot", GpuSlot.Stage.VIDEO: "video_slot"}
-START_KIND = {GpuSlot.Stage.TTS: Kind.TTS_STARTED, GpuSlot.Stage.VIDEO: Kind.VIDEO_STARTED}
-RESUME_KIND = {GpuSlot.Stage.TTS: Kind.TTS_RESUMED, GpuSlot.Stage.VIDEO: Kind.VIDEO_RESUMED}
+STAGE_START_FIELD: dict[str, str] = {
+    GpuSlot.Stage.TTS: "tts_started_at",
+    GpuSlot.Stage.VIDEO: "render_started_at",
+}
+SLOT_FIELD: dict[str, str] = {GpuSlot.Stage.TTS: "tts_slot", GpuSlot.Stage.VIDEO: "video_slot"}
+START_KIND: dict[str, str] = {
+    GpuSlot.Stage.TTS: Kind.TTS_STARTED,
+    GpuSlot.Stage.VIDEO: Kind.VIDEO_STARTED,
+}
+RESUME_KIND: dict[str, str] = {
+    GpuSlot.Stage.TTS: Kind.TTS_RESUMED,
+    GpuSlot.Stage.VIDEO: Kind.VIDEO_RESUMED,
+}
 
 
 def free_slots(stage: str) -> QuerySet[GpuSlot]:
@@ -79,7 +88,8 @@ def _bind_one(stage: str) -> bool:
         slots = slots.order_by("fence", "pk").select_for_update(skip_locked=True)
         # A retry prefers any slot but the one it failed on; it still takes that
         # one rather than leave it idle.
-        slot = slots.exclude(pk=job.avoid_slot_id).first() or slots.first()
+        preferred = slots.exclude(pk=job.avoid_slot_id) if job.avoid_slot_id else slots
+        slot = preferred.first() or slots.first()
         if slot is None:
             return False
         bind(job=job, slot=slot, now=now, resume=False)
@@ -111,7 +121,7 @@ def bind(*, job: Job, slot: GpuSlot, now: datetime, resume: bool) -> None:
             job.engine_code = uuid.uuid4().hex
             fields.append("engine_code")
     job.save(update_fields=fields)
-    verb = {GpuSlot.Stage.TTS: "Speech", GpuSlot.Stage.VIDEO: "Render"}[stage]
+    verb = "Speech" if stage == GpuSlot.Stage.TTS else "Render"
     event_record(
         job_id=job.pk,
         kind=RESUME_KIND[stage] if resume else START_KIND[stage],
