@@ -144,15 +144,16 @@ def test_a_worker_paused_past_its_lease_leaves_the_engines_answer_to_its_success
     render_waiting, heygem, bindings, short_lease, media_root
 ):
     dispatcher.dispatch()
+    # Polls far apart: the pause lands in the wait between two polls.
     env = child_process_env(media_root, HEYGEM_LEASE_SECONDS=LEASE,
-                            HEYGEM_RENDER_POLL_SECONDS=0.1)  # fmt: skip
+                            HEYGEM_RENDER_POLL_SECONDS=0.5)  # fmt: skip
     worker = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("stage_worker.py")),
          json.dumps(bindings[0])],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        wait_for(lambda: heygem.submissions, timeout=30)
+        wait_for(lambda: heygem.queries >= 2, timeout=30)  # submitted, and polling
         os.kill(worker.pid, signal.SIGSTOP)
         # Its lease runs out; the sweep hands the render to a new binding.
         wait_for(lambda: services.sweep()["reclaimed"], timeout=LEASE * 3)
@@ -169,9 +170,13 @@ def test_a_worker_paused_past_its_lease_leaves_the_engines_answer_to_its_success
             worker.wait()
 
     assert out.strip() == "lease lost"
-    assert heygem.queries == queries_before  # it did not take the answer told only once
     code = heygem.submissions[0]["code"]
-    assert f"{code}-r.mp4" in engine_files(heygem)  # nor touch the result
+    assert f"{code}-r.mp4" in engine_files(heygem)  # it removed nothing
+    assert not (job_folder(render_waiting.pk) / "result.mp4").exists()  # nor copied the result
+    if heygem.queries > queries_before:
+        # Paused between checking its binding and polling, it did hear the answer the
+        # engine tells once: it kept it for its successor and acted on nothing.
+        assert f"{code}.answer.json" in engine_files(heygem)
     assert stages.run_stage(*bindings[1]) == "done"
     job = Job.objects.get(pk=render_waiting.pk)
     assert job.status == Job.Status.SUCCEEDED and job.attempt == 0
