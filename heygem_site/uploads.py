@@ -15,6 +15,7 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.views.defaults import bad_request as default_bad_request
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import MultiPartParser
 
@@ -101,8 +102,6 @@ class UploadLimitMiddleware:
 
 def bad_request(request, exception):
     """handler400: an upload stopped by the cap mid-stream is a 413, not a 400."""
-    from django.views.defaults import bad_request as default_bad_request
-
     if isinstance(exception, UploadTooLarge):
         return too_large_response(request, max_upload_bytes())
     return default_bad_request(request, exception)

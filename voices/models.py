@@ -19,7 +19,7 @@ class Voice(models.Model):
         help_text="Empty for the built-in voices everyone may use.",
     )
     name = models.CharField(max_length=100)
-    audio = models.CharField(max_length=500, help_text="WAV path relative to MEDIA_ROOT.")
+    audio = models.CharField(max_length=500, help_text="Storage name of the reference WAV.")
     audio_sha256 = models.CharField(max_length=64)
     duration_seconds = models.FloatField(default=0)
     reference_text = models.TextField(blank=True)
