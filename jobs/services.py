@@ -20,7 +20,8 @@ from django.utils import timezone
 
 import normalization
 
-from . import media
+from . import idempotency, uploads
+from .textclean import clean_text
 from .models import GpuSlot, Job, JobEvent
 
 logger = logging.getLogger(__name__)
@@ -67,10 +68,16 @@ def job_create(
     """
     from voices import services as voice_services
 
-    if idempotency_key:
-        existing = Job.objects.filter(owner=owner, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
+    fingerprint = (
+        idempotency.request_fingerprint(
+            text=text, priority=priority, voice=voice, callback_url=callback_url, video=video
+        )
+        if idempotency_key
+        else ""
+    )
+    existing = idempotency.job_for_key(owner=owner, key=idempotency_key, fingerprint=fingerprint)
+    if existing:
+        return existing
     text = job_validate_text(text)
     if not -10 <= priority <= 10:
         raise ValidationError({"priority": "Priority must be between -10 and 10."})
@@ -87,7 +94,7 @@ def job_create(
         events = []
         speaker, reference = "", None
         if video is not None:
-            speaker_path, info = _store_speaker_video(video, folder)
+            speaker_path, info = uploads.speaker_video_store(video=video, folder=folder)
             speaker = media_relative(speaker_path)
             if voice is None and info.has_audio:
                 try:
@@ -114,6 +121,7 @@ def job_create(
                 priority=priority,
                 max_attempts=settings.HEYGEM["MAX_ATTEMPTS"],
                 idempotency_key=idempotency_key,
+                request_fingerprint=fingerprint,
                 callback_url=callback_url,
             )
             event_record(job_id=job.id, kind="created", message="Job queued.")
@@ -123,7 +131,11 @@ def job_create(
     except IntegrityError:
         shutil.rmtree(folder, ignore_errors=True)
         if idempotency_key:  # lost a race with the same key: answer with the winner
-            return Job.objects.get(owner=owner, idempotency_key=idempotency_key)
+            winner = idempotency.job_for_key(
+                owner=owner, key=idempotency_key, fingerprint=fingerprint
+            )
+            if winner:
+                return winner
         raise
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
@@ -132,6 +144,7 @@ def job_create(
 
 
 def job_validate_text(text) -> str:
+    text = clean_text(text) if isinstance(text, str) else text
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"text": "Text is required and must not be blank."})
     limit = settings.HEYGEM["MAX_TEXT_CHARS"]
@@ -140,30 +153,6 @@ def job_validate_text(text) -> str:
             {"text": f"Text is {len(text):,} characters; the limit is {limit:,}."}
         )
     return text.strip()
-
-
-def _store_speaker_video(video, folder: Path):
-    """Copy the upload into the job folder and check by content that it is a video."""
-    suffix = Path(getattr(video, "name", str(video))).suffix.lower()
-    # The user's file name is never used as a path: only a known-safe suffix survives.
-    if not (suffix[1:].isalnum() and len(suffix) <= 6):
-        suffix = ".bin"
-    dest = folder / f"speaker{suffix}"
-    if hasattr(video, "chunks"):
-        with dest.open("wb") as out:
-            for chunk in video.chunks():
-                out.write(chunk)
-    else:
-        shutil.copyfile(video, dest)
-    try:
-        info = media.probe(dest, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
-    except media.MediaError as exc:
-        raise ValidationError({"video": f"The speaker file is not usable: {exc}."}) from exc
-    if not info.has_video:
-        raise ValidationError({"video": "The speaker file has no video stream."})
-    if info.duration <= 0:
-        raise ValidationError({"video": "The speaker video has no duration."})
-    return dest, info
 
 
 def dispatch_later() -> None:

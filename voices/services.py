@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from jobs import media
+from jobs import media, uploads
+from jobs.textclean import clean_text
 
 from .models import Voice
 
@@ -113,7 +114,7 @@ def voice_prepare(*, voice: Voice, slot, engine, heartbeat=None):
 
 
 def _voice_name(*, owner, name, exclude_pk=None) -> str:
-    name = (name or "").strip() if isinstance(name, str) else ""
+    name = clean_text(name).strip() if isinstance(name, str) else ""
     if not name:
         raise ValidationError({"name": "Give the voice a name."})
     if len(name) > 100:
@@ -132,20 +133,11 @@ def voice_create_from_upload(*, owner, name: str, audio, reference_text: str = "
     transcribe the recording themselves when it is missing.
     """
     name = _voice_name(owner=owner, name=name)
-    reference_text = " ".join((reference_text or "").split())
+    reference_text = " ".join(clean_text(reference_text or "").split())
     folder = Path(settings.MEDIA_ROOT) / "voices" / uuid.uuid4().hex
     folder.mkdir(parents=True)
     try:
-        source = folder / "upload"
-        with source.open("wb") as out:
-            for chunk in audio.chunks():
-                out.write(chunk)
-        try:
-            info = media.probe(source, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
-        except media.MediaError as exc:
-            raise ValidationError({"audio": f"The file is not usable: {exc}."}) from exc
-        if not info.has_audio or info.duration <= 0:
-            raise ValidationError({"audio": "The file has no audio track."})
+        source, _ = uploads.voice_recording_store(audio=audio, folder=folder)
         try:
             reference = reference_extract(source=source, out_path=folder / "reference.wav")
         except ReferenceTooShort as exc:
