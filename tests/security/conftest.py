@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
-from tests.api.conftest import api_as, throttle_rates  # noqa: F401  (the API tests' fixtures)
+from tests.api.conftest import api, api_as, throttle_rates  # noqa: F401  (the API tests' fixtures)
 from voices.models import Voice
 
 
