@@ -102,7 +102,7 @@ def job_create(
                         source=speaker_path, out_path=folder / "reference.wav"
                     )
                     events.append(("voice", "The speaker video's audio is the reference voice."))
-                except voice_services.ReferenceTooShort as exc:
+                except voice_services.ReferenceUnusable as exc:
                     events.append(("voice", f"{exc} The default voice speaks instead."))
             elif voice is None:
                 events.append(("voice", "The speaker video has no audio track: default voice."))

@@ -21,7 +21,16 @@ REFERENCE_MAX_SECONDS = 30.0
 REFERENCE_MIN_SECONDS = 3.0
 
 
-class ReferenceTooShort(ValueError):
+class ReferenceUnusable(ValueError):
+    """The recording gives no usable reference voice; the message says why."""
+
+
+class ReferenceUnreadable(ReferenceUnusable):
+    def __init__(self):
+        super().__init__("The recording's sound could not be decoded (the file is damaged).")
+
+
+class ReferenceTooShort(ReferenceUnusable):
     def __init__(self, seconds: float):
         super().__init__(
             f"The recording has {seconds:.1f} s of voice; a voice needs at least "
@@ -49,9 +58,15 @@ def reference_extract(*, source: Path, out_path: Path) -> Reference:
     """Mono, loudness-normalized WAV of 3–30 s of voice from any audio or video file.
 
     Silence at either end is cut first; raises ReferenceTooShort (and leaves no
-    file) when too little voice remains.
+    file) when too little voice remains, ReferenceUnreadable when it cannot be decoded.
     """
-    media.extract_audio(source, out_path, max_seconds=REFERENCE_MAX_SECONDS, trim_silence=True)
+    try:
+        media.extract_audio(
+            source, out_path, max_seconds=REFERENCE_MAX_SECONDS, trim_silence=True
+        )
+    except media.MediaError as exc:
+        out_path.unlink(missing_ok=True)
+        raise ReferenceUnreadable() from exc
     info = media.probe(out_path, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
     if info.duration < REFERENCE_MIN_SECONDS:
         out_path.unlink(missing_ok=True)
@@ -140,7 +155,7 @@ def voice_create_from_upload(*, owner, name: str, audio, reference_text: str = "
         source, _ = uploads.voice_recording_store(audio=audio, folder=folder)
         try:
             reference = reference_extract(source=source, out_path=folder / "reference.wav")
-        except ReferenceTooShort as exc:
+        except ReferenceUnusable as exc:
             raise ValidationError({"audio": str(exc)}) from exc
         source.unlink()
         try:

@@ -131,3 +131,13 @@ def external_reference_mov(folder: Path) -> tuple[Path, Path]:
     reference = folder / "reference.m4a"
     reference.write_bytes(_rewrite(secret.read_bytes(), secret.name))
     return reference, secret
+
+
+def damaged_media(data: bytes) -> bytes:
+    """The same file with its samples scrambled: it probes well and decodes to errors."""
+    out = b""
+    for kind, body in _boxes(data):
+        if kind == b"mdat":
+            body = bytes((i * 37) % 256 for i in range(len(body)))
+        out += _box(kind, body)
+    return out

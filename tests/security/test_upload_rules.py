@@ -5,6 +5,7 @@ import pytest
 from jobs.models import Job
 from tests.conftest import ffmpeg
 from tests.security.conftest import DOORS, VIDEO_DOORS, nothing_kept
+from tests.security.hostile import damaged_media
 from voices.models import Voice
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +86,27 @@ def test_a_hostile_file_name_leaves_no_trace_on_disk(
         "jobs", "voices", "speaker.mp4", "reference.wav", *(str(j.pk) for j in Job.objects.all()),
         *(p.name for p in (media_root / "voices").glob("*")),
     }  # fmt: skip
+
+
+def test_a_voice_recording_whose_sound_cannot_be_decoded_is_a_400(
+    upload_through, media_root, sample_video
+):
+    status, answer = upload_through(DOORS[3], damaged_media(sample_video.read_bytes()), "v.mp4")
+
+    assert status == 400
+    assert "could not be decoded" in answer
+    nothing_kept(media_root)
+
+
+def test_a_speaker_video_whose_sound_cannot_be_decoded_speaks_with_the_default_voice(
+    upload_through, sample_video
+):
+    status, _ = upload_through(VIDEO_DOORS[0], damaged_media(sample_video.read_bytes()), "c.mp4")
+
+    assert status == 201
+    job = Job.objects.get()
+    assert job.voice is None
+    assert "could not be decoded" in job.events.get(kind="voice").message
 
 
 DIRTY = "\x1b[31mRed\x1b[0m alert\x07 rings\x7f twice\x9b1m.\r\nNext\tline \x1b]0;title\x07done."
