@@ -21,8 +21,8 @@ from django.utils import timezone
 import normalization
 
 from . import idempotency, uploads
-from .textclean import clean_text
 from .models import GpuSlot, Job, JobEvent
+from .textclean import clean_text
 
 logger = logging.getLogger(__name__)
 Status = Job.Status

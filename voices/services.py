@@ -61,9 +61,7 @@ def reference_extract(*, source: Path, out_path: Path) -> Reference:
     file) when too little voice remains, ReferenceUnreadable when it cannot be decoded.
     """
     try:
-        media.extract_audio(
-            source, out_path, max_seconds=REFERENCE_MAX_SECONDS, trim_silence=True
-        )
+        media.extract_audio(source, out_path, max_seconds=REFERENCE_MAX_SECONDS, trim_silence=True)
     except media.MediaError as exc:
         out_path.unlink(missing_ok=True)
         raise ReferenceUnreadable() from exc

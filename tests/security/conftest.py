@@ -7,7 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
-from tests.api.conftest import api, api_as, throttle_rates  # noqa: F401  (the API tests' fixtures)
+
+# The API tests' fixtures, for these tests too.
+from tests.api.conftest import api, api_as, throttle_rates  # noqa: F401
 from voices.models import Voice
 
 
@@ -32,14 +34,14 @@ VIDEO_DOORS = [d for d in DOORS if d.field == "video"]
 @pytest.fixture
 def upload_through(owner, client, api_as):  # noqa: F811
     """Factory: post ``content`` as the door's file field; (status, readable answer text)."""
-    api = api_as(owner)
+    token_client = api_as(owner)
     client.force_login(owner)
 
     def post(door: Door, content: bytes, name: str, **fields):
         data = {"text": "Hello there.", "priority": 0} if door.field == "video" else {"name": "V"}
         data.update(fields)
         data[door.field] = SimpleUploadedFile(name, content)
-        response = (client if door.page else api).post(door.path, data)
+        response = (client if door.page else token_client).post(door.path, data)
         return response.status_code, html.unescape(response.content.decode(errors="replace"))
 
     return post

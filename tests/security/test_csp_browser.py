@@ -1,4 +1,4 @@
-"""In a real browser the Content-Security-Policy blocks nothing of ours: the pages and Swagger work."""
+"""In a real browser the Content-Security-Policy blocks nothing of ours, Swagger UI included."""
 
 import pytest
 from django.db import connections
@@ -11,7 +11,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 # Every violation the page reports (the browser also blocks, this only listens).
 LISTEN = """document.addEventListener("securitypolicyviolation", e =>
-  (window.__violations = window.__violations || []).push(e.violatedDirective + " " + e.blockedURI));"""
+  (window.__violations = window.__violations || [])
+    .push(e.violatedDirective + " " + e.blockedURI));"""
 
 
 @pytest.fixture

@@ -23,7 +23,9 @@ def multipart(fields: dict, video: bytes) -> bytes:
     ]
     parts.append(
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="video"; filename="clip.mp4"\r\n'
-        "Content-Type: video/mp4\r\n\r\n".encode() + video + b"\r\n"
+        "Content-Type: video/mp4\r\n\r\n".encode()
+        + video
+        + b"\r\n"
     )
     return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
 

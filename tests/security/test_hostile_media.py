@@ -65,8 +65,12 @@ def test_a_playlist_of_a_real_secret_file_leaks_nothing_and_probes_with_the_whit
     secret = write_secret_media(tmp_path / "secret.wav")
     calls = []
     real_run = subprocess.run
-    monkeypatch.setattr(media.subprocess, "run", lambda args, **kw: (calls.append(args),
-                                                                     real_run(args, **kw))[1])  # fmt: skip
+
+    def recording_run(args, **kwargs):
+        calls.append(args)
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(media.subprocess, "run", recording_run)
     monkeypatch.setattr(media, "run_command", lambda *a, **kw: pytest.fail("ffmpeg ran"))
 
     status, answer = upload_through(door, hls_playlist(secret), upload_name(door))

@@ -52,7 +52,7 @@ def test_with_debug_off_the_process_refuses_to_start_saying_why(change, says):
 
 
 def test_debug_is_off_unless_it_is_set():
-    """No DEBUG in the environment (nor a .env file): production rules, so no start without a key."""
+    """No DEBUG in the environment (nor a .env file): production rules, no start without a key."""
     code = (
         "import environ; environ.Env.read_env = lambda *a, **k: None; "
         "from heygem_site import settings"
