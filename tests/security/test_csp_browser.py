@@ -55,6 +55,9 @@ def test_the_pages_scripts_run_and_nothing_is_blocked(page_as, live_server, oper
     for path in ["/jobs/", f"/jobs/{job.pk}/", "/slots/", "/admin/", "/admin/jobs/job/"]:
         page.goto(f"{live_server.url}{path}")
         assert violations(page) == [], path
+    page.goto(f"{live_server.url}/slots/")
+    ticks = page.locator("#utilization-chart .ticks span")
+    assert ticks.count() and ticks.first.evaluate("el => el.style.left").endswith("%")
     page.goto(f"{live_server.url}/voices/")
     page.on("dialog", lambda dialog: dialog.dismiss())
     page.click("#voice-table button.danger")  # the confirm (site.js) asks, and is dismissed
