@@ -5,9 +5,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
-# Debian packages the product and its tests need (ffmpeg, espeak-ng, Chromium).
+# Debian packages the product and its tests need (ffmpeg, espeak-ng, Chromium; nginx,
+# Redis and openssl for the tests that run the shipped nginx config and a shared cache).
 SYSTEM_TOOLS := ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng
-TEST_TOOLS   := chromium:chromium curl:curl
+TEST_TOOLS   := chromium:chromium curl:curl nginx:nginx redis-server:redis-server openssl:openssl
 
 .PHONY: setup demo test lint check-migrations system-deps test-deps db clean
 
@@ -24,6 +25,10 @@ system-deps:
 
 test-deps:
 	@deploy/install-system-deps.sh $(SYSTEM_TOOLS) $(TEST_TOOLS)
+
+# Django refuses to start with DEBUG off and no secret key of its own (production):
+# on a development machine these targets run it in development mode unless told.
+db check-migrations lint: export DEBUG ?= True
 
 db: $(STAMP)
 	$(PY) deploy/ensure_database.py

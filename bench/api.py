@@ -44,6 +44,9 @@ def server_env(extra: dict | None = None) -> dict:
         "DATABASE_URL": DB_URL,
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP straight to gunicorn, as behind nginx; no redirect to https.
+        "SECURE_SSL_REDIRECT": "false",
         # The throttle still runs on every request; the rate only keeps it from refusing.
         "HEYGEM_API_RATE_USER": "100000/min",
         "GUNICORN_ACCESSLOG": "",

@@ -48,6 +48,7 @@ def main() -> None:
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
         MEDIA_ROOT=str(media),
         DJANGO_SETTINGS_MODULE="heygem_site.settings",
+        DEBUG=os.environ.get("DEBUG", "True"),
         Q_SYNC="false",
         Q_WORKERS=str(2 * args.slots + 1),
         Q_LOG_LEVEL="WARNING",

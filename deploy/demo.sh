@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+# The demo is a development run on this machine: DEBUG on, the public dev secret key.
+export DEBUG="${DEBUG:-True}"
 ADDR=${DEMO_ADDR:-127.0.0.1:8000}
 LOG_DIR=var/demo
 mkdir -p "$LOG_DIR"

@@ -4,19 +4,32 @@ Every variable is listed with its default in ``.env.example``. Defaults suit a
 developer machine; production sets ``DEBUG=False`` and a real ``SECRET_KEY``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-# The dev default is unusable in production: check --deploy flags it.
-SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-dev-only-key-change-me")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# Off unless set: a forgotten variable must never serve tracebacks to the world.
+# `make demo`, `make db` and pytest (pyproject.toml) turn it on for development.
+DEBUG = env.bool("DEBUG", default=False)
+# Public, so only ever used with DEBUG on; production refuses to start without its own.
+DEV_SECRET_KEY = "django-insecure-dev-only-key-change-me"
+SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY if DEBUG else "")
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -33,6 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    "csp",
+    "axes",
     "jobs",
     "voices",
 ]
@@ -48,6 +63,18 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Pages and API answers for a signed-in user are kept by no cache.
+    "heygem_site.middleware.PrivateNoStoreMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes counts failed logins (in the database, so every process and host shares
+# the count) and locks a username out from the address that failed too often.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "heygem_site.urls"
@@ -119,11 +146,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# API throttling counts requests here. The local-memory default counts per
-# worker process; point CACHE_URL at a shared cache (e.g. dbcache://heygem_cache
-# after `manage.py createcachetable`) for limits that hold across workers.
+# Throttles count requests here, so the cache is shared by every process and host:
+# a table in the database by default (made by `migrate`), Redis with
+# CACHE_URL=redis://host:6379/0. A per-process cache would let each worker allow the
+# whole rate again.
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    "default": env.cache("CACHE_URL", default="dbcache://heygem_cache"),
     # Per-process and never shared: the job-detail payloads pollers ask for many
     # times a second (jobs.api.jobs), valid only while the job's version holds.
     "local": {
@@ -139,7 +167,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        "django-q": {"level": env.str("Q_LOG_LEVEL", default="WARNING")},
+        # Lockouts are warnings; its start-up banner and every failed login are not.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # --- HeyGem Studio -----------------------------------------------------------
@@ -170,6 +202,11 @@ HEYGEM = {
     "CALLBACK_ALLOW_PRIVATE": env.bool("HEYGEM_CALLBACK_ALLOW_PRIVATE", default=False),
     # Seed behaviour: render on the GPU whose TTS slot made the speech.
     "PAIR_SAME_GPU": env.bool("HEYGEM_PAIR_SAME_GPU", default=False),
+    # Speaker videos past these are refused at upload, naming the limit: the
+    # engines render every frame, and a huge or endless clip only costs memory and time.
+    "MAX_SPEAKER_SECONDS": env.float("HEYGEM_MAX_SPEAKER_SECONDS", default=600.0),
+    "MAX_SPEAKER_SIDE": env.int("HEYGEM_MAX_SPEAKER_SIDE", default=4096),
+    "MAX_SPEAKER_FPS": env.float("HEYGEM_MAX_SPEAKER_FPS", default=60.0),
     # Timeout for ffprobe on uploads and other quick media commands.
     "PROBE_TIMEOUT_SECONDS": env.float("HEYGEM_PROBE_TIMEOUT_SECONDS", default=20.0),
     # espeak-ng voice and words per minute for the embedded TTS engine.
@@ -245,6 +282,36 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
+# Every page says where scripts, styles and media may come from: only this site.
+# No inline script runs (the pages' scripts are static files; Swagger UI's set-up
+# is served as one too), so an injected <script> or onclick= does nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Swagger UI draws its icons from data: URIs.
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Logins: a username is locked out from the address that failed for it too often
+# (username and address together, so nobody can lock a colleague out from afar).
+AXES_FAILURE_LIMIT = env.int("HEYGEM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("HEYGEM_LOGIN_LOCKOUT_MINUTES", default=15.0))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# The address as the trusted proxies saw it (HEYGEM_TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "heygem_site.clientip.client_ip"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "HeyGem Studio API",
     "DESCRIPTION": "Text to talking-head video on a box of GPUs.",
@@ -260,9 +327,63 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-if not DEBUG:
+# --- Behind a proxy, and production ---------------------------------------------
+# How many proxies (the shipped nginx is one) stand between clients and gunicorn.
+# With one or more, X-Forwarded-Proto says whether the client used TLS and the
+# client's address is the one the nearest proxy saw (the last X-Forwarded-For
+# entries are the proxies' own; anything before them a client may have forged).
+TRUSTED_PROXIES = env.int("HEYGEM_TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES
+
+if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers and Prometheus ask gunicorn directly, over plain HTTP.
+    # Probes reach gunicorn directly; the seed's five endpoints keep answering plain HTTP
+    # on its port 5003 (deploy/nginx/heygem.conf), as the app they replace did.
+    SECURE_REDIRECT_EXEMPT = [
+        r"^healthz$",
+        r"^metrics$",
+        r"^api/(generate|queue|info|status/[^/]+|download/[^/]+)$",
+    ]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+
+def refuse_unsafe_production(secret_key: str, allowed_hosts: list[str]) -> None:
+    """With DEBUG off, stop at start-up on a secret key anyone could know, or no hosts.
+
+    The thresholds are Django's own (``check --deploy``, security.W009).
+    """
+    make_one = (
+        "Set SECRET_KEY to a long random value of your own (python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))'), or DEBUG=True on a development machine."
+    )
+    if not secret_key:
+        raise ImproperlyConfigured(f"SECRET_KEY is not set and DEBUG is off. {make_one}")
+    if secret_key == DEV_SECRET_KEY or secret_key.startswith(SECRET_KEY_INSECURE_PREFIX):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is the public development key and DEBUG is off. {make_one}"
+        )
+    if (
+        len(secret_key) < SECRET_KEY_MIN_LENGTH
+        or len(set(secret_key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too short or too plain ({len(secret_key)} characters, "
+            f"{len(set(secret_key))} different; at least {SECRET_KEY_MIN_LENGTH} and "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS}). {make_one}"
+        )
+    if not allowed_hosts:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS is empty and DEBUG is off: list the host names this site "
+            "answers to, e.g. ALLOWED_HOSTS=heygem.example.com."
+        )
+
+
+if not DEBUG:
+    refuse_unsafe_production(SECRET_KEY, ALLOWED_HOSTS)

@@ -1,5 +1,6 @@
 """The upload size cap, enforced before and while a request body streams in.
 
+(A body that ends early is heygem_site.complete_bodies's; it is answered here.)
 Two layers, so an oversized body is never buffered:
 
 * ``UploadLimitMiddleware`` refuses a body whose declared ``Content-Length``
@@ -18,6 +19,8 @@ from django.shortcuts import render
 from django.views.defaults import bad_request as default_bad_request
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import MultiPartParser
+
+from .complete_bodies import BodyEndedEarly
 
 # Plain form fields and JSON bodies are read into memory; they get Django's
 # in-memory limit rather than the file cap.
@@ -101,7 +104,10 @@ class UploadLimitMiddleware:
 
 
 def bad_request(request, exception):
-    """handler400: an upload stopped by the cap mid-stream is a 413, not a 400."""
+    """handler400: a size-capped upload is a 413; a cut-off one says so (JSON for the API)."""
     if isinstance(exception, UploadTooLarge):
         return too_large_response(request, max_upload_bytes())
+    if isinstance(exception, BodyEndedEarly) and request.path.startswith("/api/"):
+        message = str(exception)
+        return JsonResponse({"detail": message, "success": False, "message": message}, status=400)
     return default_bad_request(request, exception)

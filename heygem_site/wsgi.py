@@ -1,16 +1,15 @@
-"""
-WSGI config for heygem_site project.
+"""WSGI entry point (gunicorn: heygem_site.wsgi).
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
+Bodies that end before their Content-Length are refused before Django parses them
+(heygem_site.uploads.complete_bodies): an aborted upload never becomes a job.
 """
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
+from heygem_site.complete_bodies import complete_bodies
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heygem_site.settings")
 
-application = get_wsgi_application()
+application = complete_bodies(get_wsgi_application())

@@ -197,6 +197,9 @@ class Job(models.Model):
 
     error = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=128, blank=True)
+    # sha256 of what the keyed request asked for (jobs.idempotency): a key reused
+    # for a different request is refused instead of answered with this job.
+    request_fingerprint = models.CharField(max_length=64, blank=True)
     callback_url = models.URLField(blank=True)
 
     class Meta:

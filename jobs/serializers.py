@@ -10,6 +10,7 @@ from heygem_site.api import InputSerializer, StrictCharField
 from voices.selectors import voices_usable_by
 
 from .models import Job
+from .textclean import clean_text
 
 # --- Input --------------------------------------------------------------------
 
@@ -67,6 +68,8 @@ class NormalizeInput(InputSerializer):
     max_chars = serializers.IntegerField(required=False, default=400, min_value=50, max_value=4000)
 
     def validate_text(self, value):
+        # Previewed as it will be stored and spoken (jobs.textclean).
+        value = clean_text(value)
         limit = settings.HEYGEM["MAX_TEXT_CHARS"]
         if len(value) > limit:
             raise serializers.ValidationError(f"Text is over the limit of {limit:,} characters.")

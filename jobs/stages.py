@@ -162,6 +162,8 @@ def _run(job: Job, slot: GpuSlot, binding: Binding, *, resume: bool) -> str:
         raise
     except LeaseLost:
         _abandon(binding, slot, job)
+        if isinstance(engine, VideoEngine):
+            _discard_if(binding.call(partial(_succeeded_with, job)), engine, job)
         return "lease lost"
     except EngineBusy as exc:
         recorded = binding.call(
@@ -195,6 +197,17 @@ def _discard_if(recorded: bool, engine: TtsEngine | VideoEngine, job: Job) -> No
     """Engine-side task files go only once the outcome is recorded under this binding."""
     if recorded and isinstance(engine, VideoEngine) and job.engine_code:
         engine.discard(job.engine_code)
+
+
+def _succeeded_with(job: Job) -> bool:
+    """Whether the job ended well with this render's engine task (a successor finished it).
+
+    A stale worker that heard the engine's answer late may have written it down after
+    the successor cleaned up; the files of a task whose outcome is recorded can go.
+    """
+    return Job.objects.filter(
+        pk=job.pk, status=Job.Status.SUCCEEDED, engine_code=job.engine_code
+    ).exists()
 
 
 def _synthesize(job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding) -> tuple[str, float]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 
-JOBS, VOICES, DEFAULTS = "jobs", "voices", "defaults"
+JOBS, VOICES, DEFAULTS, SCRATCH = "jobs", "voices", "defaults", "scratch"
 
 
 def media() -> Storage:
@@ -117,11 +117,21 @@ def writing(name: str) -> Iterator[Path]:
         store_file(path, name)
 
 
-def store_file(path: Path, name: str) -> None:
-    """Store a local file under ``name``, replacing what was there."""
+def store_file(path: Path, name: str, *, move: bool = False) -> None:
+    """Store a local file under ``name``, replacing what was there.
+
+    ``move`` lets a local store take the file itself (a rename when ``path`` came
+    from ``scratch``, which is on the same disk).
+    """
     local = _local(name)
     if local is not None:
         local.parent.mkdir(parents=True, exist_ok=True)
+        if move:
+            try:
+                os.replace(path, local)
+                return
+            except OSError:  # another filesystem: copy instead
+                pass
         partial = local.with_name(f".{local.name}.partial")
         shutil.copyfile(path, partial)
         os.replace(partial, local)
@@ -129,6 +139,20 @@ def store_file(path: Path, name: str) -> None:
     media().delete(name)  # save() would pick another name rather than overwrite
     with path.open("rb") as fh:
         media().save(name, File(fh))
+
+
+@contextmanager
+def scratch() -> Iterator[Path]:
+    """A private work folder for checking uploads, removed afterwards.
+
+    On a local store it lies on the store's disk, so keeping a checked file is a
+    rename, not a copy of a large upload.
+    """
+    root = _local(SCRATCH)
+    if root is not None:
+        root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="heygem-", dir=root) as folder:
+        yield Path(folder)
 
 
 def copy(source: str, dest: str) -> None:

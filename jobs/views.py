@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from heygem_site.pages import form_response, too_many_submissions
 from voices.services import voice_save_from_job
 
 from . import charts, selectors, services
@@ -29,19 +30,22 @@ MEDIA_FIELDS = {"result": ("result_video", "video/mp4"), "speech": ("speech_audi
 def job_submit(request):
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = JobSubmitForm(*data, user=request.user)
+    wait = None
     if request.method == "POST" and form.is_valid():
-        try:
-            job = services.job_create(owner=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            return redirect("job-detail", pk=job.pk)
+        wait = too_many_submissions(request, form)
+        if wait is None:
+            try:
+                job = services.job_create(owner=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                return redirect("job-detail", pk=job.pk)
     context = {
         "form": form,
         "notices": selectors.embedded_notices(),
         "max_upload_bytes": settings.HEYGEM["MAX_UPLOAD_BYTES"],
     }
-    return render(request, "jobs/job_submit.html", context, status=400 if form.errors else 200)
+    return form_response(request, "jobs/job_submit.html", context, wait)
 
 
 @login_required

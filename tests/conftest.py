@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,11 +27,23 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """Per-process caches (throttle counts, remembered slot speeds) start empty in every test."""
-    from django.core.cache import caches
+    """Caches (throttle counts, remembered slot speeds) start empty in every test.
 
+    The shared cache is a database table: a test's rows in it go with the test's
+    transaction, or with transactional_db below; tests without a database have none.
+    """
     for cache in caches.all():
-        cache.clear()
+        if not isinstance(cache, DatabaseCache):
+            cache.clear()
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """pytest-django's, and the cache table emptied after it: flushing leaves it alone."""
+    yield transactional_db
+    for cache in caches.all():
+        if isinstance(cache, DatabaseCache):
+            cache.clear()
 
 
 @pytest.fixture

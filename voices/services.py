@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from jobs import media, storage
+from jobs import media, storage, uploads
 from jobs.engines import Heartbeat, PreparedVoice, TtsEngine
 from jobs.models import GpuSlot, Job
+from jobs.textclean import clean_text
 
 from .models import Voice, VoicePreparation
 
@@ -22,7 +23,16 @@ REFERENCE_MAX_SECONDS = 30.0
 REFERENCE_MIN_SECONDS = 3.0
 
 
-class ReferenceTooShort(ValueError):
+class ReferenceUnusable(ValueError):
+    """The recording gives no usable reference voice; the message says why."""
+
+
+class ReferenceUnreadable(ReferenceUnusable):
+    def __init__(self) -> None:
+        super().__init__("The recording's sound could not be decoded (the file is damaged).")
+
+
+class ReferenceTooShort(ReferenceUnusable):
     def __init__(self, seconds: float):
         super().__init__(
             f"The recording has {seconds:.1f} s of voice; a voice needs at least "
@@ -49,11 +59,14 @@ def file_sha256(path: Path) -> str:
 def reference_extract(*, source: Path, name: str) -> Reference:
     """Mono, loudness-normalized WAV of 3–30 s of voice from any audio or video file.
 
-    Silence at either end is cut first; raises ReferenceTooShort (and stores
-    nothing) when too little voice remains.
+    Silence at either end is cut first; raises ReferenceTooShort (and stores nothing)
+    when too little voice remains, ReferenceUnreadable when it cannot be decoded.
     """
     with storage.writing(name) as out:
-        media.extract_audio(source, out, max_seconds=REFERENCE_MAX_SECONDS, trim_silence=True)
+        try:
+            media.extract_audio(source, out, max_seconds=REFERENCE_MAX_SECONDS, trim_silence=True)
+        except media.MediaError as exc:
+            raise ReferenceUnreadable() from exc
         info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
         if info.duration < REFERENCE_MIN_SECONDS:
             raise ReferenceTooShort(info.duration)
@@ -116,7 +129,7 @@ def voice_prepare(
 
 
 def _voice_name(*, owner: Any, name: object, exclude_pk: int | None = None) -> str:
-    name = (name or "").strip() if isinstance(name, str) else ""
+    name = clean_text(name).strip() if isinstance(name, str) else ""
     if not name:
         raise ValidationError({"name": "Give the voice a name."})
     if len(name) > 100:
@@ -139,26 +152,17 @@ def voice_create_from_upload(
     transcribe the recording themselves when it is missing.
     """
     name = _voice_name(owner=owner, name=name)
-    reference_text = " ".join((reference_text or "").split())
+    reference_text = " ".join(clean_text(reference_text or "").split())
     key = uuid.uuid4().hex
     try:
-        with storage.writing(storage.voice_name(key, "upload")) as source:
-            with source.open("wb") as out:
-                for chunk in audio.chunks():
-                    out.write(chunk)
-            try:
-                info = media.probe(source, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
-            except media.MediaError as exc:
-                raise ValidationError({"audio": f"The file is not usable: {exc}."}) from exc
-            if not info.has_audio or info.duration <= 0:
-                raise ValidationError({"audio": "The file has no audio track."})
+        with storage.scratch() as scratch:
+            source, _ = uploads.voice_recording_store(audio=audio, folder=scratch)
             try:
                 reference = reference_extract(
                     source=source, name=storage.voice_name(key, "reference.wav")
                 )
-            except ReferenceTooShort as exc:
+            except ReferenceUnusable as exc:
                 raise ValidationError({"audio": str(exc)}) from exc
-        storage.delete(storage.voice_name(key, "upload"))
         try:
             with transaction.atomic():
                 return voice_create(

@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from heygem_site.pages import form_response, too_many_submissions
 from jobs.downloads import stored_file_response
 from jobs.selectors import NO_VOICE_CLONING, embedded_notices
 
@@ -17,17 +18,20 @@ from .forms import VoiceUploadForm
 def voice_list(request):
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     form = VoiceUploadForm(*data)
+    wait = None
     if request.method == "POST" and form.is_valid():
-        try:
-            voice = services.voice_create_from_upload(owner=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, f"Voice “{voice.name}” saved.")
-            return redirect("voice-list")
+        wait = too_many_submissions(request, form)
+        if wait is None:
+            try:
+                voice = services.voice_create_from_upload(owner=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, f"Voice “{voice.name}” saved.")
+                return redirect("voice-list")
     voices = selectors.voices_visible_to(request.user)
     context = {"form": form, "voices": voices, "notices": voice_notices()}
-    return render(request, "voices/voice_list.html", context, status=400 if form.errors else 200)
+    return form_response(request, "voices/voice_list.html", context, wait)
 
 
 def voice_notices() -> list[str]:

@@ -17,6 +17,7 @@ from heygem_site.api import Pagination, SubmitRateThrottle
 
 from .. import selectors, services, storage
 from ..downloads import stored_file_response
+from ..idempotency import IdempotencyKeyReused
 from ..models import Job
 from ..serializers import JobCreateInput, JobDetailOutput, JobFilterInput, JobSummaryOutput
 
@@ -25,7 +26,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=False,
-    description="Repeat a create with the same key to get the same job back (≤ 128 chars).",
+    description=(
+        "Repeat a create with the same key and body to get the same job back (≤ 128 chars); "
+        "the same key with a different body is refused with 422."
+    ),
 )
 CREATE_EXAMPLE = OpenApiExample(
     "Text with a saved voice",
@@ -83,7 +87,7 @@ class JobCollectionApi(APIView):
 
     @extend_schema(
         request={"multipart/form-data": JobCreateInput, "application/json": JobCreateInput},
-        responses={201: JobDetailOutput},
+        responses={201: JobDetailOutput, 422: None},
         parameters=[IDEMPOTENCY_HEADER],
         examples=[CREATE_EXAMPLE],
     )
@@ -91,7 +95,12 @@ class JobCollectionApi(APIView):
         data = JobCreateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         key = idempotency_key(request)
-        job = services.job_create(owner=request.user, idempotency_key=key, **data.validated_data)
+        try:
+            job = services.job_create(
+                owner=request.user, idempotency_key=key, **data.validated_data
+            )
+        except IdempotencyKeyReused as exc:
+            return Response({"Idempotency-Key": [str(exc)]}, status=422)
         return Response(job_detail_data(job), status=status.HTTP_201_CREATED)
 
 

@@ -1,7 +1,6 @@
 """Creating, canceling and retrying jobs: what users and operators ask for."""
 
 import uuid
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -13,8 +12,9 @@ import normalization
 from voices import services as voice_services
 from voices.models import Voice
 
-from .. import media, storage
+from .. import idempotency, storage, uploads
 from ..models import Job
+from ..textclean import clean_text
 from .dispatcher import dispatch_on_commit
 from .events import Kind, event_record, job_ended_record
 
@@ -36,10 +36,16 @@ def job_create(
     ``video`` is an uploaded file or a local path. Bad input raises
     ValidationError before any row exists, and no file is left behind.
     """
-    if idempotency_key:
-        existing = Job.objects.filter(owner=owner, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
+    fingerprint = (
+        idempotency.request_fingerprint(
+            text=text, priority=priority, voice=voice, callback_url=callback_url, video=video
+        )
+        if idempotency_key
+        else ""
+    )
+    existing = idempotency.job_for_key(owner=owner, key=idempotency_key, fingerprint=fingerprint)
+    if existing:
+        return existing
     text = job_validate_text(text)
     if not Job.PRIORITY_MIN <= priority <= Job.PRIORITY_MAX:
         raise ValidationError(
@@ -73,6 +79,7 @@ def job_create(
                 priority=priority,
                 max_attempts=settings.HEYGEM["MAX_ATTEMPTS"],
                 idempotency_key=idempotency_key,
+                request_fingerprint=fingerprint,
                 callback_url=callback_url,
             )
             event_record(job_id=job.id, kind=Kind.CREATED, message="Job queued.")
@@ -82,7 +89,11 @@ def job_create(
     except IntegrityError:
         storage.delete_folder(storage.job_folder(job_id))
         if idempotency_key:  # lost a race with the same key: answer with the winner
-            return Job.objects.get(owner=owner, idempotency_key=idempotency_key)
+            winner = idempotency.job_for_key(
+                owner=owner, key=idempotency_key, fingerprint=fingerprint
+            )
+            if winner:
+                return winner
         raise
     except BaseException:
         storage.delete_folder(storage.job_folder(job_id))
@@ -91,6 +102,7 @@ def job_create(
 
 
 def job_validate_text(text: object) -> str:
+    text = clean_text(text) if isinstance(text, str) else text
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"text": "Text is required and must not be blank."})
     limit = settings.HEYGEM["MAX_TEXT_CHARS"]
@@ -109,49 +121,23 @@ def _store_speaker(
     Returns the stored name, the reference taken from its audio (or None) and a
     note for the job's timeline about which voice speaks.
     """
-    suffix = Path(getattr(video, "name", str(video))).suffix.lower()
-    # The user's file name is never used as a path: only a known-safe suffix survives.
-    if not (suffix[1:].isalnum() and len(suffix) <= 6):
-        suffix = ".bin"
-    name = storage.job_name(job_id, f"speaker{suffix}")
-    with storage.writing(name) as path:
-        _write_upload(video, path)
-        info = _probe_speaker(path)
+    with storage.scratch() as scratch:
+        path, info = uploads.speaker_video_store(video=video, folder=scratch)
+        name = storage.job_name(job_id, path.name)
+        reference, note = None, "The speaker video's audio is the reference voice."
         if voice is not None:
-            return name, None, ""
-        if not info.has_audio:
-            return name, None, "The speaker video has no audio track: default voice."
-        try:
-            reference = voice_services.reference_extract(
-                source=path, name=storage.job_name(job_id, "reference.wav")
-            )
-        except voice_services.ReferenceTooShort as exc:
-            return name, None, f"{exc} The default voice speaks instead."
-    return name, reference, "The speaker video's audio is the reference voice."
-
-
-def _write_upload(video: Any, path: Path) -> None:
-    with path.open("wb") as out:
-        if hasattr(video, "chunks"):
-            for chunk in video.chunks():
-                out.write(chunk)
+            note = ""
+        elif not info.has_audio:
+            note = "The speaker video has no audio track: default voice."
         else:
-            with Path(video).open("rb") as source:
-                while block := source.read(1 << 20):
-                    out.write(block)
-
-
-def _probe_speaker(path: Path) -> media.MediaInfo:
-    """Check by content that the upload is a video."""
-    try:
-        info = media.probe(path, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
-    except media.MediaError as exc:
-        raise ValidationError({"video": f"The speaker file is not usable: {exc}."}) from exc
-    if not info.has_video:
-        raise ValidationError({"video": "The speaker file has no video stream."})
-    if info.duration <= 0:
-        raise ValidationError({"video": "The speaker video has no duration."})
-    return info
+            try:
+                reference = voice_services.reference_extract(
+                    source=path, name=storage.job_name(job_id, "reference.wav")
+                )
+            except voice_services.ReferenceUnusable as exc:
+                note = f"{exc} The default voice speaks instead."
+        storage.store_file(path, name, move=True)
+    return name, reference, note
 
 
 def job_cancel(*, job: Job, reason: str = "Canceled by user.") -> bool:

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from jobs import services
+from jobs.idempotency import IdempotencyKeyReused
 from jobs.models import Job
 from tests.conftest import job_folder
 from voices.models import Voice
@@ -132,11 +133,19 @@ def test_a_hostile_file_name_is_never_used_as_a_path(owner, sample_video, media_
     assert all(media_root in p.parents for p in files_under(media_root))
 
 
-def test_the_same_idempotency_key_returns_the_same_job(owner):
+def test_the_same_idempotency_key_and_request_return_the_same_job(owner):
     first = services.job_create(owner=owner, text="Hello", idempotency_key="abc")
-    again = services.job_create(owner=owner, text="Something else", idempotency_key="abc")
+    again = services.job_create(owner=owner, text="Hello", idempotency_key="abc")
 
     assert again.pk == first.pk
+    assert Job.objects.count() == 1
+
+
+def test_an_idempotency_key_reused_for_another_request_is_refused(owner):
+    services.job_create(owner=owner, text="Hello", idempotency_key="abc")
+
+    with pytest.raises(IdempotencyKeyReused, match="different request"):
+        services.job_create(owner=owner, text="Something else", idempotency_key="abc")
     assert Job.objects.count() == 1
 
 
