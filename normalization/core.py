@@ -16,6 +16,7 @@ MAX_NESTING = 4
 
 _SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿ]+")
 _SUBSCRIPT_RUN = re.compile("[₀₁₂₃₄₅₆₇₈₉₊₋]+")
+_ORDINAL_DEGREE = re.compile(r"(?<=\d)º")
 _VULGAR = re.compile("(\\d?)([" + "".join(VULGAR_FRACTIONS) + "])")
 _RESIDUE = re.compile(r"[0-9\\{}^_$]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -115,6 +116,8 @@ def _glue(parts):
 
 
 def _unicode_forms(text: str) -> str:
+    if "º" in text:
+        text = _ORDINAL_DEGREE.sub("°", text)  # 45º is a degree sign typed from the wrong key
     text = _SUPERSCRIPT_RUN.sub(lambda m: _script("^", m.group().translate(SUPERSCRIPTS)), text)
     text = _SUBSCRIPT_RUN.sub(lambda m: _script("_", m.group().translate(SUBSCRIPTS)), text)
     text = _VULGAR.sub(_vulgar, text)
