@@ -14,9 +14,9 @@ from .tables import ABBREVIATIONS, MONTH_NAMES, NUMBER_ABBREVIATIONS, TITLE_OR_P
 from .tables_written import WEEKDAY_LEAD_WORDS, WEEKDAY_TAIL_WORDS, WEEKDAYS
 
 ABBREVIATION = re.compile(
-    r"(?<![\w.])(?:et al\.|[A-Za-z][A-Za-z.]{0,5}\.(?=[\s,;:)!?]|$)|vs(?=\s)|PhD)"
+    r"(?=[A-Za-z])(?<![\w./])(?:et al\.|[A-Za-z][A-Za-z.]{0,5}\.(?=[\s,;:)!?]|$)|vs(?=\s)|PhD)"
 )
-_WEEKDAY = re.compile(r"\b(Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)\b(\.?)")
+_WEEKDAY = re.compile(r"(?=[MTWFS])\b(Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)\b(\.?)")
 _NUMBER_AHEAD = re.compile(r"\s?[#]?\d")
 _SENTENCE_FINAL = frozenset(
     {"etc.", "Inc.", "Ltd.", "Co.", "Jr.", "Sr.", "a.m.", "p.m.", "U.S.", "U.K.", "Corp.",
@@ -34,8 +34,21 @@ def expand(text: str) -> str:
     if "." in text or "vs" in text or "PhD" in text:
         text = ABBREVIATION.sub(_abbreviation, text)
     if "Mon" in text or "T" in text or "W" in text or "Fri" in text or "S" in text:
+        text = _WEEKDAY_RANGE.sub(_weekday_range, text)
         text = _WEEKDAY.sub(_weekday, text)
     return text
+
+
+_WEEKDAY_RANGE = re.compile(
+    r"(?=[MTWFS])\b(Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)\.?\s?[–-]\s?(Mon|Tues?|Weds?|Thu(?:rs?)?|Fri|Sat|Sun)\b(\.?)"
+)
+
+
+def _weekday_range(m):
+    """'Mon–Fri' is Monday to Friday: two weekdays joined by a dash are never words."""
+    last = WEEKDAYS[m.group(2).lower()]
+    end = "." if m.group(3) and sentence_ends_after(m.string, m.end()) else ""
+    return f"{WEEKDAYS[m.group(1).lower()]} to {last}{end}"
 
 
 def sentence_ends_after(text: str, end: int) -> bool:

@@ -4,7 +4,7 @@ import logging
 import re
 import unicodedata
 
-from . import latex
+from . import latex, web
 from .numbers import digits
 from .tables import SUBSCRIPTS, SUPERSCRIPTS, VULGAR_FRACTIONS
 from .written import normalize_written
@@ -68,7 +68,7 @@ def _speak(text: str, nesting: int) -> str:
             parts.append(_read_formula(segment.text, nesting))
             continue
         prose = []  # consecutive prose pieces are read together: "\$" + "5" is money
-        for kind, chunk in latex.split_bare_commands(segment.text):
+        for kind, chunk in _prose_pieces(segment.text):
             if kind == "text":
                 prose.append(chunk)
                 continue
@@ -82,6 +82,21 @@ def _speak(text: str, nesting: int) -> str:
         if prose:
             parts.append(normalize_written("".join(prose)))
     return _glue(parts)
+
+
+def _prose_pieces(text):
+    """Bare formulas and prose; a web address is prose even with an underscore in it."""
+    if not web.HINT.search(text):
+        yield from latex.split_bare_commands(text)
+        return
+    cursor = 0
+    for m in web.WEB.finditer(text):
+        if m.start() > cursor:
+            yield from latex.split_bare_commands(text[cursor : m.start()])
+        yield "text", m.group()
+        cursor = m.end()
+    if cursor < len(text):
+        yield from latex.split_bare_commands(text[cursor:])
 
 
 def _read_formula(source, nesting):

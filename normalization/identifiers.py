@@ -14,7 +14,10 @@ _ID_BEFORE = re.compile(
     r"(?:\s(?:number|no\.?|num|id|code))?\W{0,3}(?:(?:is|was|:)\W{0,2})?(?:#\s?)?$",
     re.I,
 )
-_DIAL_BEFORE = re.compile(r"\b(?:call|calls|called|calling|dial|dialled|dialed|ring|phone|text|emergency[\w\s]{0,12})\W{0,3}(?:is\s)?$", re.I)
+_DIAL_BEFORE = re.compile(
+    r"\b(?:call|calls|called|calling|dial|dialled|dialed|ring|phone|text|emergency[\w\s]{0,12})\W{0,3}(?:is\s)?$",
+    re.I,
+)
 _TOLL_FREE = frozenset({"800"})
 
 
@@ -27,6 +30,10 @@ def phone(text: str) -> str:
     seven, extension one two'. A 1-800 area code is said 'eight hundred'."""
     extension = _EXTENSION.search(text)
     body = text[: extension.start()] if extension else text
+    letters = re.search(r"-([A-Z][A-Z-]*)$", body)
+    if letters:  # 1-800-GO-U-HAUL: the letters are said as they are written
+        head = phone(body[: letters.start()])
+        return head + ", " + letters.group(1).replace("-", " ")
     groups = _GROUP.findall(body)
     words = []
     for index, group in enumerate(groups):

@@ -21,7 +21,10 @@ CODES = r"(?:USD|EUR|GBP|JPY|INR|CHF|CNY|CAD|AUD)"
 SCALE = r"(?:thousand|million|billion|trillion|bn|mn|tn|[kKmMbBT])(?![A-Za-z])"
 SCALE_WORD = r"(?:thousand|million|billion|trillion)"
 MERIDIEM = r"(?:[AaPp]\.?\s?[Mm]\b\.?)"
-ZONE = r"(?:[ECMP][SD]T|AK[SD]T|HST|GMT|UTC|BST|CES?T|EES?T|WES?T|IST|JST|KST|HKT|SGT|AE[SD]T|ACST|AWST|NZ[SD]T|[ECMP]T)\b"
+ZONE = (
+    r"(?:[ECMP][SD]T|AK[SD]T|HST|GMT|UTC|BST|CES?T|EES?T|WES?T|IST|JST|KST|HKT|SGT|AE[SD]T"
+    r"|ACST|AWST|NZ[SD]T|[ECMP]T)\b"
+)
 ZONE_LOWER = r"(?:[ecmp]\.?[sd]\.?t\b\.?|gmt\b|utc\b)"
 ERA = r"(?:B\.?C\.?E\.?|B\.?C\.?|A\.?D\.?|C\.?E\.?)(?![A-Za-z])"
 _EXACT_UNITS = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
@@ -29,9 +32,7 @@ _ANY_CASE_UNITS = "|".join(
     re.escape(u) for u in sorted({*UNIT_VARIANTS, *EXTRA_UNITS}, key=len, reverse=True)
 )
 UNIT = f"(?:{_EXACT_UNITS}|(?i:{_ANY_CASE_UNITS}))"
-RATE = (
-    "(?:" + UNIT + "|(?i:" + "|".join(sorted(RATE_WORDS, key=len, reverse=True)) + "))"
-)
+RATE = "(?:" + UNIT + "|(?i:" + "|".join(sorted(RATE_WORDS, key=len, reverse=True)) + "))"
 STATE = "(?:" + "|".join(US_STATES) + ")"
 SUFFIX = (
     r"(?:St|Ave|Av|Rd|Blvd|Ln|Dr|Ct|Hwy|Expy|Pkwy|Pl|Ter|Sq|Cir|Way|st|ave|rd|hwy|blvd|ln|ct"
@@ -58,6 +59,7 @@ PATTERNS = [
         r"|(?:1[.-])?\d{3}(?P<ph_sep>[.-])\d{3}(?P=ph_sep)\d{4}(?:-\d{1,4})?"
         r"|\d{3}\s\d{3}\s\d{4}"
         r"|(?<![\d$])\d{3}-\d{4}"
+        r"|1-8\d\d-[A-Z]{1,8}(?:-[A-Z]{1,8}){0,3}\b"
         r")(?:,?\s?(?:ext\.?|x|extension)\s?\d{1,5})?(?![\w-]|[.,]\d)",
     ),
     ("ip", r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)"),
@@ -84,7 +86,7 @@ PATTERNS = [
     ),
     (
         "time",
-        r"(?<![\d:.,])(?:(?P<tm_h>\d{1,2}):(?P<tm_m>\d{2})(?::(?P<tm_s>\d{2}))?(?![\d:])"
+        r"(?<![\d:.])(?:(?P<tm_h>\d{1,2}):(?P<tm_m>\d{2})(?::(?P<tm_s>\d{2}))?(?![\d:])"
         r"|(?P<tm_dh>\d{1,2})\.(?P<tm_dm>\d{2})(?=\s?" + MERIDIEM + r"))"
         r"(?:\s?(?P<tm_ap>" + MERIDIEM + r"))?"
         r"(?:(?<=\.)(?P<tm_zl>" + ZONE_LOWER + r")|\s?(?P<tm_z>" + ZONE + r")"
@@ -92,7 +94,7 @@ PATTERNS = [
     ),
     (
         "ampm",
-        r"(?<![\d:.,])(?P<ap_h>\d{1,2})\s?(?P<ap_m>" + MERIDIEM + r")"
+        r"(?<![\d:.])(?P<ap_h>\d{1,2})\s?(?P<ap_m>" + MERIDIEM + r")"
         r"(?:(?<=\.)(?P<ap_zl>" + ZONE_LOWER + r")|\s?(?P<ap_z>" + ZONE + r")"
         r"|\s(?P<ap_zl2>" + ZONE_LOWER + "))?",
     ),
@@ -117,7 +119,7 @@ PATTERNS = [
     (
         "ddate",
         r"(?<!\d)(?P<dw_d>\d{1,2})(?:st|nd|rd|th)?(?:\s?[-–]\s?(?P<dw_d2>\d{1,2})"
-        r"(?:st|nd|rd|th)?)?\s(?:of\s)?(?P<dw_m>" + MONTH + r")\.?(?![a-z])"
+        r"(?:st|nd|rd|th)?)?\s(?:of\s)?(?P<dw_m>" + MONTH + r"|may)\.?(?![a-z])"
         r"(?:,?\s(?P<dw_y>\d{4})(?!\d))?",
     ),
     (
@@ -145,6 +147,7 @@ PATTERNS = [
         r"(?P<rg_a>" + NUM + r")(?:\s?[–—]\s?|-|\sto\s)(?P<rg_b>" + NUM + r")(?![\d/:]|\.\d)"
         r"(?:(?P<rg_sp>\s?)(?P<rg_u>%|" + UNIT + r")(?![\w/]))?",
     ),
+    ("product", r"(?P<pr_a>" + NUM + r")\s?[*∗]\s?(?P<pr_b>" + NUM + ")"),
     (
         "dims",
         r"(?P<dm_a>" + NUM + r")(?:\s?x\s?|×)(?P<dm_b>" + NUM + r")"
@@ -181,17 +184,23 @@ PATTERNS = [
     ("number", r"(?:(?<![\w)\].,])(?P<nu_sign>[-−+±~](?=\.?\d)))?(?P<nu_a>" + NUM + ")"),
 ]
 
+# Only positions where some form can start are tried: a digit or currency sign, a sign or
+# bracket before a digit, or two capitals (USD 5, AD 800, CA 95051). Prose is mostly other
+# characters, so this guard is what keeps the pass fast.
 MASTER = re.compile(
-    r"(?=[\d$€£¥₹₩₽₿.'#+±~−A-Z(-])(?:"
+    r"(?=[\d$€£¥₹₩₽₿#]|[.'(][\d]|[+±~−-][\d.$€£¥₹]|[A-Z][A-Z.$])(?:"
     + "|".join(f"(?P<{name}>{pattern})" for name, pattern in PATTERNS)
     + ")"
 )
 
 # Dates that start with a month name: "march 3, 2026", "Jan-15", "SEPT. 15", "June 2015".
 MONTH_DATE = re.compile(
-    r"(?<![A-Za-z])(?P<md_m>" + MONTH + r")(?:\.\s?|\s|-)(?:(?P<md_d>\d{1,2})"
+    r"(?=[JFMASONDjfmasond])(?<![A-Za-z])(?P<md_m>" + MONTH + r")(?:\.\s?|\s|-)(?:(?P<md_d>\d{1,2})"
     r"(?:st|nd|rd|th)?(?:\s?[-–]\s?(?P<md_d2>\d{1,2})(?:st|nd|rd|th)?)?"
     r"(?![\d:]|[.,]\d|\s?%)(?:(?:,\s?|\s|-)(?P<md_y>\d{4})(?!\d))?"
     r"|(?P<md_yo>\d{4})(?![\d,]))"
 )
-MONTH_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[\s-]\d")
+MONTH_HINT = re.compile(
+    r"(?=[JFMASONDjfmasond])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[\s-]\d",
+    re.I,
+)

@@ -20,9 +20,7 @@ SYMBOLS = {**SYMBOL_CHARS, **TEXT_SYMBOLS, **_PROSE_SYMBOLS}
 # A currency sign standing alone is named, not counted: "$ and %" is "dollar and percent".
 _LONE_CURRENCY = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen", "₩": "won", "¢": "cent"}
 SYMBOL = re.compile(
-    r"->|=>|<=|>=|!=|(?<=\d)\s?\*\s?(?=\d)|["
-    + re.escape("".join(k for k in SYMBOLS if len(k) == 1))
-    + "]"
+    r"->|=>|<=|>=|!=|[" + re.escape("".join(k for k in SYMBOLS if len(k) == 1)) + "]"
 )
 _ARROWS = {
     "->": "to",
@@ -35,25 +33,21 @@ _ARROWS = {
 
 def read_symbol(m):
     key = m.group()
-    if key.strip() == "*" and _between_digits(m):
-        return " times "  # 2*8 is a product; elsewhere * is emphasis and silent
     words = _ARROWS.get(key) or _LONE_CURRENCY.get(key) or SYMBOLS[key]
     if words in ("", " ", ",", "'", "..."):
         return words
     return _pad(m, words)
 
 
-def _between_digits(m):
-    text = m.string
-    before = text[: m.start()].rstrip()[-1:]
-    after = text[m.end() :].lstrip()[:1]
-    return before.isdigit() and after.isdigit()
-
-
 def _pad(m, words):
+    """Keep a symbol's words apart from letters and from the next symbol's words."""
     text = m.string
-    if m.start() > 0 and text[m.start() - 1].isalnum():
+    if m.start() > 0 and _joins(text[m.start() - 1]):
         words = " " + words
-    if m.end() < len(text) and text[m.end()].isalnum():
+    if m.end() < len(text) and _joins(text[m.end()]):
         words = words + " "
     return words
+
+
+def _joins(ch):
+    return ch.isalnum() or (ch in SYMBOLS and SYMBOLS[ch] not in ("", " ", ",", "'", "..."))

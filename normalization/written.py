@@ -38,7 +38,7 @@ _CLOCK_BEFORE = re.compile(
     r"\b(?:at|by|from|until|till|before|after|since|around|between|to|and)\s$", re.I
 )
 _DATE_BEFORE = re.compile(
-    r"(?:\b(?:on|by|until|till|due|from|since|before|after|through)|"
+    r"(?:\b(?i:on|by|until|till|due|from|since|before|after|through)|"
     r"\b(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)[a-z]*\.?,?)\s$"
 )
 _TRACE = None  # a list while explain() records which kind read which source
@@ -139,7 +139,9 @@ def _zip4(m):
 
 
 def _slashes(m):
-    return " slash ".join(number(part) if len(part) <= 4 else digits(part) for part in m.group().split("/"))
+    return " slash ".join(
+        number(part) if len(part) <= 4 else digits(part) for part in m.group().split("/")
+    )
 
 
 def _statute(m):
@@ -304,12 +306,19 @@ def _unit_ok(m, unit, spaced):
     if unit not in AMBIGUOUS_UNITS or not spaced:
         return True
     rest = m.string[m.end() : m.end() + 2]
-    return not (rest[:1] == " " and rest[1:2].isalpha())
+    return not (rest[:1] == " " and rest[1:2].isalnum())
 
 
 def _range(m):
     a, b = m["rg_a"], m["rg_b"]
     unit = m["rg_u"]
+    text = m.string
+    if (
+        not unit
+        and "-" in m.group()
+        and (text[m.start() - 1 : m.start()] == "-" or text[m.end() : m.end() + 1] == "-")
+    ):
+        return f"{number(a)} {number(b)}"  # b-c-1-5-b: a code with dashes, not a range
     if id_context(_before(m)) and "." not in a + b:
         return digit_groups([a, b])
     plain_a, plain_b = a.replace(",", ""), b.replace(",", "")
@@ -352,6 +361,10 @@ def _dims(m):
         power = m["dm_pow"] and m["dm_pow"][-1]
         words = " by ".join(parts[:-1]) + " by " + measures.unit_words(last, unit, power=power)
     return words
+
+
+def _product(m):
+    return f"{number(m['pr_a'])} times {number(m['pr_b'])}"
 
 
 def _times(m):
@@ -463,7 +476,9 @@ def _number(m):
     text = m.string
     if value.isdigit() and len(value) >= 3:
         start, end = m.start("nu_a"), m.end()
-        glued = (start > 0 and text[start - 1].isalpha()) or (end < len(text) and text[end].isalpha())
+        glued = (start > 0 and text[start - 1].isalpha()) or (
+            end < len(text) and text[end].isalpha()
+        )
         if (glued and len(value) >= 4) or id_context(_before(m)) or is_dialled(value, m):
             return digits(value)
     return _signed(m["nu_sign"], _integer(value))
@@ -530,6 +545,7 @@ _HANDLERS = {
     "minus": _minus,
     "version": _version,
     "range": _range,
+    "product": _product,
     "dims": _dims,
     "times": _times,
     "mixed": _mixed,
@@ -571,6 +587,7 @@ KINDS = {
     "percent": "percent",
     "range": "range",
     "factorial": "math",
+    "product": "math",
     "minus": "math",
     "ordinal": "ordinal",
     "mixed": "fraction",
