@@ -10,7 +10,7 @@ rather than as an invented amount, an abbreviation is kept rather than guessed.
 
 import re
 
-from . import abbreviations, dates, measures, web
+from . import abbreviations, dates, measures, trace, web
 from .identifiers import (
     digit_groups,
     id_context,
@@ -41,7 +41,6 @@ _DATE_BEFORE = re.compile(
     r"(?:\b(?i:on|by|until|till|due|from|since|before|after|through)|"
     r"\b(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)[a-z]*\.?,?)\s$"
 )
-_TRACE = None  # a list while explain() records which kind read which source
 
 
 def _pad(m, words, start=None, end=None):
@@ -602,15 +601,13 @@ def _dispatch(m):
         words = _pad(m, _numbers_only(m.group()))
     elif kind != "numero":
         words = _pad(m, words)
-    if _TRACE is not None:
-        _TRACE.append((KINDS.get(kind, "number"), m.group(), words))
+    trace.record(KINDS.get(kind, "number"), m.group(), words)
     return words
 
 
 def _month_dispatch(m):
     words = _month_date(m)
-    if _TRACE is not None:
-        _TRACE.append(("date", m.group(), words))
+    trace.record("date", m.group(), words)
     return words
 
 
@@ -625,8 +622,7 @@ def _greek(m):
 
 def _web(m):
     words = _pad(m, web.read_web(m.group()))
-    if _TRACE is not None:
-        _TRACE.append(("web address", m.group(), words))
+    trace.record("web address", m.group(), words)
     return words
 
 
