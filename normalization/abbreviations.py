@@ -81,14 +81,16 @@ def _title_or_place(m, key):
     after = text[m.end() : m.end() + 2]
     next_is_name = after[:1] == " " and after[1:2].isupper()
     before = text[max(0, m.start() - 40) : m.start()]
+    # The period is given back when another sentence follows ("Elm Dr. Turn left").
+    end = "." if text[m.end() : m.end() + 2][1:2].isupper() else ""
     if _ADDRESS_BEFORE.search(before):
         # A house number right before it is "5 St. James" only when a name follows.
         number_only = before.rstrip()[-1:].isdigit() or before.rstrip().endswith(
             ("st", "nd", "rd", "th")
         )
-        return title if number_only and next_is_name else place
+        return title if number_only and next_is_name else place + end
     after_name = len(before) >= 2 and before[-1] == " " and before[-2].isalpha()
-    return place if after_name and not next_is_name else title
+    return place + end if after_name and not next_is_name else title
 
 
 def _weekday(m):

@@ -38,7 +38,7 @@ def phone(text: str) -> str:
     words = []
     for index, group in enumerate(groups):
         area_code = index == (1 if groups[0] == "1" else 0)
-        if group in _TOLL_FREE and area_code and len(groups) >= 3:
+        if group in _TOLL_FREE and area_code and len(groups) >= 2:
             words.append("eight hundred")
         else:
             words.append(digits(group))

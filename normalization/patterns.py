@@ -35,9 +35,9 @@ UNIT = f"(?:{_EXACT_UNITS}|(?i:{_ANY_CASE_UNITS}))"
 RATE = "(?:" + UNIT + "|(?i:" + "|".join(sorted(RATE_WORDS, key=len, reverse=True)) + "))"
 STATE = "(?:" + "|".join(US_STATES) + ")"
 SUFFIX = (
-    r"(?:St|Ave|Av|Rd|Blvd|Ln|Dr|Ct|Hwy|Expy|Pkwy|Pl|Ter|Sq|Cir|Way|st|ave|rd|hwy|blvd|ln|ct"
-    r"|street|avenue|road|boulevard|lane|drive|court|highway|parkway|place|terrace|square"
-    r"|circle|Street|Avenue|Road|Boulevard|Lane|Drive|Court|Highway|Parkway|Place)"
+    r"(?:St|Ave|Av|Rd|Blvd|Ln|Dr|Ct|Hwy|Expy|Pkwy|Pl|Ter|Sq|Cir|st|ave|rd|hwy|blvd|ln|ct"
+    r"|(?i:street|avenue|road|boulevard|lane|drive|court|highway|expressway|parkway|place"
+    r"|terrace|square|circle|way))"
 )
 TIME = r"\d{1,2}(?::\d{2})?"
 
@@ -54,7 +54,7 @@ PATTERNS = [
     (
         "phone",
         r"(?<![\w.,/+-])(?:"
-        r"\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,4}){1,4}"
+        r"\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,6}){1,4}"
         r"|(?:1[\s.-])?\(\d{3}\)[\s.-]?\d{3}[\s.-]\d{4}"
         r"|(?:1[.-])?\d{3}(?P<ph_sep>[.-])\d{3}(?P=ph_sep)\d{4}(?:-\d{1,4})?"
         r"|\d{3}\s\d{3}\s\d{4}"
@@ -179,7 +179,8 @@ PATTERNS = [
         r"(?P<me_pow>\^[23]|(?<=[a-z])[23](?![\d]))?"
         r"(?:/(?P<me_per>" + RATE + r"))?(?![\w/])",
     ),
-    ("scale", r"(?P<sc_a>" + NUM + r")(?P<sc_s>mn|bn|tn|[kKMBT])(?![A-Za-z])"),
+    # "75B parameters" is a scale; "Room 12B" and "221B Baker Street" are a number and a letter.
+    ("scale", r"(?P<sc_a>" + NUM + r")(?P<sc_s>mn|bn|tn|[kKMBT](?=\s[a-z]))(?![A-Za-z])"),
     ("numero", r"#\s?(?=\d)"),
     ("number", r"(?:(?<![\w)\].,])(?P<nu_sign>[-−+±~](?=\.?\d)))?(?P<nu_a>" + NUM + ")"),
 ]

@@ -48,7 +48,7 @@ def _pad(m, words, start=None, end=None):
     text = m.string
     start = m.start() if start is None else start
     end = m.end() if end is None else end
-    if start > 0 and text[start - 1].isalnum():
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] == ","):
         words = " " + words
     if end < len(text) and text[end].isalnum():
         words = words + " "
@@ -376,7 +376,8 @@ def _mixed(m):
         return None
     part = fraction(num, den)
     if num == "1":
-        part = "a " + part.split(" ", 1)[1]
+        name = part.split(" ", 1)[1]
+        part = ("an " if name[0] in "aeiou" else "a ") + name
     words = f"{cardinal(whole)} and {part}"
     unit = m["mx_u"]
     if unit and _unit_ok(m, unit, m["mx_sp"]):
@@ -472,15 +473,23 @@ def _numero(m):
 
 def _number(m):
     value = m["nu_a"]
-    text = m.string
     if value.isdigit() and len(value) >= 3:
-        start, end = m.start("nu_a"), m.end()
-        glued = (start > 0 and text[start - 1].isalpha()) or (
-            end < len(text) and text[end].isalpha()
-        )
-        if (glued and len(value) >= 4) or id_context(_before(m)) or is_dialled(value, m):
+        if _code_token(m) or id_context(_before(m)) or is_dialled(value, m):
             return digits(value)
     return _signed(m["nu_sign"], _integer(value))
+
+
+def _code_token(m):
+    """XR2000, 1Z999, ab9453: digits inside a word of letters are a code when there are
+    four or more of them; A4, B12 and MP3 stay numbers."""
+    text = m.string
+    start, end = m.start("nu_a"), m.end()
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    token = text[start:end]
+    return token != m["nu_a"] and sum(ch.isdigit() for ch in token) >= 4
 
 
 # --- money -----------------------------------------------------------------------------
@@ -626,6 +635,18 @@ def _web(m):
     return words
 
 
+_WORD_RATE = re.compile(
+    r"(?<=\d )([a-z]+)/(min|minute|hr|hour|h|day|wk|week|mo|month|yr|year|sec|night)\b"
+)
+
+
+def _word_rate(m):
+    """'60 words/min' is sixty words a minute ('5 km/h' is left to the unit reader)."""
+    if measures.unit_names(m.group(1)) is not None:
+        return m.group()
+    return f"{m.group(1)} {measures.rate(m.group(2))}"
+
+
 def normalize_written(text: str) -> str:
     """Speak the written forms in a stretch of prose (no LaTeX in it)."""
     if not text.isascii():
@@ -634,6 +655,8 @@ def normalize_written(text: str) -> str:
         text = web.WEB.sub(_web, text)
     text = abbreviations.expand(text)
     if _HAS_WORK.search(text) or "#" in text:
+        if "/" in text:
+            text = _WORD_RATE.sub(_word_rate, text)
         if MONTH_HINT.search(text):
             text = MONTH_DATE.sub(_month_dispatch, text)
         text = MASTER.sub(_dispatch, text)
