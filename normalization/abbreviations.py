@@ -26,6 +26,11 @@ _SENTENCE_FINAL = frozenset(
 _ADDRESS_BEFORE = re.compile(
     r"(?<![\w.,])\d+(?:(?:st|nd|rd|th)?\s|\s(?:[NSEW]\.?\s)?(?:[A-Z][\w'-]*\s){1,3})$"
 )
+# Capitalized words after "Dr." or "St." that begin a new sentence rather than name someone.
+_SENTENCE_STARTERS = frozenset(
+    """The Then It We I You He She They This That There These Those A An In On At After
+    Before Next So But And Our My Your Its His Her Turn Go Walk Park Take Drive Meet""".split()
+)
 _WORD_BEFORE = re.compile(r"([A-Za-z&]+)\W{0,2}$")
 _DATE_AFTER = re.compile(r"\.?,?\s?(?:\d|[–-]\s?(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b)")
 
@@ -78,8 +83,8 @@ def _title_or_place(m, key):
     """'Dr. Smith' / 'Elm Dr.'; 'St. Louis' / 'Main St.', '1428 Elm St. It was', '5th St.'"""
     title, place = TITLE_OR_PLACE[key]
     text = m.string
-    after = text[m.end() : m.end() + 2]
-    next_is_name = after[:1] == " " and after[1:2].isupper()
+    following = re.match(r" ([A-Z][a-z]*)", text[m.end() : m.end() + 20])
+    next_is_name = following is not None and following.group(1) not in _SENTENCE_STARTERS
     before = text[max(0, m.start() - 40) : m.start()]
     # The period is given back when another sentence follows ("Elm Dr. Turn left").
     end = "." if text[m.end() : m.end() + 2][1:2].isupper() else ""

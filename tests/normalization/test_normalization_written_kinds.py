@@ -427,7 +427,8 @@ ADDRESSES = [
     ("1211 E Arques Ave", "twelve eleven East Arques avenue"),
     (
         "2788 San Tomas Expy, Santa Clara, CA 95051",
-        "twenty seven eighty eight San Tomas expressway, Santa Clara, California nine five zero five one",
+        "twenty seven eighty eight San Tomas expressway, Santa Clara, California"
+        " nine five zero five one",
     ),
     ("123 Main St, Austin, TX", "one twenty three Main street, Austin, Texas"),
     ("Boston, MA 02108", "Boston, Massachusetts zero two one zero eight"),
