@@ -99,8 +99,12 @@ def _explain_ssml(text, lexicon):
 
 
 def _explain_plain(text, lexicon):
-    """Align the words of the source with the words said: equal runs are plain text, each
-    changed run is one span, named after the reading that produced it."""
+    """Cut the source into tokens (a recorded form such as a formula, a date or a phone
+    number is one token; other tokens are words), give each the words it reads as alone,
+    and align those with the words actually said: each token's share of the spoken text
+    is its reading. Tokens read as written are merged into plain-text spans."""
+    if not text:
+        return []
     replaced, replacements = _apply_lexicon(text, lexicon)
     records: list = []
     token = trace.RECORDS.set(records)
@@ -108,28 +112,87 @@ def _explain_plain(text, lexicon):
         spoken = speak_plain(replaced)
     finally:
         trace.RECORDS.reset(token)
-    if not text:
-        return []
-    source_words = [(m.start(), m.group()) for m in _WORD.finditer(text)]
-    said_words = [(m.start(), m.group()) for m in _WORD.finditer(spoken)]
-    matcher = difflib.SequenceMatcher(
-        None, [_key(w) for _, w in source_words], [_key(w) for _, w in said_words], autojunk=False
-    )
-    cuts = []  # (source position, spoken position, changed)
-    for tag, a1, _a2, b1, _b2 in matcher.get_opcodes():
-        source_at = source_words[a1][0] if a1 < len(source_words) else len(text)
-        said_at = said_words[b1][0] if b1 < len(said_words) else len(spoken)
-        cuts.append((source_at, said_at, tag != "equal"))
-    if not cuts:
-        return [Span(text, spoken, "text")]
-    cuts[0] = (0, 0, cuts[0][2])
+    tokens = _tokens(text, records, replacements)  # (start, end, kind, expected words)
+    expected, owner = [], []
+    for index, (_, _, _, words) in enumerate(tokens):
+        expected.extend(_key(w) for w in words)
+        owner.extend([index] * len(words))
+    said = [(m.start(), m.group()) for m in _WORD.finditer(spoken)]
+    said_owner = [None] * len(said)
+    matcher = difflib.SequenceMatcher(None, expected, [_key(w) for _, w in said], autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            said_owner[block.b + k] = owner[block.a + k]
+    last = 0
+    for k, value in enumerate(said_owner):  # unmatched words go with the token before them
+        said_owner[k] = last = value if value is not None and value >= last else last
+    first_said = {}
+    for k, value in enumerate(said_owner):
+        first_said.setdefault(value, said[k][0])
     spans = []
-    for k, (source_at, said_at, changed) in enumerate(cuts):
-        source_end, said_end = (cuts[k + 1][:2]) if k + 1 < len(cuts) else (len(text), len(spoken))
-        source, reading = text[source_at:source_end], spoken[said_at:said_end]
-        kind = _kind(source, reading, records, replacements, source_at) if changed else "text"
+    owners = sorted(first_said)
+    for position, index in enumerate(owners):
+        following = owners[position + 1] if position + 1 < len(owners) else len(tokens)
+        source_start = tokens[index][0] if position else 0
+        source_end = tokens[following][0] if following < len(tokens) else len(text)
+        said_start = first_said[index] if position else 0
+        said_end = first_said[following] if following < len(tokens) else len(spoken)
+        source, reading = text[source_start:source_end], spoken[said_start:said_end]
+        kinds = [tokens[k][2] for k in range(index, following)]
+        kind = next((k for k in kinds if k != "text"), "text")
+        if kind == "text" and [_key(w) for w in source.split()] != [
+            _key(w) for w in reading.split()
+        ]:
+            kind = _guess_kind(source)
         spans.append(Span(source, reading, kind))
-    return [s for s in spans if s.source or s.reading]
+    if not spans:
+        return [Span(text, spoken, "text")]
+    return _merge_text(spans)
+
+
+def _tokens(text, records, replacements):
+    found = []
+    cursor = 0
+    for kind, source, words in records:
+        at = text.find(source, cursor) if source.strip() else -1
+        if at >= 0:
+            found.append((at, at + len(source), kind, words.split()))
+            cursor = at + len(source)
+    found.extend((a, b, "lexicon", alias.split()) for a, b, alias in replacements)
+    found.sort()
+    tokens = []
+    position = 0
+    for start, end, kind, words in found:
+        if start < position:
+            continue  # overlaps a form already taken
+        tokens.extend(_word_tokens(text, position, start))
+        tokens.append((start, end, kind, words))
+        position = end
+    tokens.extend(_word_tokens(text, position, len(text)))
+    return tokens
+
+
+def _word_tokens(text, start, end):
+    for m in _WORD.finditer(text, start, end):
+        yield (m.start(), m.end(), "text", speak_plain(m.group()).split())
+
+
+def _merge_text(spans):
+    merged = []
+    for span in spans:
+        if merged and span.kind == "text" and merged[-1].kind == "text":
+            previous = merged.pop()
+            span = Span(previous.source + span.source, previous.reading + span.reading, "text")
+        merged.append(span)
+    return merged
+
+
+def _guess_kind(source):
+    if "$" in source or "\\" in source or "^" in source:
+        return "formula"
+    if any(ch.isdigit() for ch in source):
+        return "number"
+    return "abbreviation or symbol"
 
 
 def _key(word):
@@ -145,32 +208,7 @@ def _apply_lexicon(text, lexicon):
     for piece, entry in lexicon.segments(text):
         length = len(piece) if entry is None else len(entry.grapheme)
         if entry is not None:
-            ranges.append((position, position + length))
+            ranges.append((position, position + length, speak_plain(piece)))
         parts.append(piece)
         position += length
     return "".join(parts), ranges
-
-
-def _kind(source, reading, records, replacements, start):
-    end = start + len(source)
-    if any(a < end and start < b for a, b in replacements):
-        return "lexicon"
-    said = [_key(w) for w in reading.split()]
-    for kind, _, words in records:
-        words = [_key(w) for w in words.split()]
-        if said and (_contains(words, said) or _contains(said, words)):
-            return kind
-    if "$" in source or "\\" in source or "^" in source:
-        return "formula"
-    if any(ch.isdigit() for ch in source):
-        return "number"
-    if any(ch in source for ch in ".&+=<>%#@~|"):
-        return "abbreviation or symbol"
-    return "written form"
-
-
-def _contains(outer, inner):
-    if not inner or len(inner) > len(outer):
-        return False
-    size = len(inner)
-    return any(outer[i : i + size] == inner for i in range(len(outer) - size + 1))

@@ -232,3 +232,81 @@ def test_pathological_nesting_returns():
     ]:
         spoken = to_speech(text)
         assert not RESIDUE.search(spoken)
+
+
+LEXICON = None
+
+
+def _lexicon():
+    from normalization import Lexicon
+
+    global LEXICON
+    if LEXICON is None:
+        LEXICON = Lexicon.from_entries([("HeyGem", "hey gem"), ("km", "klicks"), ("x", "ex", True)])
+    return LEXICON
+
+
+SSML_FRAGMENTS = [
+    "<speak>",
+    "</speak>",
+    "<p>",
+    "</p>",
+    "<s>",
+    "</s>",
+    '<break time="300ms"/>',
+    '<break strength="weak"/>',
+    '<say-as interpret-as="digits">',
+    '<say-as interpret-as="date" format="dmy">',
+    "</say-as>",
+    '<sub alias="ten">',
+    "</sub>",
+    "<audio/>",
+    "&",
+    "<",
+]
+
+
+@FAST
+@given(noisy_text)
+def test_a_lexicon_keeps_every_guarantee(text):
+    spoken = to_speech(text, lexicon=_lexicon())
+    assert not RESIDUE.search(spoken), spoken
+
+
+@FAST
+@given(st.lists(st.sampled_from(SSML_FRAGMENTS + FRAGMENTS[:40]), max_size=30).map("".join))
+def test_ssml_documents_never_raise_and_leave_no_residue(body):
+    from normalization import SSMLError, plan_speech
+
+    document = "<speak>" + body + "</speak>"
+    spoken = to_speech(document)
+    assert not RESIDUE.search(spoken), spoken
+    try:
+        chunks = plan_speech(document, max_chars=60)
+    except SSMLError as exc:
+        assert str(exc)  # refused with a message
+    else:
+        assert all(not RESIDUE.search(c.text) and c.pause_after_seconds >= 0 for c in chunks)
+
+
+@FAST
+@given(noisy_text)
+def test_explained_readings_always_join_to_the_spoken_text(text):
+    from normalization import explain
+
+    spans = explain(text, lexicon=_lexicon())
+    assert "".join(s.reading for s in spans) == to_speech(text, lexicon=_lexicon())
+    assert "".join(s.source for s in spans) == text
+
+
+def test_new_written_forms_are_bounded_in_time():
+    base = (
+        "Call (555) 123-4567 ext. 9 or 192.168.0.1; on Fri., Oct. 9 at 9am-5pm EST, "
+        "$30/mo for 12 KG at 1428 Elm St., 476 A.D, 1,000th, 1 5/4, 20 m², 3:01:09. "
+    )
+    text = (base * (100_000 // len(base) + 1))[:100_000]
+    start = time.process_time()
+    spoken = to_speech(text)
+    elapsed = time.process_time() - start
+    assert not RESIDUE.search(spoken)
+    assert elapsed < 1.5, elapsed
