@@ -2,12 +2,18 @@
 
     .venv/bin/python bench/normalize_heldout.py [PATH ...] [--private FILE] [--failures N]
 
-PATH is a file or a folder of public English text-normalization cases in NeMo's
-`test_cases_<kind>.txt` layout (one `written~spoken` pair a line; the kind is taken from
-the file name). They are third-party data and are not in this repository: get them from
-github.com/NVIDIA/NeMo-text-processing (and the older copy in github.com/NVIDIA/NeMo),
-folder tests/nemo_text_processing/en/data_text_normalization/, and pass the local copy's
-path. The same pair found in two copies counts once.
+PATH is a file or a folder of public English text-normalization cases in one of two
+layouts, each scored as its own set (the kind is taken from the file name):
+
+* NeMo: `test_cases_<kind>.txt`, one `written~spoken` pair a line, from
+  github.com/NVIDIA/NeMo-text-processing (and the older copy in github.com/NVIDIA/NeMo),
+  folder tests/nemo_text_processing/en/data_text_normalization/;
+* WeTextProcessing: `<kind>.txt`, one `written => spoken` pair a line, from
+  github.com/wenet-e2e/WeTextProcessing, folder tn/english/test/data/ (`white_list.txt`
+  counts as whitelist, `normalizer.txt`, whole sentences, as sentence).
+
+They are third-party data and are not in this repository: pass the local copy's path.
+The same pair found in two copies of one layout counts once.
 
 Our own private-style set (sentences as teachers and script writers type them) is
 always scored too: tests/normalization/private_style_cases.tsv, one `kind<TAB>written<TAB>
@@ -31,7 +37,16 @@ sys.path.insert(0, str(ROOT))
 from normalization import to_speech  # noqa: E402
 
 PRIVATE = ROOT / "tests" / "normalization" / "private_style_cases.tsv"
-_KIND = re.compile(r"test_cases_(\w+)\.txt$")
+_NEMO = re.compile(r"test_cases_(\w+)\.txt$")
+# Each layout: its set's title, how a pair is separated, file names standing for a kind.
+_LAYOUTS = {
+    "nemo": ("public held-out cases, NeMo layout", "~", {}),
+    "wetext": (
+        "public held-out cases, WeTextProcessing layout",
+        " => ",
+        {"white_list": "whitelist", "normalizer": "sentence"},
+    ),
+}
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 
 
@@ -42,17 +57,20 @@ def comparable(text: str) -> list[str]:
 
 
 def read_public(paths):
-    cases = {}
+    """Cases per layout: {layout: [(kind, written, spoken), ...]}, first copy of a pair kept."""
+    cases = {layout: {} for layout in _LAYOUTS}
     for path in paths:
-        files = sorted(path.glob("test_cases_*.txt")) if path.is_dir() else [path]
+        files = sorted(path.glob("*.txt")) if path.is_dir() else [path]
         for file in files:
-            match = _KIND.search(file.name)
-            kind = match.group(1) if match else file.stem
+            match = _NEMO.search(file.name)
+            layout = "nemo" if match else "wetext"
+            _, separator, kinds = _LAYOUTS[layout]
+            kind = match.group(1) if match else kinds.get(file.stem, file.stem)
             for line in file.read_text(encoding="utf-8").splitlines():
-                written, sep, spoken = line.partition("~")
+                written, sep, spoken = line.partition(separator)
                 if sep:
-                    cases.setdefault((kind, written, spoken), None)
-    return list(cases)
+                    cases[layout].setdefault((kind, written, spoken), None)
+    return {layout: list(found) for layout, found in cases.items() if found}
 
 
 def read_private(path):
@@ -94,14 +112,14 @@ def _row(label, right, total):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "paths", nargs="*", type=Path, help="public test_cases_*.txt files or folders"
+        "paths", nargs="*", type=Path, help="public case files or folders (NeMo or WeText layout)"
     )
     parser.add_argument("--private", type=Path, default=PRIVATE)
     parser.add_argument("--failures", type=int, default=0, help="print up to N wrong cases per set")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
-    if args.paths:
-        score("public held-out cases", read_public(args.paths), args.failures)
+    for layout, cases in read_public(args.paths).items():
+        score(_LAYOUTS[layout][0], cases, args.failures)
     score("private-style sentences", read_private(args.private), args.failures)
     return 0
 
