@@ -96,15 +96,21 @@ def time_words(
         return None
     if meridiem and not 1 <= h <= 12:
         return None
+    some_seconds = bool(seconds and int(seconds))
+    if m == 0 and h in (0, 24) and not meridiem and not some_seconds and not bare:
+        return "midnight"
     words = cardinal(str(h))
     if m == 0:
-        if not meridiem and not seconds and not bare:
-            words += " o'clock" if h <= 12 else " hundred"
+        # On the hour: "ten o'clock", "twenty three o'clock"; with a meridiem "ten a m",
+        # unless seconds follow: "ten o'clock and five seconds", never "ten and five
+        # seconds", which sounds like fifteen seconds.
+        if (not meridiem or some_seconds) and not bare:
+            words += " o'clock"
     elif m < 10:
         words += " oh " + cardinal(str(m))
     else:
         words += " " + cardinal(str(m))
-    if seconds and int(seconds):
+    if some_seconds:
         s = int(seconds)
         words += f" and {cardinal(str(s))} second" + ("" if s == 1 else "s")
     if meridiem:

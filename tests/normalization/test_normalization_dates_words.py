@@ -43,7 +43,7 @@ TIMES = [
     ("10:05", "ten oh five"),
     ("10:00", "ten o'clock"),
     ("14:05", "fourteen oh five"),
-    ("14:00", "fourteen hundred"),
+    ("14:00", "fourteen o'clock"),
     ("0:45", "zero forty five"),
     ("23:59", "twenty three fifty nine"),
     ("10:30:15", "ten hours thirty minutes and fifteen seconds"),

@@ -1,0 +1,46 @@
+"""Readings adopted where public text-normalization sets agree with each other and with a
+careful English reader (docs/normalization.md, "Measuring on text we did not tune for"):
+clock times on the hour, quarters and halves of a year, money ranges that name their
+currency twice, micro units written with a Greek mu, codes that mix letters and digits,
+the hash sign, markup tags in prose, military titles and unit designators in addresses.
+Each case is our own sentence, not one of the public ones."""
+
+import pytest
+
+from normalization import to_speech
+
+
+def say(text):
+    return " ".join(to_speech(text).split())
+
+
+ON_THE_HOUR = [
+    ("The bus leaves at 16:00.", "The bus leaves at sixteen o'clock."),
+    ("Doors open 19:00 sharp", "Doors open nineteen o'clock sharp"),
+    ("21:00", "twenty one o'clock"),
+    ("Lunch is at 12:00.", "Lunch is at twelve o'clock."),
+    ("We start at 08:00 on site.", "We start at eight o'clock on site."),
+    ("The shop is open 10:00-18:00.", "The shop is open ten o'clock to eighteen o'clock."),
+    ("from 13:00 to 15:45", "from thirteen o'clock to fifteen forty five"),
+    ("the server restarts at 00:00", "the server restarts at midnight"),
+    ("Submit before 24:00 on Friday.", "Submit before midnight on Friday."),
+    ("at 22:00 CET", "at twenty two o'clock C E T"),
+    ("10:00 am", "ten a m"),
+    ("the 7:00 p.m. show", "the seven p m show"),
+    ("16:05", "sixteen oh five"),
+]
+
+SECONDS_ON_THE_HOUR = [
+    ("The alarm fired at 06:00:12.", "The alarm fired at six o'clock and twelve seconds."),
+    ("logged at 3:00:01 p.m.", "logged at three o'clock and one second p m."),
+    ("by 11:00:00 pm", "by eleven p m"),
+    ("at 9:00:00", "at nine o'clock"),
+    ("The run lasted 2:00:40.", "The run lasted two hours zero minutes and forty seconds."),
+]
+
+CONVENTIONS = ON_THE_HOUR + SECONDS_ON_THE_HOUR
+
+
+@pytest.mark.parametrize(("written", "spoken"), CONVENTIONS)
+def test_readings_shared_by_public_sets_and_careful_readers(written, spoken):
+    assert say(written) == spoken
