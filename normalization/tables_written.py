@@ -278,3 +278,11 @@ ID_CONTEXT = (
 
 # Short numbers that are dialled, not counted, after "call", "dial" and the like.
 EMERGENCY_NUMBERS = frozenset({"911", "112", "999", "000", "111", "988", "101", "211", "311"})
+
+# Chemical element symbols: a word made of them and counts (C6H12O6) is a formula.
+ELEMENTS = frozenset(
+    """H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga
+    Ge As Se Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd
+    Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac
+    Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr""".split()
+)

@@ -30,7 +30,7 @@ from .tables import (
     GREEK_CHARS,
     SCALES,
 )
-from .tables_written import DIRECTIONS, ERAS, STREET_SUFFIXES, US_STATES
+from .tables_written import DIRECTIONS, ELEMENTS, ERAS, STREET_SUFFIXES, US_STATES
 
 _HAS_WORK = re.compile(r"[\d$€£¥₹₩₽₿]")
 _DIGITS = re.compile(NUM)
@@ -473,15 +473,23 @@ def _numero(m):
 
 def _number(m):
     value = m["nu_a"]
-    if value.isdigit() and len(value) >= 3:
-        if _code_token(m) or id_context(_before(m)) or is_dialled(value, m):
+    if value.isdigit():
+        if _code_token(m):
+            return digits(value)
+        if len(value) >= 3 and (id_context(_before(m)) or is_dialled(value, m)):
             return digits(value)
     return _signed(m["nu_sign"], _integer(value))
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+# A word of element symbols and counts (C6H12O6, Fe2O3) is a formula: its counts are numbers.
+_FORMULA = re.compile(r"(?:(?:" + "|".join(sorted(ELEMENTS, key=len, reverse=True)) + r")\d*)+")
+
+
 def _code_token(m):
-    """XR2000, 1Z999, ab9453: digits inside a word of letters are a code when there are
-    four or more of them; A4, B12 and MP3 stay numbers."""
+    """XR2000, 1Z999, ab9453, B2A23C: digits inside a word of letters are a code when
+    there are four or more of them or when letters and digits alternate more than once;
+    A4, B12, MP3 and C6H12O6 keep their numbers."""
     text = m.string
     start, end = m.start("nu_a"), m.end()
     while start > 0 and text[start - 1].isalnum():
@@ -489,7 +497,11 @@ def _code_token(m):
     while end < len(text) and text[end].isalnum():
         end += 1
     token = text[start:end]
-    return token != m["nu_a"] and sum(ch.isdigit() for ch in token) >= 4
+    if token == m["nu_a"] or not token.isascii():
+        return False
+    if len(m["nu_a"]) >= 3 and sum(ch.isdigit() for ch in token) >= 4:
+        return True
+    return len(_DIGIT_RUN.findall(token)) >= 2 and not _FORMULA.fullmatch(token)
 
 
 # --- money -----------------------------------------------------------------------------

@@ -38,7 +38,22 @@ SECONDS_ON_THE_HOUR = [
     ("The run lasted 2:00:40.", "The run lasted two hours zero minutes and forty seconds."),
 ]
 
-CONVENTIONS = ON_THE_HOUR + SECONDS_ON_THE_HOUR
+CODES = [
+    ("The code is B7K29X.", "The code is B seven K two nine X."),
+    ("Part 4h7q22 is stamped.", "Part four h seven q two two is stamped."),
+    ("Use voucher X12Y34 today.", "Use voucher X one two Y three four today."),
+    ("The droid R2D2 beeps.", "The droid R two D two beeps."),
+    ("Seat 14C12", "Seat one four C one two"),
+    # One run of digits in a word keeps its number; so do chemical formulas.
+    ("Vitamin B12 and A4 paper", "Vitamin B twelve and A four paper"),
+    ("an MP3 file", "an MP three file"),
+    ("C6H12O6 is glucose.", "C six H twelve O six is glucose."),
+    ("Fe2O3 rusts.", "Fe two O three rusts."),
+    ("C12H22O11 is sucrose.", "C twelve H twenty two O eleven is sucrose."),
+    ("H2SO4", "H two SO four"),
+]
+
+CONVENTIONS = ON_THE_HOUR + SECONDS_ON_THE_HOUR + CODES
 
 
 @pytest.mark.parametrize(("written", "spoken"), CONVENTIONS)
