@@ -134,6 +134,11 @@ PATTERNS = [
         r"(?<![\w'])(?P<dr_a>'?\d{1,3}0)'?s\s?[-–]\s?(?P<dr_b>'?\d{1,3}0)'?s(?![A-Za-z])",
     ),
     ("decade", r"(?<![\w'])'?(?P<dec_n>\d{1,3}0)'?s(?![A-Za-z])"),
+    # 2Q22, 1H2023: a quarter or half of a year, as finance writes it.
+    (
+        "quarter",
+        r"(?<![\w.])(?:(?P<qu_q>[1-4])Q|(?P<qu_h>[12])H)(?P<qu_y>\d{2}|\d{4})(?!\w|[.,]\d)",
+    ),
     ("ordinal", r"(?P<ord_n>" + INT + r")(?P<ord_s>st|nd|rd|th|ST|ND|RD|TH)(?![A-Za-z])"),
     ("factorial", r"(?<![\w.])(?P<fa_n>\d+)!(?=\s*[=+×*/)−-]|\s+(?:is|equals)\b)"),
     (
@@ -157,7 +162,8 @@ PATTERNS = [
     ("times", r"(?P<ti_a>" + NUM + r")[x×](?= [A-Za-z])"),
     (
         "mixed",
-        r"(?<![\d/.])(?P<mx_w>\d+)\s(?P<mx_n>\d+)/(?P<mx_d>\d+)(?![\d/])"
+        r"(?<![\d/.])(?P<mx_w>\d+)\s(?P<mx_n>\d+)/(?P<mx_d>\d+)(?:st|nd|rd|th|ST|ND|RD|TH)?"
+        r"(?![\d/])"
         r"(?:(?P<mx_sp>\s?)(?P<mx_u>" + UNIT + r")(?![\w/]))?",
     ),
     ("perunit", r"(?<![\w./])(?P<pu_a>" + NUM + r")\s?/\s?(?P<pu_u>" + RATE + r")(?![\w/])"),

@@ -267,6 +267,12 @@ def _decades(m):
     return f"{_decade_words(m['dr_a'])} to {_decade_words(m['dr_b'])}"
 
 
+def _quarter(m):
+    part = f"{ordinal(m['qu_q'])} quarter" if m["qu_q"] else f"{ordinal(m['qu_h'])} half"
+    article = "" if _before(m, 4).lower() == "the " else "the "
+    return f"{article}{part} of {dates.year_words(m['qu_y'])}"
+
+
 # --- numbers --------------------------------------------------------------------------
 
 
@@ -560,6 +566,7 @@ _HANDLERS = {
     "feet": _feet,
     "decades": _decades,
     "decade": _decade,
+    "quarter": _quarter,
     "ordinal": _ordinal,
     "factorial": _factorial,
     "minus": _minus,
@@ -594,6 +601,7 @@ KINDS = {
     "era": "date",
     "decades": "date",
     "decade": "date",
+    "quarter": "date",
     "trange": "time",
     "time": "time",
     "ampm": "time",

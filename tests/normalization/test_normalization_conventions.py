@@ -38,6 +38,27 @@ SECONDS_ON_THE_HOUR = [
     ("The run lasted 2:00:40.", "The run lasted two hours zero minutes and forty seconds."),
 ]
 
+QUARTERS_AND_HALVES = [
+    ("Sales rose in 4Q23.", "Sales rose in the fourth quarter of twenty three."),
+    ("Guidance for 1H2025 is flat.", "Guidance for the first half of twenty twenty five is flat."),
+    ("in the 3Q19 call", "in the third quarter of nineteen call"),
+    ("2H08 was weak", "the second half of oh eight was weak"),
+    (
+        "1Q2030 and 2Q2030",
+        "the first quarter of twenty thirty and the second quarter of twenty thirty",
+    ),
+    # Not a quarter or half of a year (a fifth quarter, a third half): a code.
+    ("5Q22", "five Q two two"),
+    ("3H21", "three H two one"),
+    ("Q3 2024 results", "Q three twenty twenty four results"),
+]
+
+FRACTIONS_WITH_SUFFIX = [
+    ("Add 3 2/3rd cups of flour.", "Add three and two thirds cups of flour."),
+    ("It grew 1 1/4th times.", "It grew one and a quarter times."),
+    ("a 5 7/8th share", "a five and seven eighths share"),
+]
+
 CODES = [
     ("The code is B7K29X.", "The code is B seven K two nine X."),
     ("Part 4h7q22 is stamped.", "Part four h seven q two two is stamped."),
@@ -53,7 +74,9 @@ CODES = [
     ("H2SO4", "H two SO four"),
 ]
 
-CONVENTIONS = ON_THE_HOUR + SECONDS_ON_THE_HOUR + CODES
+CONVENTIONS = (
+    ON_THE_HOUR + SECONDS_ON_THE_HOUR + QUARTERS_AND_HALVES + FRACTIONS_WITH_SUFFIX + CODES
+)
 
 
 @pytest.mark.parametrize(("written", "spoken"), CONVENTIONS)
