@@ -238,7 +238,7 @@ def split_bare_commands(text):
 
 
 _SPACING = frozenset(" ,;!:")
-_UNIT_POWER = re.compile(r"[0-9]\s?(?:mm|cm|km|m|ft|in|m/s|s)(\^)[23](?![0-9])")
+_UNIT_POWER = re.compile(r"[0-9]\s?(?:mm|cm|km|μm|m|ft|in|m/s|s)(\^)[23](?![0-9])")
 _MATH_ESCAPES = frozenset("{}|")
 # Short English words end a formula run; other short letter groups (ab, xy) are products.
 _SHORT_WORDS = frozenset(

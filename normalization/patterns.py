@@ -152,7 +152,11 @@ PATTERNS = [
         r"(?P<rg_a>" + NUM + r")(?:\s?[–—]\s?|-|\sto\s)(?P<rg_b>" + NUM + r")(?![\d/:]|\.\d)"
         r"(?:(?P<rg_sp>\s?)(?P<rg_u>%|" + UNIT + r")(?![\w/]))?",
     ),
-    ("product", r"(?P<pr_a>" + NUM + r")\s?[*∗]\s?(?P<pr_b>" + NUM + ")"),
+    (
+        "product",
+        r"(?P<pr_a>" + NUM + r")\s?[*∗]\s?(?P<pr_b>" + NUM + ")"
+        r"(?:(?P<pr_sp>\s?)(?P<pr_u>" + UNIT + r")(?![\w/]))?",
+    ),
     (
         "dims",
         r"(?P<dm_a>" + NUM + r")(?:\s?x\s?|×)(?P<dm_b>" + NUM + r")"

@@ -73,7 +73,7 @@ EXTRA_UNITS = {
 }
 
 # Length units that take "square" and "cubic" when raised to 2 and 3 (m², cm^3, km2).
-LENGTH_UNITS = frozenset({"mm", "cm", "dm", "m", "km", "ft", "in", "yd", "mi", "nm", "µm", "um"})
+LENGTH_UNITS = frozenset({"mm", "cm", "dm", "m", "km", "ft", "in", "yd", "mi", "nm", "μm", "um"})
 
 # What follows "/" or "per" after an amount: "$30/mo" is thirty dollars a month.
 RATE_WORDS = {

@@ -29,6 +29,7 @@ from .tables import (
     CURRENCY_SYMBOLS,
     GREEK_CHARS,
     SCALES,
+    UNITS,
 )
 from .tables_written import DIRECTIONS, ELEMENTS, ERAS, STREET_SUFFIXES, US_STATES
 
@@ -369,7 +370,12 @@ def _dims(m):
 
 
 def _product(m):
-    return f"{number(m['pr_a'])} times {number(m['pr_b'])}"
+    unit = m["pr_u"]
+    if unit and _unit_ok(m, unit, m["pr_sp"]):
+        last = measures.unit_words(m["pr_b"], unit, singular=_after_article(m))
+        return f"{number(m['pr_a'])} times {last}"
+    words = f"{number(m['pr_a'])} times {number(m['pr_b'])}"
+    return words + (m.group()[m.start("pr_sp") - m.start() :] if unit else "")
 
 
 def _times(m):
@@ -643,10 +649,21 @@ def _month_dispatch(m):
 # --- entry point -----------------------------------------------------------------------
 
 _GREEK_LETTER = re.compile("(?<![\u0370-\u03ff])[" + "".join(GREEK_CHARS) + "](?![\u0370-\u03ff])")
+# A mu after a number and before a unit letter is the micro prefix (5 μm, 10 μg): the
+# unit reader says it. Unicode normalization has already turned every micro sign µ into μ.
+_MICRO_UNIT = re.compile(
+    r"(?:(?<=\d)|(?<=\d ))μ(?:"
+    + "|".join(sorted((unit[1:] for unit in UNITS if unit[0] == "μ"), key=len, reverse=True))
+    + r")(?![A-Za-z])"
+)
 
 
 def _greek(m):
     return _pad(m, GREEK_CHARS[m.group()])
+
+
+def _greek_unless_micro(m):
+    return m.group() if _MICRO_UNIT.match(m.string, m.start()) else _greek(m)
 
 
 def _web(m):
@@ -670,7 +687,7 @@ def _word_rate(m):
 def normalize_written(text: str) -> str:
     """Speak the written forms in a stretch of prose (no LaTeX in it)."""
     if not text.isascii():
-        text = _GREEK_LETTER.sub(_greek, text)
+        text = _GREEK_LETTER.sub(_greek_unless_micro, text)
     if web.HINT.search(text):
         text = web.WEB.sub(_web, text)
     text = abbreviations.expand(text)
@@ -682,4 +699,6 @@ def normalize_written(text: str) -> str:
         text = MASTER.sub(_dispatch, text)
     if ROMAN_HINT.search(text):
         text = ROMAN.sub(read_roman, text)
+    if "μ" in text:
+        text = _GREEK_LETTER.sub(_greek, text)  # a micro prefix no unit reading took
     return SYMBOL.sub(read_symbol, text)

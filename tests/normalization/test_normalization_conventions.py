@@ -59,6 +59,32 @@ FRACTIONS_WITH_SUFFIX = [
     ("a 5 7/8th share", "a five and seven eighths share"),
 ]
 
+MICRO_UNITS = [
+    ("Take 400 µg of folate daily.", "Take four hundred micrograms of folate daily."),
+    ("Pipette 50 μL into each well.", "Pipette fifty microliters into each well."),
+    ("a current of 20 μA", "a current of twenty microamps"),
+    ("The pulse lasts 3 µs.", "The pulse lasts three microseconds."),
+    ("a 1 µs delay", "a one microsecond delay"),
+    ("Cells are 8μm wide.", "Cells are eight micrometers wide."),
+    ("The grain is 20 µm² in area.", "The grain is twenty square micrometers in area."),
+    ("1.5 μmol of salt", "one point five micromoles of salt"),
+    ("2 mmol per litre", "two millimoles per litre"),
+    ("The dose is 250 mcg.", "The dose is two hundred fifty micrograms."),
+    ("a signal of 40 µV", "a signal of forty microvolts"),
+    # A mu that is no micro prefix is still the letter.
+    ("The mean μ is 5.", "The mean mu is five."),
+    ("5 μx", "five mu x"),
+    ("the μ-law codec", "the mu-law codec"),
+]
+
+PRODUCTS_WITH_UNITS = [
+    ("Cut 4 * 25 cm strips.", "Cut four times twenty five centimeters strips."),
+    ("a 2 * 3 m board", "a two times three meter board"),
+    ("Load 3 * 10 μm beads.", "Load three times ten micrometers beads."),
+    ("2 * 10 in the box", "two times ten in the box"),
+    ("6 * 7 = 42", "six times seven equals forty two"),
+]
+
 CODES = [
     ("The code is B7K29X.", "The code is B seven K two nine X."),
     ("Part 4h7q22 is stamped.", "Part four h seven q two two is stamped."),
@@ -75,7 +101,13 @@ CODES = [
 ]
 
 CONVENTIONS = (
-    ON_THE_HOUR + SECONDS_ON_THE_HOUR + QUARTERS_AND_HALVES + FRACTIONS_WITH_SUFFIX + CODES
+    ON_THE_HOUR
+    + SECONDS_ON_THE_HOUR
+    + QUARTERS_AND_HALVES
+    + FRACTIONS_WITH_SUFFIX
+    + MICRO_UNITS
+    + PRODUCTS_WITH_UNITS
+    + CODES
 )
 
 
