@@ -22,7 +22,7 @@ from .identifiers import (
 from .numbers import cardinal, digits, fraction, number, ordinal, ordinal_suffix, year
 from .patterns import MASTER, MONTH_DATE, MONTH_HINT, NUM
 from .roman import ROMAN, ROMAN_HINT, read_roman
-from .symbols import SYMBOL, read_symbol
+from .symbols import SYMBOL, TAG, read_symbol, read_tag
 from .tables import (
     AMBIGUOUS_UNITS,
     CURRENCY_CODES,
@@ -691,6 +691,8 @@ def normalize_written(text: str) -> str:
     if web.HINT.search(text):
         text = web.WEB.sub(_web, text)
     text = abbreviations.expand(text)
+    if "<" in text:
+        text = TAG.sub(read_tag, text)  # before the numbers: <h1> is a tag, not h one
     if _HAS_WORK.search(text) or "#" in text:
         if "/" in text:
             text = _WORD_RATE.sub(_word_rate, text)

@@ -100,6 +100,28 @@ CODES = [
     ("H2SO4", "H two SO four"),
 ]
 
+HASH_SIGN = [
+    ("Press # to repeat the menu.", "Press hash to repeat the menu."),
+    ("Follow #mathclub for notes.", "Follow hash mathclub for notes."),
+    ("We counted the # of votes.", "We counted the number of votes."),
+    ("She won #3 in the race.", "She won number three in the race."),
+    ("The piece is in C# minor.", "The piece is in C sharp minor."),
+    ("We write the app in C#.", "We write the app in C sharp."),
+    ("F# and G# are black keys", "F sharp and G sharp are black keys"),
+    ("a key like H# is no note", "a key like H hash is no note"),
+]
+
+MARKUP_TAGS = [
+    ("The <ul> tag starts a list.", "The ul tag starts a list."),
+    ("Wrap it in <em>this</em> way.", "Wrap it in em this closing em way."),
+    ("Use <br/> for a line break.", "Use br for a line break."),
+    ("Headings go from <h1> to <h6>.", "Headings go from h one to h six."),
+    # Comparisons stay comparisons.
+    ("if a<b>c then stop", "if a less than b greater than c then stop"),
+    ("x < y and y > z", "x less than y and y greater than z"),
+    ("keep 3 < 5", "keep three less than five"),
+]
+
 CONVENTIONS = (
     ON_THE_HOUR
     + SECONDS_ON_THE_HOUR
@@ -108,6 +130,8 @@ CONVENTIONS = (
     + MICRO_UNITS
     + PRODUCTS_WITH_UNITS
     + CODES
+    + HASH_SIGN
+    + MARKUP_TAGS
 )
 
 

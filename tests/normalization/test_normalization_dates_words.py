@@ -97,7 +97,7 @@ SYMBOLS = [
     ("x > 5", "x greater than five"),
     ("a < b", "a less than b"),
     ("email me @ home", "email me at home"),
-    ("#hashtag", "number hashtag"),
+    ("#hashtag", "hash hashtag"),
     ("~ 5 km", "about five kilometers"),
     ("a → b", "a to b"),
     ("100° angle", "one hundred degrees angle"),
