@@ -748,6 +748,11 @@ ABBREVIATIONS = {
     "Capt.": "captain",
     "Lt.": "lieutenant",
     "Sgt.": "sergeant",
+    "Maj.": "major",
+    "Cpl.": "corporal",
+    "Pvt.": "private",
+    "Cmdr.": "commander",
+    "Brig.": "brigadier",
     "Rev.": "reverend",
     "Gov.": "governor",
     "Sen.": "senator",
@@ -824,6 +829,11 @@ NUMBER_ABBREVIATIONS = {
     "ca.": "circa",
     "ext.": "extension",
     "Ext.": "extension",
+    "Apt.": "apartment",
+    "apt.": "apartment",
+    "Ste.": "suite",
+    "Rm.": "room",
+    "Bldg.": "building",
 }
 
 # Abbreviations that depend on what is around them.

@@ -122,6 +122,19 @@ MARKUP_TAGS = [
     ("keep 3 < 5", "keep three less than five"),
 ]
 
+TITLES_AND_UNITS = [
+    ("Maj. Reed met Cpl. Ortiz.", "major Reed met corporal Ortiz."),
+    ("Pvt. Lee saluted Cmdr. Shaw.", "private Lee saluted commander Shaw."),
+    ("Brig. Hale retired.", "brigadier Hale retired."),
+    ("She lives in Apt. 4B.", "She lives in apartment four B."),
+    ("Send it to Ste. 200.", "Send it to suite two hundred."),
+    ("Meet in Rm. 12.", "Meet in room twelve."),
+    ("Bldg. 7 is closed.", "building seven is closed."),
+    # Not before a number: the word or abbreviation stays as written.
+    ("The comparison is apt.", "The comparison is apt."),
+    ("Call Rm. service.", "Call Rm. service."),
+]
+
 CONVENTIONS = (
     ON_THE_HOUR
     + SECONDS_ON_THE_HOUR
@@ -132,6 +145,7 @@ CONVENTIONS = (
     + CODES
     + HASH_SIGN
     + MARKUP_TAGS
+    + TITLES_AND_UNITS
 )
 
 
