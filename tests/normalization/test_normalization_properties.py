@@ -83,6 +83,19 @@ FRAGMENTS = [
     "\x00",
     "\u2028",
     "中",
+    # the readings adopted from the public sets' conventions
+    "<p>",
+    "</b>",
+    "<",
+    ">",
+    "µg",
+    "μ",
+    "2Q22",
+    "C#",
+    "B2A23C",
+    "17:00",
+    "10:00:05",
+    "Apt.",
 ]
 noisy_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=40).map(
     "".join
