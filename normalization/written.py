@@ -493,6 +493,7 @@ def _number(m):
     return _signed(m["nu_sign"], _integer(value))
 
 
+_WORD_REACH = 32
 _DIGIT_RUN = re.compile(r"\d+")
 # A word of element symbols and counts (C6H12O6, Fe2O3) is a formula: its counts are numbers.
 _FORMULA = re.compile(r"(?:(?:" + "|".join(sorted(ELEMENTS, key=len, reverse=True)) + r")\d*)+")
@@ -504,10 +505,18 @@ def _code_token(m):
     A4, B12, MP3 and C6H12O6 keep their numbers."""
     text = m.string
     start, end = m.start("nu_a"), m.end()
-    while start > 0 and text[start - 1].isalnum():
+    # The word is looked at only so far either side, so a long run of letters and digits
+    # costs the same for each of its numbers (not its whole length each time); a run
+    # longer than that is no word, and its digits are a code.
+    low, high = max(0, start - _WORD_REACH), min(len(text), end + _WORD_REACH)
+    while start > low and text[start - 1].isalnum():
         start -= 1
-    while end < len(text) and text[end].isalnum():
+    while end < high and text[end].isalnum():
         end += 1
+    if (start == low and low and text[low - 1].isalnum()) or (
+        end == high and high < len(text) and text[high].isalnum()
+    ):
+        return True
     token = text[start:end]
     if token == m["nu_a"] or not token.isascii():
         return False

@@ -323,3 +323,15 @@ def test_new_written_forms_are_bounded_in_time():
     elapsed = time.process_time() - start
     assert not RESIDUE.search(spoken)
     assert elapsed < 1.5, elapsed
+
+
+def test_long_runs_of_letters_and_digits_are_bounded_in_time():
+    # Each number in a word looks at the word around it; a word with no end must not make
+    # that cost grow with its length (50 KB of "a123" once took about two minutes).
+    for unit in ("a1", "a123", "C6H12O6", "B2A23C-"):
+        text = (unit * (50_000 // len(unit) + 1))[:50_000]
+        start = time.process_time()
+        spoken = to_speech(text)
+        elapsed = time.process_time() - start
+        assert not RESIDUE.search(spoken)
+        assert elapsed < 3.0, (unit, elapsed)
