@@ -38,8 +38,9 @@ db: $(STAMP)
 demo: setup
 	deploy/demo.sh
 
+# Two processes: most tests wait on ffmpeg, engines or child servers, not the CPU.
 test: test-deps $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

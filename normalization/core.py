@@ -4,7 +4,8 @@ import logging
 import re
 import unicodedata
 
-from . import latex
+from . import latex, ssml, trace, web
+from .errors import SSMLError
 from .numbers import digits
 from .tables import SUBSCRIPTS, SUPERSCRIPTS, VULGAR_FRACTIONS
 from .written import normalize_written
@@ -16,6 +17,7 @@ MAX_NESTING = 4
 
 _SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻ⁿ]+")
 _SUBSCRIPT_RUN = re.compile("[₀₁₂₃₄₅₆₇₈₉₊₋]+")
+_ORDINAL_DEGREE = re.compile(r"(?<=\d)º")
 _VULGAR = re.compile("(\\d?)([" + "".join(VULGAR_FRACTIONS) + "])")
 _RESIDUE = re.compile(r"[0-9\\{}^_$]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -24,14 +26,59 @@ _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w)[ \t]+(?=[,.;:!?](?:\s|$))")
 _KEEP_CATEGORIES = ("L", "M", "N", "P", "Z")
 
 
-def to_speech(text: str) -> str:
+def to_speech(text: str, *, lexicon=None) -> str:
     """Return text with every written form, symbol and formula spelled out in words.
+
+    lexicon: a normalization.Lexicon applied first (its aliases are what is read).
+    An SSML document (a <speak> root) is read with its markup; use
+    normalization.check_ssml first to refuse a bad one, since this function never raises
+    (it reads a malformed document without its tags).
 
     Never raises; output has no ASCII digits and no LaTeX residue (\\ { } ^ _ $).
     Newlines are kept as they are; no newline is ever added.
     """
     if not isinstance(text, str):
         text = str(text)
+    if ssml.is_ssml(text):
+        return "".join(reading for reading, _ in ssml_readings(text, lexicon))
+    if lexicon is not None:
+        text = lexicon.apply(text)
+    return speak_plain(text)
+
+
+def ssml_readings(document, lexicon):
+    """(reading, piece) for each piece of an SSML document; the readings joined are what
+    to_speech says for it. A document that does not parse is read without its tags."""
+    try:
+        pieces = ssml.parse(document)
+    except SSMLError as exc:
+        log.warning("reading malformed SSML without its markup: %s", exc)
+        pieces = [ssml.Text(_TAG.sub(" ", document))]
+    out = []
+    for piece in pieces:
+        if isinstance(piece, ssml.Text):
+            reading = to_speech(piece.text, lexicon=lexicon)
+        elif isinstance(piece, ssml.Said):
+            reading = speak_plain(piece.words)
+        elif isinstance(piece, ssml.Boundary):
+            spoken = "".join(r for r, _ in out).rstrip()
+            reading = "." if spoken and spoken[-1] not in ".!?:;," else ""
+        else:
+            reading = ""
+        if reading and out and out[-1][0] and _joins(out[-1][0][-1], reading[0]):
+            reading = " " + reading
+        out.append((reading, piece))
+    return out
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _joins(before, after):
+    return (before.isalnum() or before in ".!?,;:") and after.isalnum()
+
+
+def speak_plain(text: str) -> str:
     try:
         spoken = _speak(text, 0)
     except Exception:  # a bug must cost a reading, never a crashed job
@@ -67,7 +114,7 @@ def _speak(text: str, nesting: int) -> str:
             parts.append(_read_formula(segment.text, nesting))
             continue
         prose = []  # consecutive prose pieces are read together: "\$" + "5" is money
-        for kind, chunk in latex.split_bare_commands(segment.text):
+        for kind, chunk in _prose_pieces(segment.text):
             if kind == "text":
                 prose.append(chunk)
                 continue
@@ -83,8 +130,26 @@ def _speak(text: str, nesting: int) -> str:
     return _glue(parts)
 
 
+def _prose_pieces(text):
+    """Bare formulas and prose; a web address is prose even with an underscore in it."""
+    if not web.HINT.search(text):
+        yield from latex.split_bare_commands(text)
+        return
+    cursor = 0
+    for m in web.WEB.finditer(text):
+        if m.start() > cursor:
+            yield from latex.split_bare_commands(text[cursor : m.start()])
+        yield "text", m.group()
+        cursor = m.end()
+    if cursor < len(text):
+        yield from latex.split_bare_commands(text[cursor:])
+
+
 def _read_formula(source, nesting):
-    return latex.read_math(source, _text_reader(nesting + 1))
+    reading = latex.read_math(source, _text_reader(nesting + 1))
+    if nesting == 0:
+        trace.record("formula", source, reading)
+    return reading
 
 
 def _text_reader(nesting):
@@ -93,7 +158,11 @@ def _text_reader(nesting):
 
 def _make_reader(nesting):
     def read(prose):
-        return _sanitize(_speak(prose, nesting)).strip()
+        token = trace.RECORDS.set(None)  # prose inside a formula is part of its reading
+        try:
+            return _sanitize(_speak(prose, nesting)).strip()
+        finally:
+            trace.RECORDS.reset(token)
 
     return read
 
@@ -115,6 +184,8 @@ def _glue(parts):
 
 
 def _unicode_forms(text: str) -> str:
+    if "º" in text:
+        text = _ORDINAL_DEGREE.sub("°", text)  # 45º is a degree sign typed from the wrong key
     text = _SUPERSCRIPT_RUN.sub(lambda m: _script("^", m.group().translate(SUPERSCRIPTS)), text)
     text = _SUBSCRIPT_RUN.sub(lambda m: _script("_", m.group().translate(SUBSCRIPTS)), text)
     text = _VULGAR.sub(_vulgar, text)

@@ -141,12 +141,15 @@ def _next(indices, k):
 
 
 _TEXT_ARGUMENT = re.compile(r"\\[A-Za-z]+\{[^{}]*\}")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z][a-z]")
 _THREE_WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 
 
 def _reads_like_prose(inner):
     """'$5 per item and then $x$': three plain words in a row are not a formula, so the
     first $ is money. Words inside \\text{...} and the like do not count."""
+    if _SENTENCE_BREAK.search(inner):
+        return True  # "$5 on Monday. Then $x$": a formula never holds a sentence end
     if not _THREE_WORDS.search(inner):
         return False
     return _THREE_WORDS.search(_TEXT_ARGUMENT.sub(" ", inner)) is not None
@@ -235,7 +238,7 @@ def split_bare_commands(text):
 
 
 _SPACING = frozenset(" ,;!:")
-_UNIT_POWER = re.compile(r"[0-9]\s?(?:mm|cm|km|m|ft|in|m/s|s)(\^)[23](?![0-9])")
+_UNIT_POWER = re.compile(r"[0-9]\s?(?:mm|cm|km|μm|m|ft|in|m/s|s)(\^)[23](?![0-9])")
 _MATH_ESCAPES = frozenset("{}|")
 # Short English words end a formula run; other short letter groups (ab, xy) are products.
 _SHORT_WORDS = frozenset(

@@ -94,6 +94,15 @@ COMPOUND_MACROS = frozenset(
 )
 _MINUS = (("op", "-"), ("op", "−"))
 LIMIT_OPERATORS = frozenset({"lim", "limsup", "liminf"})
+# Big operators with nothing to apply to (a subscript label such as T_{\max}) say their name.
+BARE_OPERATOR_NAMES = {
+    "max": "max",
+    "min": "min",
+    "sup": "sup",
+    "inf": "inf",
+    "argmax": "arg max",
+    "argmin": "arg min",
+}
 INTEGRALS = frozenset({"int", "iint", "iiint", "oint"})
 FRACTIONS = frozenset({"frac", "dfrac", "tfrac", "cfrac"})
 BINOMIALS = frozenset({"binom", "dbinom", "tbinom"})
@@ -350,7 +359,9 @@ class MathReader:
             if power == ["degrees"] and j < n:
                 j = self.temperature_scale(items, j, words)
         factorial = False
-        if j < n and items[j] == ("op", "!") and not (j + 1 < n and items[j + 1] == ("op", "=")):
+        # After an operand "!" is a factorial even before "=": TeX has no "!=" operator,
+        # so $5! = 120$ is "five factorial equals", never "is not equal to".
+        if j < n and items[j] == ("op", "!"):
             words.append("factorial")
             factorial = True
             j += 1
@@ -708,6 +719,9 @@ class MathReader:
 
     def big_operator(self, items, i, name, out, depth):
         sub, sup, j = self.collect_limits(items, i + 1)
+        if j >= len(items) and not sub and not sup and name in BARE_OPERATOR_NAMES:
+            out.append(BARE_OPERATOR_NAMES[name])  # T_{\max}: a label, not "the maximum of"
+            return j
         words = [BIG_OPERATORS[name]]
         if name in LIMIT_OPERATORS:
             if sub:

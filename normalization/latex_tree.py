@@ -46,6 +46,7 @@ _BARE_FUNCTIONS = "sin|cos|tan|cot|sec|csc|log|ln|exp|lim|max|min|det"
 _TOKEN = re.compile(
     r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
     rf"|(?<![A-Za-z])(?P<fn>{_BARE_FUNCTIONS})(?![A-Za-z])"
+    r"|(?P<neq>(?<!\S)!=)"  # "a != b" typed with a space; "n!=" is a factorial
     r"|(?P<var>[^\W\d_])"
     r"|(?P<space>\s+)"
     r"|(?P<other>.)",
@@ -145,6 +146,8 @@ def chars_items(chars: str) -> list:
         value = m.group()
         if kind == "num":
             items.append(("num", value))
+        elif kind == "neq":
+            items.append(("sym", "is not equal to"))
         elif kind == "fn":
             items.append(("mac", value, []))
         elif kind == "var":

@@ -14,6 +14,8 @@ from .tables import DIGIT_WORDS
 
 # Above this many digits a number is read digit by digit: nobody says "one sextillion ...".
 MAX_CARDINAL_DIGITS = 15
+# Unless its writer grouped it with separators: then it is meant as a (huge) amount.
+MAX_GROUPED_DIGITS = 21
 
 _CLEAN = re.compile(r",|-| and(?= )")
 _SPACES = re.compile(r"\s+")
@@ -37,7 +39,8 @@ def cardinal(text: str) -> str:
     plain = text.replace(",", "")
     if not plain.isdigit():
         return sign + digits(plain)
-    if len(plain) > MAX_CARDINAL_DIGITS:
+    limit = MAX_GROUPED_DIGITS if "," in text else MAX_CARDINAL_DIGITS
+    if len(plain) > limit:
         return sign + digits(plain)
     return sign + _tidy(num2words(int(plain)))
 
@@ -46,9 +49,20 @@ def cardinal(text: str) -> str:
 def ordinal(text: str) -> str:
     """'22' -> 'twenty second'."""
     plain = text.replace(",", "")
-    if not plain.isdigit() or len(plain) > MAX_CARDINAL_DIGITS:
+    limit = MAX_GROUPED_DIGITS if "," in text else MAX_CARDINAL_DIGITS
+    if not plain.isdigit() or len(plain) > limit:
         return digits(plain)
     return _tidy(num2words(int(plain), to="ordinal"))
+
+
+ORDINAL_ENDINGS = {1: "st", 2: "nd", 3: "rd"}
+
+
+def ordinal_suffix(value: int) -> str:
+    """The suffix an ordinal takes: 1st, 12th, 22nd, 111th."""
+    if value % 100 in (11, 12, 13):
+        return "th"
+    return ORDINAL_ENDINGS.get(value % 10, "th")
 
 
 @lru_cache(maxsize=4096)

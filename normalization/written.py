@@ -1,164 +1,47 @@
-"""Written forms in prose (numbers, money, measures, dates, times, abbreviations,
-roman numerals, symbols) to words.
+"""Written forms in prose (numbers, money, measures, dates, times, telephone numbers,
+identifiers, addresses, abbreviations, roman numerals, symbols) to words.
 
-One combined regular expression finds every number-bearing form in a single pass;
-alternatives are ordered from most to least specific, so "2026-03-03" is a date before
-it is a range and "$2.5M" is money before it is a number.
+Passes run in this order over a stretch of prose: web addresses, abbreviations, dates
+that start with a month name, then one combined regular expression (patterns.py) for
+every number-bearing form, roman numerals and symbols. When a form is ambiguous the
+reading chosen is one that cannot change what is said: digits are read one by one
+rather than as an invented amount, an abbreviation is kept rather than guessed.
 """
 
 import re
 
-from . import dates, measures
-from .numbers import cardinal, digits, fraction, number, ordinal, year
+from . import abbreviations, dates, measures, trace, web
+from .identifiers import (
+    digit_groups,
+    id_context,
+    ip_address,
+    is_dialled,
+    phone,
+    zip_code,
+)
+from .numbers import cardinal, digits, fraction, number, ordinal, ordinal_suffix, year
+from .patterns import MASTER, MONTH_DATE, MONTH_HINT, NUM
+from .roman import ROMAN, ROMAN_HINT, read_roman
+from .symbols import SYMBOL, TAG, read_symbol, read_tag
 from .tables import (
-    ABBREVIATIONS,
     AMBIGUOUS_UNITS,
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
     GREEK_CHARS,
-    NUMBER_ABBREVIATIONS,
-    REGNAL_NAMES,
-    ROMAN_CARDINAL_CONTEXT,
     SCALES,
-    SYMBOL_CHARS,
-    TEXT_SYMBOLS,
-    TITLE_OR_PLACE,
     UNITS,
 )
+from .tables_written import DIRECTIONS, ELEMENTS, ERAS, STREET_SUFFIXES, US_STATES
 
-NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-MONTH = (
-    r"(?i:January|February|March|April|May|June|July|August|September|October"
-    r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
-)
-CURRENCY = r"(?:US\$|C\$|A\$|[$€£¥₹₩₽₿])"
-CODES = r"(?:USD|EUR|GBP|JPY|INR|CHF|CNY|CAD|AUD)"
-SCALE = r"(?:thousand|million|billion|trillion|bn|mn|tn|[kKmMbBT])(?![A-Za-z])"
-UNIT = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
-MERIDIEM = r"[AaPp]\.?\s?[Mm]\.?(?![A-Za-z])"
-
-_PATTERNS = [
-    (
-        "phone",
-        r"\+\d{1,3}(?:[\s.-]\d{2,4}){2,4}(?![\d])"
-        r"|(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)\s?\d{3}[\s.-]\d{4}"
-        r"|(?<![\d.,-])(?:1-)?\d{3}[.-]\d{3}[.-]\d{4}"
-        r"|(?<=\+\d)\s\d{3}\s\d{3}\s\d{4}"
-        r"|(?<![\d.,$-])\d{3}-\d{4})(?![\d-])",
-    ),
-    ("iso", r"(?<![\d-])(?P<iso_y>\d{4})-(?P<iso_m>\d{1,2})-(?P<iso_d>\d{1,2})(?![\d-])"),
-    (
-        "numdate",
-        r"(?<![\d/.])(?P<nd_a>\d{1,2})(?P<nd_s>[/.])(?P<nd_b>\d{1,2})(?P=nd_s)"
-        r"(?P<nd_y>\d{4}|\d{2})(?![\d/.]\d)",
-    ),
-    (
-        "time",
-        r"(?<![\d:.])(?P<tm_h>\d{1,2}):(?P<tm_m>\d{2})(?::(?P<tm_s>\d{2}))?(?![\d:])"
-        r"(?:\s?(?P<tm_ap>" + MERIDIEM + "))?",
-    ),
-    ("ampm", r"(?<![\d:.,])(?P<ap_h>\d{1,2})\s?(?P<ap_m>" + MERIDIEM + ")"),
-    (
-        "money",
-        r"(?:(?<![\w)])(?P<mo_sign>[-−]))?(?P<mo_c>"
-        + CURRENCY
-        + r")\s?(?P<mo_a>"
-        + NUM
-        + r")(?:\s?(?P<mo_s>"
-        + SCALE
-        + r"))?(?:\s?[-–]\s?"
-        + CURRENCY
-        + r"?\s?(?P<mo_b>"
-        + NUM
-        + r")(?:\s?(?P<mo_s2>"
-        + SCALE
-        + "))?)?",
-    ),
-    (
-        "code",
-        r"(?<![A-Za-z])(?P<mc_c>"
-        + CODES
-        + r")\s?(?P<mc_a>"
-        + NUM
-        + r")(?:\s?(?P<mc_s>"
-        + SCALE
-        + "))?",
-    ),
-    (
-        "postmoney",
-        r"(?P<mp_a>"
-        + NUM
-        + r")\s?(?:(?P<mp_s>"
-        + SCALE
-        + r")\s?)?(?P<mp_c>€|¢|"
-        + CODES
-        + r")(?![A-Za-z])",
-    ),
-    (
-        "mdate",
-        r"(?P<wd_m>" + MONTH + r")\.?\s(?P<wd_d>\d{1,2})(?:st|nd|rd|th)?(?![\d:])"
-        r"(?:,?\s(?P<wd_y>\d{4})(?!\d))?",
-    ),
-    (
-        "ddate",
-        r"(?<!\d)(?P<dw_d>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?P<dw_m>"
-        + MONTH
-        + r")\.?(?![a-z])(?:,?\s(?P<dw_y>\d{4})(?!\d))?",
-    ),
-    ("feet", r"(?P<ft_a>\d+)['’]\s?(?P<ft_b>\d+)(?:\"|”|'')"),
-    ("decade", r"(?<![\w'])'?(?P<dec_n>\d{1,3}0)'?s(?![A-Za-z])"),
-    ("ordinal", r"(?P<ord_n>\d+)(?:st|nd|rd|th|ST|ND|RD|TH)(?![A-Za-z])"),
-    ("version", r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])"),
-    (
-        "range",
-        r"(?P<rg_a>" + NUM + r")(?:\s?[–—]\s?|-|\sto\s)(?P<rg_b>" + NUM + r")(?![\d/:])"
-        r"(?:(?P<rg_sp>\s?)(?P<rg_u>%|" + UNIT + r")(?![\w/]))?",
-    ),
-    (
-        "dims",
-        r"(?P<dm_a>"
-        + NUM
-        + r")(?:\s?x\s?|×)(?P<dm_b>"
-        + NUM
-        + r")(?:(?:\s?x\s?|×)(?P<dm_c>"
-        + NUM
-        + r"))?(?![\d])",
-    ),
-    ("times", r"(?P<ti_a>" + NUM + r")[x×](?= [A-Za-z])"),
-    (
-        "mixed",
-        r"(?<![\d/.])(?P<mx_w>\d+)\s(?P<mx_n>\d+)/(?P<mx_d>\d+)(?![\d/])"
-        r"(?:(?P<mx_sp>\s?)(?P<mx_u>" + UNIT + r")(?![\w/]))?",
-    ),
-    (
-        "frac",
-        r"(?<![\d/.])(?P<fr_n>\d+)/(?P<fr_d>\d+)(?![\d/])"
-        r"(?:(?P<fr_sp>\s?)(?P<fr_u>" + UNIT + r")(?![\w/]))?",
-    ),
-    ("ratio", r"(?<![\d:])(?P<ra_a>\d+):(?P<ra_b>\d+)(?![\d:])"),
-    ("percent", r"(?:(?<![\w)])(?P<pc_sign>[-−+]))?(?P<pc_a>" + NUM + r")\s?%"),
-    (
-        "measure",
-        r"(?:(?<![\w)])(?P<me_sign>[-−]))?(?P<me_a>"
-        + NUM
-        + r")(?P<me_sp>\s?)(?P<me_u>"
-        + UNIT
-        + r")(?:/(?P<me_per>"
-        + UNIT
-        + r"))?(?![\w/])",
-    ),
-    ("scale", r"(?P<sc_a>" + NUM + r")(?P<sc_s>mn|bn|tn|[kKMBT])(?![A-Za-z])"),
-    ("numero", r"#\s?(?=\d)"),
-    ("number", r"(?:(?<![\w)\].,])(?P<nu_sign>[-−+±~](?=\.?\d)))?(?P<nu_a>" + NUM + ")"),
-]
-
-_MASTER = re.compile(
-    r"(?=[\d$€£¥₹₩₽₿.'#+±~−A-Z(-])(?:"
-    + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _PATTERNS)
-    + ")"
-)
 _HAS_WORK = re.compile(r"[\d$€£¥₹₩₽₿]")
 _DIGITS = re.compile(NUM)
+_CLOCK_BEFORE = re.compile(
+    r"\b(?:at|by|from|until|till|before|after|since|around|between|to|and)\s$", re.I
+)
+_DATE_BEFORE = re.compile(
+    r"(?:\b(?i:on|by|until|till|due|from|since|before|after|through)|"
+    r"\b(?:Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)[a-z]*\.?,?)\s$"
+)
 
 
 def _pad(m, words, start=None, end=None):
@@ -166,7 +49,7 @@ def _pad(m, words, start=None, end=None):
     text = m.string
     start = m.start() if start is None else start
     end = m.end() if end is None else end
-    if start > 0 and text[start - 1].isalnum():
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] == ","):
         words = " " + words
     if end < len(text) and text[end].isalnum():
         words = words + " "
@@ -181,10 +64,11 @@ def _sentence_end(m):
     """A consumed final period (5 p.m.) that also ended the sentence is given back."""
     if not m.group().endswith("."):
         return ""
-    rest = m.string[m.end() : m.end() + 2]
-    if rest == "" or rest[:1] == "\n" or (rest[:1] == " " and rest[1:2].isupper()):
-        return "."
-    return ""
+    return "." if abbreviations.sentence_ends_after(m.string, m.end()) else ""
+
+
+def _before(m, size=30):
+    return m.string[max(0, m.start() - size) : m.start()]
 
 
 def _integer(text, allow_year=True):
@@ -200,14 +84,71 @@ def _integer(text, allow_year=True):
     return number(text)
 
 
+def _letters(text):
+    """'EST', 'e.s.t' -> 'E S T': letters a TTS engine spells."""
+    return " ".join(ch.upper() for ch in text if ch.isalpha())
+
+
+# --- addresses, telephone numbers, identifiers -----------------------------------------
+
+
+def _address(m):
+    words = [dates.house_number(m["ad_n"])]
+    if m["ad_dir"]:
+        words.append(DIRECTIONS[m["ad_dir"]])
+    name = m["ad_name"]
+    words.append(ordinal(name[:-2]) if name[0].isdigit() else name)
+    suffix = m["ad_sfx"]
+    spelled = STREET_SUFFIXES[suffix.lower()]
+    words.append(suffix if suffix.lower() == spelled else spelled)
+    spoken = " ".join(words)
+    if m["ad_city"]:
+        spoken += ", " + m["ad_city"]
+    if m["ad_state"]:
+        spoken += ", " + US_STATES[m["ad_state"]]
+        if m["ad_zip"]:
+            spoken += " " + zip_code(m["ad_zip"])
+    elif m["ad_dot"] and not m["ad_city"]:
+        spoken += _sentence_end(m)
+    return spoken
+
+
+def _statezip(m):
+    return f"{US_STATES[m['sz_st']]} {zip_code(m['sz_zip'])}"
+
+
 def _phone(m):
-    text = m.group()
-    words = []
-    if text.startswith("+"):
-        words.append("plus")
-    for group in re.findall(r"\d+", text):
-        words.append(digits(group))
-    return " ".join(words)
+    return phone(m.group())
+
+
+def _ip(m):
+    if re.search(r"(?:version|ver\.?|v)\s?$", _before(m, 12), re.I):
+        return _version(m)
+    return ip_address(m.group()) or _version(m)
+
+
+def _idgroups(m):
+    parts = m.group().split("-")
+    if all(len(p) <= 2 for p in parts) and not id_context(_before(m)):
+        return ", ".join(cardinal(p) if p[0] != "0" else digits(p) for p in parts)
+    return digit_groups(parts)
+
+
+def _zip4(m):
+    return digit_groups(m.group().split("-"))
+
+
+def _slashes(m):
+    return " slash ".join(
+        number(part) if len(part) <= 4 else digits(part) for part in m.group().split("/")
+    )
+
+
+def _statute(m):
+    return f"{dates.house_number(m['st_n'])} {m['st_l']}"
+
+
+# --- dates and times ------------------------------------------------------------------
 
 
 def _iso(m):
@@ -215,27 +156,298 @@ def _iso(m):
 
 
 def _numdate(m):
-    if m["nd_s"] == "." and len(m["nd_y"]) == 2:
-        return None
-    return dates.numeric_date(m["nd_a"], m["nd_s"], m["nd_b"], m["nd_y"])
+    words = dates.numeric_date(m["nd_a"], m["nd_b"], m["nd_y"])
+    if words is None and m["nd_s"] == "/":
+        return _slashes(m)
+    return words
+
+
+def _clock_context(m, meridiem, zone):
+    return bool(meridiem or zone) or _CLOCK_BEFORE.search(_before(m, 12)) is not None
+
+
+def _zone(m, *names):
+    for name in names:
+        if m[name]:
+            return " " + _letters(m[name])
+    return ""
 
 
 def _time(m):
-    words = dates.time_words(m["tm_h"], m["tm_m"], m["tm_s"], m["tm_ap"])
-    return words and words + _sentence_end(m)
+    if m["tm_dh"]:
+        hours, minutes, seconds = m["tm_dh"], m["tm_dm"], None
+    else:
+        hours, minutes, seconds = m["tm_h"], m["tm_m"], m["tm_s"]
+    zone = _zone(m, "tm_z", "tm_zl", "tm_zl2")
+    if seconds and not _clock_context(m, m["tm_ap"], zone):
+        return dates.duration_words(hours, minutes, seconds)
+    words = dates.time_words(hours, minutes, seconds, m["tm_ap"])
+    return words and words + zone + _sentence_end(m)
 
 
 def _ampm(m):
     words = dates.time_words(m["ap_h"], None, None, m["ap_m"])
-    return words and words + _sentence_end(m)
+    return words and words + _zone(m, "ap_z", "ap_zl", "ap_zl2") + _sentence_end(m)
 
 
-def _money(m):
-    names = _as_modifier(m, CURRENCY_SYMBOLS[m["mo_c"]])
-    if m["mo_b"]:
-        first = number(m["mo_a"]) + (" " + SCALES[m["mo_s"]] if m["mo_s"] else "")
-        return f"{first} to {measures.money(m['mo_b'], names, m['mo_s2'])}"
-    return _signed(m["mo_sign"], measures.money(m["mo_a"], names, m["mo_s"]))
+def _split_time(text):
+    hours, _, minutes = text.partition(":")
+    return hours, minutes or None
+
+
+def _trange(m):
+    if m["tr_a"]:
+        first, first_ap, second, second_ap = m["tr_a"], m["tr_ap"], m["tr_b"], m["tr_bp"]
+    else:
+        first, first_ap, second, second_ap = m["tr_c"], m["tr_cp"], m["tr_d"], m["tr_dp"]
+    shared = first_ap is None and second_ap is not None
+    a = dates.time_words(*_split_time(first), None, first_ap, bare=shared)
+    b = dates.time_words(*_split_time(second), None, second_ap, bare=shared)
+    if a is None or b is None:
+        return None
+    zone = " " + _letters(m["tr_z"]) if m["tr_z"] else ""
+    return f"{a} to {b}{zone}" + _sentence_end(m)
+
+
+def _month_date(m):
+    month = dates.month_number(m["md_m"])
+    if m["md_yo"]:
+        written = m["md_m"]
+        name = written if written.lower() == dates.MONTHS[month - 1] else dates.MONTHS[month - 1]
+        return f"{name} {year(m['md_yo'])}"
+    words = dates.month_first(month, int(m["md_d"]), m["md_y"] if not m["md_d2"] else None)
+    if words and m["md_d2"]:
+        words += " to " + ordinal(m["md_d2"])
+        if m["md_y"]:
+            words += " " + dates.year_words(m["md_y"])
+    return _pad(m, words) if words else m.group()
+
+
+def _ddate(m):
+    month = dates.month_number(m["dw_m"])
+    words = dates.day_first(int(m["dw_d"]), month, m["dw_y"])
+    if words and m["dw_d2"]:
+        last = dates.day_first(int(m["dw_d2"]), month, m["dw_y"])
+        if last is None:
+            return None
+        words = f"the {ordinal(m['dw_d'])} to {last}"
+    if words and _before(m, 4).lower() == "the ":
+        words = words[4:]  # "the 21st of June" already has its article
+    return words
+
+
+def _era(m):
+    if m["er_pre"]:
+        return f"AD {dates.era_year(m['er_pn'])}"
+    era = ERAS["".join(ch for ch in m["er_e"] if ch.isalpha())]
+    return f"{dates.era_year(m['er_n'])} {era}" + _sentence_end(m)
+
+
+def _plural_of_last(words):
+    head, _, last = words.rpartition(" ")
+    if last.endswith("y"):
+        last = last[:-1] + "ies"
+    elif last.endswith("x"):
+        last += "es"
+    else:
+        last += "s"
+    return f"{head} {last}".strip()
+
+
+def _decade_words(value):
+    value = value.lstrip("'")
+    words = year(value) if len(value) == 4 else cardinal(value)
+    return _plural_of_last(words)
+
+
+def _decade(m):
+    return _decade_words(m["dec_n"])
+
+
+def _decades(m):
+    return f"{_decade_words(m['dr_a'])} to {_decade_words(m['dr_b'])}"
+
+
+def _quarter(m):
+    part = f"{ordinal(m['qu_q'])} quarter" if m["qu_q"] else f"{ordinal(m['qu_h'])} half"
+    article = "" if _before(m, 4).lower() == "the " else "the "
+    return f"{article}{part} of {dates.year_words(m['qu_y'])}"
+
+
+# --- numbers --------------------------------------------------------------------------
+
+
+def _feet(m):
+    feet, inches = m["ft_a"], m["ft_b"]
+    return (
+        f"{cardinal(feet)} {'foot' if feet == '1' else 'feet'} "
+        f"{cardinal(inches)} {'inch' if inches == '1' else 'inches'}"
+    )
+
+
+def _ordinal(m):
+    value, suffix = m["ord_n"], m["ord_s"]
+    if ordinal_suffix(int(value.replace(",", ""))) == suffix.lower():
+        return ordinal(value)
+    return f"{number(value)} {suffix}"  # "21th" is not guessed to be 21st
+
+
+def _factorial(m):
+    return number(m["fa_n"]) + " factorial"
+
+
+def _minus(m):
+    if m["mi_a"]:
+        return f"{number(m['mi_a'])} minus {number(m['mi_b'])}"
+    return f"{number(m['mi_c'])} minus {number(m['mi_d'])}"
+
+
+def _version(m):
+    return " point ".join(number(part) for part in m.group().split("."))
+
+
+def _unit_ok(m, unit, spaced):
+    """Short unit symbols that are also words ('5 in the box') count only when attached
+    to the number or when no word follows them."""
+    if unit not in AMBIGUOUS_UNITS or not spaced:
+        return True
+    rest = m.string[m.end() : m.end() + 2]
+    return not (rest[:1] == " " and rest[1:2].isalnum())
+
+
+def _range(m):
+    a, b = m["rg_a"], m["rg_b"]
+    unit = m["rg_u"]
+    text = m.string
+    if (
+        not unit
+        and "-" in m.group()
+        and (text[m.start() - 1 : m.start()] == "-" or text[m.end() : m.end() + 1] == "-")
+    ):
+        return f"{number(a)} {number(b)}"  # b-c-1-5-b: a code with dashes, not a range
+    if id_context(_before(m)) and "." not in a + b:
+        return digit_groups([a, b])
+    plain_a, plain_b = a.replace(",", ""), b.replace(",", "")
+    year_pair = len(plain_a) == 4 and len(plain_b) in (2, 4) and plain_b.isdigit()
+    if (
+        not unit
+        and "-" in m.group()
+        and plain_a.isdigit()
+        and plain_b.isdigit()
+        and int(plain_b) < int(plain_a)
+        and len(plain_a) > 2
+        and not (year_pair and len(plain_b) == 2)
+    ):
+        return digit_groups([plain_a, plain_b])  # 978-0: an identifier, not "to zero"
+    first = _integer(a, allow_year=not unit)
+    if year_pair and len(plain_b) == 2 and not unit:
+        second = cardinal(plain_b)
+    else:
+        second = _integer(b, allow_year=not unit)
+    words = f"{first} to {second}"
+    if not unit:
+        return words
+    if unit == "%":
+        return words + " percent"
+    if not _unit_ok(m, unit, m["rg_sp"]):
+        return _pad(m, words, end=m.start("rg_sp")) + m.group()[m.start("rg_sp") - m.start() :]
+    return f"{number(a)} to {measures.unit_words(b, unit)}"
+
+
+def _dims(m):
+    parts = [number(m["dm_a"]), number(m["dm_b"])]
+    if m["dm_c"]:
+        parts.append(number(m["dm_c"]))
+    words = " by ".join(parts)
+    unit = m["dm_u"]
+    if unit:
+        if not _unit_ok(m, unit, True):
+            return _pad(m, words, end=m.start("dm_sp")) + m.group()[m.start("dm_sp") - m.start() :]
+        last = m["dm_c"] or m["dm_b"]
+        power = m["dm_pow"] and m["dm_pow"][-1]
+        words = " by ".join(parts[:-1]) + " by " + measures.unit_words(last, unit, power=power)
+    return words
+
+
+def _product(m):
+    unit = m["pr_u"]
+    if unit and _unit_ok(m, unit, m["pr_sp"]):
+        last = measures.unit_words(m["pr_b"], unit, singular=_after_article(m))
+        return f"{number(m['pr_a'])} times {last}"
+    words = f"{number(m['pr_a'])} times {number(m['pr_b'])}"
+    return words + (m.group()[m.start("pr_sp") - m.start() :] if unit else "")
+
+
+def _times(m):
+    return number(m["ti_a"]) + " times"
+
+
+def _mixed(m):
+    whole, num, den = m["mx_w"], m["mx_n"], m["mx_d"]
+    if int(den) == 0:
+        return None
+    part = fraction(num, den)
+    if num == "1":
+        name = part.split(" ", 1)[1]
+        part = ("an " if name[0] in "aeiou" else "a ") + name
+    words = f"{cardinal(whole)} and {part}"
+    unit = m["mx_u"]
+    if unit and _unit_ok(m, unit, m["mx_sp"]):
+        return f"{words} {measures.unit_names(unit)[1]}"
+    return words + (m.group()[m.start("mx_sp") - m.start() :] if unit else "")
+
+
+def _perunit(m):
+    return f"{number(m['pu_a'])} {measures.rate(m['pu_u'])}"
+
+
+def _frac(m):
+    num, den = m["fr_n"], m["fr_d"]
+    if (
+        "/" in m.group()
+        and " " not in m.group()
+        and _DATE_BEFORE.search(_before(m, 16))
+        and not m.string.startswith(" of", m.end())
+    ):
+        words = dates.month_first(int(num), int(den))  # "on 5/12", "Thurs., 4/23"
+        if words:
+            return words
+    if (num, den) == ("24", "7"):
+        words = "twenty four seven"
+    elif int(den) == 0:
+        words = f"{cardinal(num)} over zero"
+    else:
+        words = fraction(num, den)
+    unit = m["fr_u"]
+    if unit and _unit_ok(m, unit, m["fr_sp"]) and int(den):
+        one, many = measures.unit_names(unit)
+        if int(num) < int(den):
+            return f"{words} of a {one}"
+        return f"{words} {many}"
+    return words + (m.group()[m.start("fr_sp") - m.start() :] if unit else "")
+
+
+def _ratio(m):
+    return f"{number(m['ra_a'])} to {number(m['ra_b'])}"
+
+
+def _signed(sign, words):
+    if sign in ("-", "−"):
+        return "minus " + words
+    if sign == "+":
+        return "plus " + words
+    if sign == "±":
+        return "plus or minus " + words
+    if sign == "~":
+        return "about " + words
+    return words
+
+
+def _percent(m):
+    words = measures.percent(m["pc_a"])
+    if m["pc_per"]:
+        words += " " + measures.rate(m["pc_per"])
+    return _signed(m["pc_sign"], words)
 
 
 def _after_article(m):
@@ -245,6 +457,87 @@ def _after_article(m):
     if before.endswith((" a ", " an ")):
         return True
     return start <= 3 and before in ("a ", "an ")
+
+
+def _measure(m):
+    unit = m["me_u"]
+    if not _unit_ok(m, unit, m["me_sp"]):
+        return None
+    power = m["me_pow"] and m["me_pow"][-1]
+    words = measures.unit_words(
+        m["me_a"],
+        unit,
+        m["me_per"],
+        singular=_after_article(m),
+        power=power,
+        scale=m["me_sc"],
+    )
+    return _signed(m["me_sign"], words) + (_sentence_end(m) if unit.endswith(".") else "")
+
+
+def _scale(m):
+    return f"{number(m['sc_a'])} {SCALES[m['sc_s']]}"
+
+
+def _numero(m):
+    return "number "
+
+
+def _number(m):
+    value = m["nu_a"]
+    if value.isdigit():
+        if _code_token(m):
+            return digits(value)
+        if len(value) >= 3 and (id_context(_before(m)) or is_dialled(value, m)):
+            return digits(value)
+    return _signed(m["nu_sign"], _integer(value))
+
+
+_WORD_REACH = 32
+_DIGIT_RUN = re.compile(r"\d+")
+# A word of element symbols and counts (C6H12O6, Fe2O3) is a formula: its counts are numbers.
+_FORMULA = re.compile(r"(?:(?:" + "|".join(sorted(ELEMENTS, key=len, reverse=True)) + r")\d*)+")
+
+
+def _code_token(m):
+    """XR2000, 1Z999, ab9453, B2A23C: digits inside a word of letters are a code when
+    there are four or more of them or when letters and digits alternate more than once;
+    A4, B12, MP3 and C6H12O6 keep their numbers."""
+    text = m.string
+    start, end = m.start("nu_a"), m.end()
+    # The word is looked at only so far either side, so a long run of letters and digits
+    # costs the same for each of its numbers (not its whole length each time); a run
+    # longer than that is no word, and its digits are a code.
+    low, high = max(0, start - _WORD_REACH), min(len(text), end + _WORD_REACH)
+    while start > low and text[start - 1].isalnum():
+        start -= 1
+    while end < high and text[end].isalnum():
+        end += 1
+    if (start == low and low and text[low - 1].isalnum()) or (
+        end == high and high < len(text) and text[high].isalnum()
+    ):
+        return True
+    token = text[start:end]
+    if token == m["nu_a"] or not token.isascii():
+        return False
+    if len(m["nu_a"]) >= 3 and sum(ch.isdigit() for ch in token) >= 4:
+        return True
+    return len(_DIGIT_RUN.findall(token)) >= 2 and not _FORMULA.fullmatch(token)
+
+
+# --- money -----------------------------------------------------------------------------
+
+
+def _money(m):
+    names = _as_modifier(m, CURRENCY_SYMBOLS[m["mo_c"]])
+    rate = " " + measures.rate(m["mo_per"]) if m["mo_per"] else ""
+    if m["mo_b"]:
+        last = measures.money(m["mo_b"], names, m["mo_s2"])
+        if measures.has_cents(m["mo_a"]) or measures.has_cents(m["mo_b"]):
+            return f"{measures.money(m['mo_a'], names, m['mo_s'])} to {last}{rate}"
+        first = number(m["mo_a"].split(".")[0]) + (" " + SCALES[m["mo_s"]] if m["mo_s"] else "")
+        return f"{first} to {last}{rate}"
+    return _signed(m["mo_sign"], measures.money(m["mo_a"], names, m["mo_s"]) + rate)
 
 
 def _as_modifier(m, names):
@@ -266,179 +559,39 @@ def _postmoney(m):
     return measures.money(m["mp_a"], names, m["mp_s"])
 
 
-def _mdate(m):
-    month = dates.month_number(m["wd_m"])
-    return dates.month_first(month, int(m["wd_d"]), m["wd_y"])
-
-
-def _ddate(m):
-    month = dates.month_number(m["dw_m"])
-    words = dates.day_first(int(m["dw_d"]), month, m["dw_y"])
-    if words and m.string[max(0, m.start() - 4) : m.start()].lower() == "the ":
-        words = words[4:]  # "the 21st of June" already has its article
-    return words
-
-
-def _plural_of_last(words):
-    head, _, last = words.rpartition(" ")
-    if last.endswith("y"):
-        last = last[:-1] + "ies"
-    elif last.endswith("x"):
-        last += "es"
-    else:
-        last += "s"
-    return f"{head} {last}".strip()
-
-
-def _decade(m):
-    value = m["dec_n"]
-    words = year(value) if len(value) == 4 else cardinal(value)
-    return _plural_of_last(words)
-
-
-def _feet(m):
-    feet, inches = m["ft_a"], m["ft_b"]
-    return (
-        f"{cardinal(feet)} {'foot' if feet == '1' else 'feet'} "
-        f"{cardinal(inches)} {'inch' if inches == '1' else 'inches'}"
-    )
-
-
-def _ordinal(m):
-    return ordinal(m["ord_n"])
-
-
-def _version(m):
-    return " point ".join(number(part) for part in m.group().split("."))
-
-
-def _unit_ok(m, unit, spaced):
-    """Short unit symbols that are also words ('5 in the box') count only when attached
-    to the number or when no word follows them."""
-    if unit not in AMBIGUOUS_UNITS or not spaced:
-        return True
-    rest = m.string[m.end() : m.end() + 2]
-    return not (rest[:1] == " " and rest[1:2].isalpha())
-
-
-def _range(m):
-    a, b = m["rg_a"], m["rg_b"]
-    first = _integer(a)
-    if len(a) == 4 and len(b) == 2 and b.isdigit():
-        second = cardinal(b)
-    else:
-        second = _integer(b)
-    words = f"{first} to {second}"
-    unit = m["rg_u"]
-    if not unit:
-        return words
-    if unit == "%":
-        return words + " percent"
-    if not _unit_ok(m, unit, m["rg_sp"]):
-        return _pad(m, words, end=m.start("rg_sp")) + m.group()[m.start("rg_sp") - m.start() :]
-    return f"{first} to {number(b)} {UNITS[unit][1]}"
-
-
-def _dims(m):
-    parts = [number(m["dm_a"]), number(m["dm_b"])]
-    if m["dm_c"]:
-        parts.append(number(m["dm_c"]))
-    return " by ".join(parts)
-
-
-def _times(m):
-    return number(m["ti_a"]) + " times"
-
-
-def _mixed(m):
-    whole, num, den = m["mx_w"], m["mx_n"], m["mx_d"]
-    if int(den) == 0 or int(num) >= int(den):
-        return None
-    part = fraction(num, den)
-    if num == "1":
-        part = "a " + part.split(" ", 1)[1]
-    words = f"{cardinal(whole)} and {part}"
-    unit = m["mx_u"]
-    if unit and _unit_ok(m, unit, m["mx_sp"]):
-        return f"{words} {UNITS[unit][1]}"
-    return words + (m.group()[m.start("mx_sp") - m.start() :] if unit else "")
-
-
-def _frac(m):
-    num, den = m["fr_n"], m["fr_d"]
-    if (num, den) == ("24", "7"):
-        words = "twenty four seven"
-    elif int(den) == 0:
-        words = f"{cardinal(num)} over zero"
-    else:
-        words = fraction(num, den)
-    unit = m["fr_u"]
-    if unit and _unit_ok(m, unit, m["fr_sp"]) and int(den):
-        if int(num) < int(den):
-            return f"{words} of a {UNITS[unit][0]}"
-        return f"{words} {UNITS[unit][1]}"
-    return words + (m.group()[m.start("fr_sp") - m.start() :] if unit else "")
-
-
-def _ratio(m):
-    return f"{number(m['ra_a'])} to {number(m['ra_b'])}"
-
-
-def _signed(sign, words):
-    if sign in ("-", "−"):
-        return "minus " + words
-    if sign == "+":
-        return "plus " + words
-    if sign == "±":
-        return "plus or minus " + words
-    if sign == "~":
-        return "about " + words
-    return words
-
-
-def _percent(m):
-    return _signed(m["pc_sign"], measures.percent(m["pc_a"]))
-
-
-def _measure(m):
-    unit = m["me_u"]
-    if not _unit_ok(m, unit, m["me_sp"]):
-        return None
-    words = measures.unit_words(m["me_a"], unit, m["me_per"], singular=_after_article(m))
-    return _signed(m["me_sign"], words)
-
-
-def _scale(m):
-    return f"{number(m['sc_a'])} {SCALES[m['sc_s']]}"
-
-
-def _numero(m):
-    return "number "
-
-
-def _number(m):
-    return _signed(m["nu_sign"], _integer(m["nu_a"]))
-
-
 _HANDLERS = {
+    "address": _address,
+    "statezip": _statezip,
     "phone": _phone,
+    "ip": _ip,
     "iso": _iso,
     "numdate": _numdate,
+    "idgroups": _idgroups,
+    "zip4": _zip4,
+    "slashes": _slashes,
+    "trange": _trange,
     "time": _time,
     "ampm": _ampm,
     "money": _money,
     "code": _code,
     "postmoney": _postmoney,
-    "mdate": _mdate,
     "ddate": _ddate,
+    "era": _era,
+    "statute": _statute,
     "feet": _feet,
+    "decades": _decades,
     "decade": _decade,
+    "quarter": _quarter,
     "ordinal": _ordinal,
+    "factorial": _factorial,
+    "minus": _minus,
     "version": _version,
     "range": _range,
+    "product": _product,
     "dims": _dims,
     "times": _times,
     "mixed": _mixed,
+    "perunit": _perunit,
     "frac": _frac,
     "ratio": _ratio,
     "percent": _percent,
@@ -447,183 +600,116 @@ _HANDLERS = {
     "numero": _numero,
     "number": _number,
 }
+# Kinds as the preview names them.
+KINDS = {
+    "address": "address",
+    "statezip": "address",
+    "phone": "telephone",
+    "ip": "identifier",
+    "idgroups": "identifier",
+    "zip4": "identifier",
+    "slashes": "number",
+    "iso": "date",
+    "numdate": "date",
+    "ddate": "date",
+    "month_date": "date",
+    "era": "date",
+    "decades": "date",
+    "decade": "date",
+    "quarter": "date",
+    "trange": "time",
+    "time": "time",
+    "ampm": "time",
+    "money": "money",
+    "code": "money",
+    "postmoney": "money",
+    "measure": "measure",
+    "perunit": "measure",
+    "feet": "measure",
+    "dims": "measure",
+    "percent": "percent",
+    "range": "range",
+    "factorial": "math",
+    "product": "math",
+    "minus": "math",
+    "ordinal": "ordinal",
+    "mixed": "fraction",
+    "frac": "fraction",
+}
 
 
 def _dispatch(m):
-    words = _HANDLERS[m.lastgroup](m)
+    kind = m.lastgroup
+    words = _HANDLERS[kind](m)
     if words is None:
-        return _pad(m, _numbers_only(m.group()))
-    if m.lastgroup == "numero":
-        return words
-    return _pad(m, words)
-
-
-# --- web addresses --------------------------------------------------------------------
-
-_WEB = re.compile(
-    r"\b(?:https?://)?[A-Za-z0-9][\w.+-]*(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)?"
-    r"\.(?:com|org|net|edu|gov|io|co|uk|de|fr|ai|app|dev|info|us|ca|au)\b(?:/[\w./%-]*)?"
-)
-_WEB_PARTS = re.compile(r"://|[./@_:-]|\d+|www(?=\.)")
-_WEB_WORDS = {
-    "://": " colon slash slash ",
-    ".": " dot ",
-    "/": " slash ",
-    "@": " at ",
-    "_": " underscore ",
-    ":": " colon ",
-    "-": " dash ",
-    "www": " w w w ",
-}
-
-
-def _web(m):
-    spoken = _WEB_PARTS.sub(
-        lambda p: (
-            " " + digits(p.group()) + " " if p.group()[0].isdigit() else _WEB_WORDS[p.group()]
-        ),
-        m.group(),
-    )
-    return _pad(m, " ".join(spoken.split()))
-
-
-# --- abbreviations ------------------------------------------------------------------
-
-_ABBREVIATION = re.compile(
-    r"(?<![\w.])(?:et al\.|[A-Za-z][A-Za-z.]{0,5}\.(?=[\s,;:)!?]|$)|vs(?=\s)|PhD)"
-)
-_NUMBER_AHEAD = re.compile(r"\s?[#]?\d")
-_SENTENCE_FINAL = frozenset(
-    {
-        "etc.",
-        "Inc.",
-        "Ltd.",
-        "Co.",
-        "Jr.",
-        "Sr.",
-        "a.m.",
-        "p.m.",
-        "U.S.",
-        "U.K.",
-        "Corp.",
-        "A.M.",
-        "P.M.",
-        "al.",
-    }
-)
-
-
-def _abbreviation(m):
-    key = m.group()
-    text = m.string
-    after = text[m.end() : m.end() + 2]
-    if key in TITLE_OR_PLACE:
-        title, place = TITLE_OR_PLACE[key]
-        next_is_name = after[:1] == " " and after[1:2].isupper()
-        before = text[max(0, m.start() - 2) : m.start()]
-        after_name = len(before) == 2 and before[1] == " " and before[0].isalpha()
-        return place if after_name and not next_is_name else title
-    words = ABBREVIATIONS.get(key)
-    if words is None:
-        words = NUMBER_ABBREVIATIONS.get(key)
-        if words is None or not _NUMBER_AHEAD.match(text, m.end()):
-            return key
-        return words
-    if key in _SENTENCE_FINAL and (
-        after == "" or after[:1] == "\n" or (after[:1] == " " and after[1:2].isupper())
-    ):
-        words += "."
+        words = _pad(m, _numbers_only(m.group()))
+    elif kind != "numero":
+        words = _pad(m, words)
+    trace.record(KINDS.get(kind, "number"), m.group(), words)
     return words
 
 
-# --- roman numerals -------------------------------------------------------------------
-
-_ROMAN_HINT = re.compile(r"[A-Za-z]\.?\s+[IVXLCDM]+\b|WWI")
-_ROMAN = re.compile(r"\b([A-Za-z]+)(\.?\s+)([IVXLCDM]+)\b(?!['’.]\w)|\bWW(II|I)\b")
-_VALID_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-
-
-def roman_value(text):
-    if not text or not _VALID_ROMAN.fullmatch(text):
-        return None
-    total = 0
-    for ch, nxt in zip(text, text[1:] + " ", strict=True):
-        value = _ROMAN_VALUES[ch]
-        total += -value if nxt != " " and _ROMAN_VALUES[nxt] > value else value
-    return total
-
-
-def _roman(m):
-    if m.group(4):
-        return "world war " + ("two" if m.group(4) == "II" else "one")
-    word, gap, numeral = m.group(1), m.group(2), m.group(3)
-    value = roman_value(numeral)
-    if not value:
-        return m.group()
-    lower = word.lower()
-    if lower in ROMAN_CARDINAL_CONTEXT:
-        return f"{word} {cardinal(str(value))}"
-    if lower in REGNAL_NAMES and word[0].isupper() and "." not in gap:
-        return f"{word} the {ordinal(str(value))}"
-    return m.group()
-
-
-# --- symbols ---------------------------------------------------------------------------
-
-_SYMBOLS = {**SYMBOL_CHARS, **TEXT_SYMBOLS}
-_SYMBOL = re.compile(
-    r"->|=>|<=|>=|!=|[" + re.escape("".join(k for k in _SYMBOLS if len(k) == 1)) + "]"
-)
-_ARROWS = {
-    "->": "to",
-    "=>": "implies",
-    "<=": "less than or equal to",
-    ">=": "greater than or equal to",
-    "!=": "is not equal to",
-}
-
-
-def _symbol(m):
-    key = m.group()
-    words = _ARROWS.get(key)
-    if words is None:
-        words = _SYMBOLS[key]
-    if words in ("", " ", ",", "'", "..."):
-        return words
-    return _pad(m, words)
+def _month_dispatch(m):
+    words = _month_date(m)
+    trace.record("date", m.group(), words)
+    return words
 
 
 # --- entry point -----------------------------------------------------------------------
 
-
 _GREEK_LETTER = re.compile("(?<![\u0370-\u03ff])[" + "".join(GREEK_CHARS) + "](?![\u0370-\u03ff])")
+# A mu after a number and before a unit letter is the micro prefix (5 μm, 10 μg): the
+# unit reader says it. Unicode normalization has already turned every micro sign µ into μ.
+_MICRO_UNIT = re.compile(
+    r"(?:(?<=\d)|(?<=\d ))μ(?:"
+    + "|".join(sorted((unit[1:] for unit in UNITS if unit[0] == "μ"), key=len, reverse=True))
+    + r")(?![A-Za-z])"
+)
 
 
 def _greek(m):
     return _pad(m, GREEK_CHARS[m.group()])
 
 
+def _greek_unless_micro(m):
+    return m.group() if _MICRO_UNIT.match(m.string, m.start()) else _greek(m)
+
+
+def _web(m):
+    words = _pad(m, web.read_web(m.group()))
+    trace.record("web address", m.group(), words)
+    return words
+
+
+_WORD_RATE = re.compile(
+    r"(?<=\d )([a-z]+)/(min|minute|hr|hour|h|day|wk|week|mo|month|yr|year|sec|night)\b"
+)
+
+
+def _word_rate(m):
+    """'60 words/min' is sixty words a minute ('5 km/h' is left to the unit reader)."""
+    if measures.unit_names(m.group(1)) is not None:
+        return m.group()
+    return f"{m.group(1)} {measures.rate(m.group(2))}"
+
+
 def normalize_written(text: str) -> str:
     """Speak the written forms in a stretch of prose (no LaTeX in it)."""
     if not text.isascii():
-        text = _GREEK_LETTER.sub(_greek, text)
-    if "." in text or "vs" in text or "PhD" in text:
-        text = _ABBREVIATION.sub(_abbreviation, text)
-    if (
-        ".co" in text
-        or ".org" in text
-        or ".net" in text
-        or "@" in text
-        or "://" in text
-        or ".edu" in text
-        or ".gov" in text
-        or ".io" in text
-        or ".uk" in text
-    ):
-        text = _WEB.sub(_web, text)
+        text = _GREEK_LETTER.sub(_greek_unless_micro, text)
+    if web.HINT.search(text):
+        text = web.WEB.sub(_web, text)
+    text = abbreviations.expand(text)
+    if "<" in text:
+        text = TAG.sub(read_tag, text)  # before the numbers: <h1> is a tag, not h one
     if _HAS_WORK.search(text) or "#" in text:
-        text = _MASTER.sub(_dispatch, text)
-    if _ROMAN_HINT.search(text):
-        text = _ROMAN.sub(_roman, text)
-    return _SYMBOL.sub(_symbol, text)
+        if "/" in text:
+            text = _WORD_RATE.sub(_word_rate, text)
+        if MONTH_HINT.search(text):
+            text = MONTH_DATE.sub(_month_dispatch, text)
+        text = MASTER.sub(_dispatch, text)
+    if ROMAN_HINT.search(text):
+        text = ROMAN.sub(read_roman, text)
+    if "μ" in text:
+        text = _GREEK_LETTER.sub(_greek, text)  # a micro prefix no unit reading took
+    return SYMBOL.sub(read_symbol, text)

@@ -132,13 +132,14 @@ YEARS = [
     ("in the 1800s", "in the eighteen hundreds"),
 ]
 
+# Groups are kept apart by commas, so a TTS engine pauses where a person would.
 TELEPHONE = [
-    ("555-123-4567", "five five five one two three four five six seven"),
-    ("(555) 123-4567", "five five five one two three four five six seven"),
-    ("+1 555 123 4567", "plus one five five five one two three four five six seven"),
-    ("1-800-555-1234", "one eight zero zero five five five one two three four"),
-    ("Call 555-0199 now", "Call five five five zero one nine nine now"),
-    ("+44 20 7946 0958", "plus four four two zero seven nine four six zero nine five eight"),
+    ("555-123-4567", "five five five, one two three, four five six seven"),
+    ("(555) 123-4567", "five five five, one two three, four five six seven"),
+    ("+1 555 123 4567", "plus one, five five five, one two three, four five six seven"),
+    ("1-800-555-1234", "one, eight hundred, five five five, one two three four"),
+    ("Call 555-0199 now", "Call five five five, zero one nine nine now"),
+    ("+44 20 7946 0958", "plus four four, two zero, seven nine four six, zero nine five eight"),
 ]
 
 ROMAN = [

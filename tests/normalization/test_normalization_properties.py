@@ -83,6 +83,19 @@ FRAGMENTS = [
     "\x00",
     "\u2028",
     "中",
+    # the readings adopted from the public sets' conventions
+    "<p>",
+    "</b>",
+    "<",
+    ">",
+    "µg",
+    "μ",
+    "2Q22",
+    "C#",
+    "B2A23C",
+    "17:00",
+    "10:00:05",
+    "Apt.",
 ]
 noisy_text = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=5)), max_size=40).map(
     "".join
@@ -232,3 +245,93 @@ def test_pathological_nesting_returns():
     ]:
         spoken = to_speech(text)
         assert not RESIDUE.search(spoken)
+
+
+LEXICON = None
+
+
+def _lexicon():
+    from normalization import Lexicon
+
+    global LEXICON
+    if LEXICON is None:
+        LEXICON = Lexicon.from_entries([("HeyGem", "hey gem"), ("km", "klicks"), ("x", "ex", True)])
+    return LEXICON
+
+
+SSML_FRAGMENTS = [
+    "<speak>",
+    "</speak>",
+    "<p>",
+    "</p>",
+    "<s>",
+    "</s>",
+    '<break time="300ms"/>',
+    '<break strength="weak"/>',
+    '<say-as interpret-as="digits">',
+    '<say-as interpret-as="date" format="dmy">',
+    "</say-as>",
+    '<sub alias="ten">',
+    "</sub>",
+    "<audio/>",
+    "&",
+    "<",
+]
+
+
+@FAST
+@given(noisy_text)
+def test_a_lexicon_keeps_every_guarantee(text):
+    spoken = to_speech(text, lexicon=_lexicon())
+    assert not RESIDUE.search(spoken), spoken
+
+
+@FAST
+@given(st.lists(st.sampled_from(SSML_FRAGMENTS + FRAGMENTS[:40]), max_size=30).map("".join))
+def test_ssml_documents_never_raise_and_leave_no_residue(body):
+    from normalization import SSMLError, plan_speech
+
+    document = "<speak>" + body + "</speak>"
+    spoken = to_speech(document)
+    assert not RESIDUE.search(spoken), spoken
+    try:
+        chunks = plan_speech(document, max_chars=60)
+    except SSMLError as exc:
+        assert str(exc)  # refused with a message
+    else:
+        assert all(not RESIDUE.search(c.text) and c.pause_after_seconds >= 0 for c in chunks)
+
+
+@FAST
+@given(noisy_text)
+def test_explained_readings_always_join_to_the_spoken_text(text):
+    from normalization import explain
+
+    spans = explain(text, lexicon=_lexicon())
+    assert "".join(s.reading for s in spans) == to_speech(text, lexicon=_lexicon())
+    assert "".join(s.source for s in spans) == text
+
+
+def test_new_written_forms_are_bounded_in_time():
+    base = (
+        "Call (555) 123-4567 ext. 9 or 192.168.0.1; on Fri., Oct. 9 at 9am-5pm EST, "
+        "$30/mo for 12 KG at 1428 Elm St., 476 A.D, 1,000th, 1 5/4, 20 m², 3:01:09. "
+    )
+    text = (base * (100_000 // len(base) + 1))[:100_000]
+    start = time.process_time()
+    spoken = to_speech(text)
+    elapsed = time.process_time() - start
+    assert not RESIDUE.search(spoken)
+    assert elapsed < 1.5, elapsed
+
+
+def test_long_runs_of_letters_and_digits_are_bounded_in_time():
+    # Each number in a word looks at the word around it; a word with no end must not make
+    # that cost grow with its length (50 KB of "a123" once took about two minutes).
+    for unit in ("a1", "a123", "C6H12O6", "B2A23C-"):
+        text = (unit * (50_000 // len(unit) + 1))[:50_000]
+        start = time.process_time()
+        spoken = to_speech(text)
+        elapsed = time.process_time() - start
+        assert not RESIDUE.search(spoken)
+        assert elapsed < 3.0, (unit, elapsed)
