@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "drf_standardized_errors",
     "django_q",
     "jobs",
     "voices",
@@ -48,6 +49,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # API answers: JSON for every /api/ error, RateLimit-* headers (heygem_site.api).
+    "heygem_site.api.ApiJsonErrorsMiddleware",
+    "heygem_site.throttles.RateLimitHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "heygem_site.urls"
@@ -233,7 +237,7 @@ REST_FRAMEWORK = {
         "heygem_site.uploads.CappedMultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["heygem_site.throttles.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("HEYGEM_API_RATE_USER", default="120/min"),
         # Job and voice submissions, on top of the per-user rate.
@@ -241,8 +245,18 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "heygem_site.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error envelope for every v1 error (heygem_site.api); the seed keeps its own.
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+}
+
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "heygem_site.api.ErrorHandler",
+    # An API client gets the JSON envelope for a crash in DEBUG too, never a debug page.
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "415", "429", "500"],
+    # One 400 shape for every operation: code, detail and the field (attr) at fault.
+    "ERROR_SCHEMAS": {"400": "heygem_site.api.BadRequestResponseSerializer"},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -258,6 +272,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Error components from drf-standardized-errors; enums named once.
+    "ENUM_NAME_OVERRIDES": {
+        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum",
+        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum",
+        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum",
+        "JobStatusEnum": "jobs.models.Job.Status",
+        "StageEnum": "jobs.models.GpuSlot.Stage",
+        "BackendEnum": "jobs.models.GpuSlot.Backend",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
 
 if not DEBUG:

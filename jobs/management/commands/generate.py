@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--video", type=Path, help="Speaker video file.")
         parser.add_argument("--voice", help="Name of a saved voice.")
         parser.add_argument("--priority", type=int, default=0, help="-10 … 10, higher first.")
-        parser.add_argument("--user", help="Owner (default: the only superuser).")
+        parser.add_argument(
+            "--user", help="Owner (default: the only superuser, else the only staff user)."
+        )
         parser.add_argument("--wait", action="store_true", help="Wait and show progress.")
         parser.add_argument("--timeout", type=float, default=0, help="Give up after N s.")
 
@@ -78,10 +80,16 @@ def _owner(username):
             return users.get(username=username)
         except users.model.DoesNotExist:
             raise CommandError(f"No user named {username!r}.") from None
-    supers = list(users.filter(is_superuser=True)[:2])
-    if len(supers) != 1:
-        raise CommandError("Pass --user: there is not exactly one superuser to default to.")
-    return supers[0]
+    # After `make demo` the demo login is the one staff user and no superuser exists.
+    for candidates in (users.filter(is_superuser=True), users.filter(is_staff=True)):
+        found = list(candidates.order_by("pk")[:2])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            break
+    raise CommandError(
+        "Pass --user NAME: there is not exactly one superuser (or staff user) to default to."
+    )
 
 
 def _voice(name, owner):
