@@ -5,9 +5,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
-# Debian packages the product and its tests need (ffmpeg, espeak-ng, Chromium).
+# Debian packages the product and its tests need (ffmpeg, espeak-ng; Chromium, nginx for tests).
 SYSTEM_TOOLS := ffmpeg:ffmpeg ffprobe:ffmpeg espeak-ng:espeak-ng
-TEST_TOOLS   := chromium:chromium curl:curl
+TEST_TOOLS   := chromium:chromium curl:curl nginx:nginx
 
 .PHONY: setup demo test lint check-migrations system-deps test-deps db clean
 

@@ -114,6 +114,11 @@ STORAGES = {
         )
     },
 }
+# Downloads behind nginx: Django checks the owner and answers X-Accel-Redirect to
+# nginx's internal location for MEDIA_ROOT (deploy/nginx/heygem.conf).
+SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = "/protected-media"
 # Uploads above this stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The first handler counts bytes and stops a parse past HEYGEM["MAX_UPLOAD_BYTES"].
@@ -174,6 +179,9 @@ HEYGEM = {
     "CALLBACK_ALLOW_PRIVATE": env.bool("HEYGEM_CALLBACK_ALLOW_PRIVATE", default=False),
     # Seed behaviour: render on the GPU whose TTS slot made the speech.
     "PAIR_SAME_GPU": env.bool("HEYGEM_PAIR_SAME_GPU", default=False),
+    # Who sends media downloads: "django" (streamed by gunicorn; the demo and tests)
+    # or "nginx" (X-Accel-Redirect after Django's owner check; production).
+    "DOWNLOADS": env.str("HEYGEM_DOWNLOADS", default="django"),
     # Timeout for ffprobe on uploads and other quick media commands.
     "PROBE_TIMEOUT_SECONDS": env.float("HEYGEM_PROBE_TIMEOUT_SECONDS", default=20.0),
     # espeak-ng voice and words per minute for the embedded TTS engine.
