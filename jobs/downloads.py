@@ -113,8 +113,10 @@ def stored_file_response(
 def _through_nginx(request, name, content_type, filename, as_attachment) -> HttpResponse:
     # Content-Length 0: the body comes from nginx, and an upstream promising the
     # file's length without sending it would stall a keep-alive connection.
-    return sendfile(request, storage.location_of(name), attachment=as_attachment,
-                    attachment_filename=filename, mimetype=content_type, content_length=0)  # fmt: skip
+    return sendfile(
+        request, storage.location_of(name), attachment=as_attachment,
+        attachment_filename=filename, mimetype=content_type, content_length=0,
+    )  # fmt: skip
 
 
 def _range_applies(request: HttpRequest, etag: str, modified: int) -> bool:

@@ -100,8 +100,9 @@ def nginx(live_server, tmp_path, media_root, settings):
     conf = tmp_path / "nginx.conf"
     # As root, nginx's workers would run as nobody, who cannot read pytest's 0700 folders.
     user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
-    conf.write_text(NGINX_CONF.format(tmp=tmp_path, port=port, upstream=live_server.url, user=user,
-                                      locations=shipped_protected_location(media_root)))  # fmt: skip
+    locations = shipped_protected_location(media_root)
+    conf.write_text(NGINX_CONF.format(tmp=tmp_path, port=port, upstream=live_server.url,
+                                      user=user, locations=locations))  # fmt: skip
     process = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(tmp_path)])
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
