@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_q",
     "jobs",
     "voices",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,15 @@ HEYGEM = {
     # Webhooks may target private or loopback addresses only when this is set
     # (they are an SSRF risk on a box that also runs the engines).
     "CALLBACK_ALLOW_PRIVATE": env.bool("HEYGEM_CALLBACK_ALLOW_PRIVATE", default=False),
+    # Seconds before each retry of a failed webhook delivery (then it gives up).
+    "WEBHOOK_RETRY_SECONDS": [
+        int(s)
+        for s in env.list(
+            "HEYGEM_WEBHOOK_RETRY_SECONDS", default=["10", "60", "300", "1800", "7200"]
+        )
+    ],
+    # After a secret rotation the old secret signs beside the new one this long.
+    "WEBHOOK_ROTATION_GRACE_HOURS": env.float("HEYGEM_WEBHOOK_ROTATION_GRACE_HOURS", default=24.0),
     # Seed behaviour: render on the GPU whose TTS slot made the speech.
     "PAIR_SAME_GPU": env.bool("HEYGEM_PAIR_SAME_GPU", default=False),
     # Who sends media downloads: "django" (streamed by gunicorn; the demo and tests)
