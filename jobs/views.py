@@ -1,5 +1,6 @@
 """Server-rendered pages: submit, history, job detail with live progress, GPU dashboard."""
 
+import mimetypes
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +23,12 @@ from .downloads import stored_file_response
 from .forms import JobFilterForm, JobSubmitForm
 from .models import GpuSlot
 
-MEDIA_FIELDS = {"result": ("result_video", "video/mp4"), "speech": ("speech_audio", "audio/wav")}
+# kind in the URL -> (field, content type; None: by the file's suffix)
+MEDIA_FIELDS = {
+    "result": ("result_video", "video/mp4"),
+    "speech": ("speech_audio", "audio/wav"),
+    "speaker": ("speaker_video", None),
+}
 
 
 @login_required
@@ -126,7 +132,7 @@ def job_media(request, pk, kind):
     return stored_file_response(
         request,
         name,
-        content_type=content_type,
+        content_type=content_type or mimetypes.guess_type(name)[0] or "application/octet-stream",
         filename=f"heygem-{job.pk}{Path(name).suffix}",
         as_attachment="download" in request.GET,
     )

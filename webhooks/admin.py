@@ -1,6 +1,7 @@
 """Operators see every endpoint and delivery with its attempts, and replay deliveries."""
 
 from django.contrib import admin, messages
+from django.db import models
 
 from . import services
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -14,6 +15,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     raw_id_fields = ("owner",)
     readonly_fields = ("secret", "previous_secret", "previous_secret_until", "for_job_callbacks")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["rotate_secret"]
 
     @admin.action(description="Rotate the secret of selected endpoints")
@@ -42,6 +44,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_select_related = ("endpoint",)
     raw_id_fields = ("endpoint", "job")
     date_hierarchy = "created_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [AttemptInline]
     actions = ["replay"]
 
