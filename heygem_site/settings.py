@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts and times every answer, whatever the middleware below decides.
+    "heygem_site.http_metrics.HttpMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Refuses oversized bodies before anything reads them.
     "heygem_site.uploads.UploadLimitMiddleware",
@@ -189,6 +191,8 @@ HEYGEM = {
     "WEBHOOK_ROTATION_GRACE_HOURS": env.float("HEYGEM_WEBHOOK_ROTATION_GRACE_HOURS", default=24.0),
     # Seed behaviour: render on the GPU whose TTS slot made the speech.
     "PAIR_SAME_GPU": env.bool("HEYGEM_PAIR_SAME_GPU", default=False),
+    # The GPU dashboard raises an alert when the media disk has less than this free.
+    "DISK_LOW_BYTES": env.int("HEYGEM_DISK_LOW_BYTES", default=5_000_000_000),
     # Who sends media downloads: "django" (streamed by gunicorn; the demo and tests)
     # or "nginx" (X-Accel-Redirect after Django's owner check; production).
     "DOWNLOADS": env.str("HEYGEM_DOWNLOADS", default="django"),

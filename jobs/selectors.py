@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django_q.models import Schedule
 
 from .models import GpuSlot, Job, JobEvent
 
@@ -294,3 +295,53 @@ def slot_busy_intervals(*, since, until) -> dict[int, list[tuple]]:
         slot_id: [(max(start, since), end) for start, end in slot_spans if end > since]
         for slot_id, slot_spans in spans.items()
     }
+
+
+# A cluster runs the sweep schedule every minute (jobs.services.sweeper): one
+# that has not come due for this long means no cluster is taking work.
+CLUSTER_SILENT_SECONDS = 150
+
+
+def readiness() -> dict[str, str | None]:
+    """What /readyz checks, each with None when fine or the reason it is not."""
+    checks: dict[str, str | None] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    checks["database"] = None
+    # The name of jobs.services.sweeper.SWEEP_SCHEDULE (selectors sit below the services).
+    due = Schedule.objects.filter(name="heygem-sweep").values_list("next_run", flat=True).first()
+    silent = due is None or (timezone.now() - due).total_seconds() > CLUSTER_SILENT_SECONDS
+    checks["cluster"] = "no qcluster has run the sweep schedule lately" if silent else None
+    usable = set(GpuSlot.objects.filter(enabled=True, healthy=True).values_list("stage", flat=True))
+    for stage in GpuSlot.Stage.values:
+        checks[f"{stage}_slot"] = None if stage in usable else f"no healthy {stage} slot"
+    return checks
+
+
+@dataclass(frozen=True)
+class Alert:
+    level: str  # "error" or "warning"
+    text: str
+
+
+def dashboard_alerts(
+    slots: list[GpuSlot], *, disk_free_bytes: int, disk_low_bytes: int
+) -> list[Alert]:
+    """What an operator must act on: a stage with no healthy slot, benched slots, low disk."""
+    alerts = []
+    for stage, label in GpuSlot.Stage.choices:
+        if not any(s.stage == stage and s.enabled and s.healthy for s in slots):
+            waiting = Job.objects.filter(status=Job.WAITING_FOR[stage]).count()
+            alerts.append(Alert("error", f"No healthy {label.lower()} slot: {waiting} job(s) "
+                                         "wait for an operator."))  # fmt: skip
+    for slot in slots:
+        if slot.enabled and not slot.healthy:
+            alerts.append(
+                Alert("error", f"{slot.name} is unhealthy: {slot.last_error or 'no answer'}")
+            )
+        elif slot.engine_busy or slot.orphan_code:
+            reason = slot.last_error or "the engine is still busy with an abandoned task"
+            alerts.append(Alert("warning", f"{slot.name} is quarantined: {reason}"))
+    if disk_free_bytes < disk_low_bytes:
+        alerts.append(Alert("error", f"Disk low: {disk_free_bytes / 1e9:.1f} GB free for media."))
+    return alerts

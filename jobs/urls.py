@@ -12,7 +12,9 @@ page_patterns = [
     path("jobs/<uuid:pk>/save-voice", views.job_save_voice, name="job-save-voice"),
     path("jobs/<uuid:pk>/<str:kind>", views.job_media, name="job-media"),
     path("slots/", views.slot_dashboard, name="slot-dashboard"),
+    path("slots/live", views.slot_dashboard_live, name="slot-dashboard-live"),
     path("slots/<int:pk>/<str:action>", views.slot_action, name="slot-action"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
 ]

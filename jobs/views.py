@@ -1,6 +1,7 @@
 """Server-rendered pages: submit, history, job detail with live progress, GPU dashboard."""
 
 import mimetypes
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from voices.services import voice_save_from_job
 from . import charts, selectors, services
 from .downloads import stored_file_response
 from .forms import JobFilterForm, JobSubmitForm
+from .gpus import gpu_readings
 from .models import GpuSlot
 
 # kind in the URL -> (field, content type; None: by the file's suffix)
@@ -138,8 +140,7 @@ def job_media(request, pk, kind):
     )
 
 
-@login_required
-def slot_dashboard(request):
+def dashboard_context(request) -> dict:
     now = timezone.now()
     since = now - timedelta(hours=1)
     slots = selectors.slots_with_current_job()
@@ -150,12 +151,32 @@ def slot_dashboard(request):
         )
         job, user = slot.current_job, request.user
         slot.job_visible = job is not None and (user.is_staff or job.owner_id == user.pk)
-    context = {
+    readings = gpu_readings()
+    gpus = None if readings is None else [
+        (reading, [s.name for s in slots if s.gpu == reading.label]) for reading in readings
+    ]  # fmt: skip
+    disk = shutil.disk_usage(settings.MEDIA_ROOT)
+    return {
         "slots": slots,
+        "gpus": gpus,
+        "alerts": selectors.dashboard_alerts(
+            slots, disk_free_bytes=disk.free, disk_low_bytes=settings.HEYGEM["DISK_LOW_BYTES"]
+        ),
         "queue": selectors.queue_summary(),
         "ticks": charts.hour_ticks(timezone.localtime(since)),
+        "refreshed_at": now,
     }
-    return render(request, "jobs/slots.html", context)
+
+
+@login_required
+def slot_dashboard(request):
+    return render(request, "jobs/slots.html", dashboard_context(request))
+
+
+@login_required
+def slot_dashboard_live(request):
+    """The live part of the dashboard, re-rendered for static/js/dashboard-live.js."""
+    return render(request, "jobs/_slots_live.html", dashboard_context(request))
 
 
 SLOT_ACTIONS = {
@@ -184,3 +205,15 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """Ready to take work: database, a live qcluster, a healthy slot for every stage.
+
+    503 with the reasons otherwise, so a load balancer or an operator sees why.
+    """
+    checks = selectors.readiness()
+    failing = {name: reason for name, reason in checks.items() if reason}
+    body = {"status": "not ready" if failing else "ready",
+            "checks": {name: reason or "ok" for name, reason in checks.items()}}  # fmt: skip
+    return JsonResponse(body, status=503 if failing else 200)
