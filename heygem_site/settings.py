@@ -191,6 +191,8 @@ HEYGEM = {
     "WEBHOOK_ROTATION_GRACE_HOURS": env.float("HEYGEM_WEBHOOK_ROTATION_GRACE_HOURS", default=24.0),
     # Seed behaviour: render on the GPU whose TTS slot made the speech.
     "PAIR_SAME_GPU": env.bool("HEYGEM_PAIR_SAME_GPU", default=False),
+    # Longest a watcher's request is held waiting for a change (Prefer: wait=N).
+    "WATCH_MAX_SECONDS": env.float("HEYGEM_WATCH_MAX_SECONDS", default=25.0),
     # The GPU dashboard raises an alert when the media disk has less than this free.
     "DISK_LOW_BYTES": env.int("HEYGEM_DISK_LOW_BYTES", default=5_000_000_000),
     # Who sends media downloads: "django" (streamed by gunicorn; the demo and tests)

@@ -1,6 +1,7 @@
 """Non-trivial reads of jobs and slots: visibility, filters, queue position, ETAs."""
 
 import datetime
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -178,6 +179,7 @@ class JobDetails:
     eta_seconds: int | None
     notices: list[str]
     events: list[JobEvent]
+    waiting: dict | None = None
 
 
 def job_details(job: Job) -> JobDetails:
@@ -190,6 +192,7 @@ def job_details(job: Job) -> JobDetails:
         eta_seconds=eta,
         notices=embedded_notices(job),
         events=list(job_events(job)),
+        waiting=job_waiting(job, position=position, usable=usable_stages()),
     )
 
 
@@ -206,6 +209,55 @@ def _remembered(key: str, seconds: float, compute):
     return value
 
 
+def usable_stages() -> set[str]:
+    """Stages with at least one enabled, healthy slot."""
+    return set(GpuSlot.objects.filter(enabled=True, healthy=True).values_list("stage", flat=True))
+
+
+def job_waiting(job: Job, *, position: int | None, usable: set[str], now=None) -> dict | None:
+    """Why a live job is not running now, in words and fields; None while it runs or ended.
+
+    reason ``retry``: a failed attempt's backoff; ``no_slot``: no healthy slot for
+    its stage, so it waits for an operator; ``slot``: every slot of its stage is busy.
+    """
+    if job.status not in Job.WAITING_FOR.values():
+        return None
+    now = now or timezone.now()
+    stage = job_stage(job) or ""
+    stage_name = "speech" if stage == GpuSlot.Stage.TTS else "video"
+    common = {"stage": stage, "attempt": job.attempt + 1, "max_attempts": job.max_attempts,
+              "retry_at": None, "position": position}  # fmt: skip
+    if job.not_before is not None and job.not_before > now:
+        seconds = math.ceil((job.not_before - now).total_seconds())
+        text = f"attempt {job.attempt + 1} of {job.max_attempts} in {seconds} s"
+        return {**common, "reason": "retry", "text": text, "retry_at": job.not_before}
+    if stage not in usable:
+        text = f"waiting: no healthy {stage_name} slot (an operator must enable or fix one)"
+        return {**common, "reason": "no_slot", "text": text}
+    ahead = max(0, (position or 1) - 1)
+    text = f"waiting for a free {stage_name} slot" + (f", {ahead} ahead" if ahead else ", next")
+    return {**common, "reason": "slot", "text": text}
+
+
+def job_watch_tag(*, user, pk) -> str | None:
+    """A tag that changes whenever a watcher of this job should see something new.
+
+    The job's version, and for a waiting job also its place in the queue and
+    whether its stage has a slot (those change through other rows). None when
+    ``user`` may not see the job.
+    """
+    version = job_version(user=user, pk=pk)
+    if version is None:
+        return None
+    extra: tuple = ()
+    if version[0] in Job.WAITING_FOR.values():
+        job = Job.objects.get(pk=pk)
+        position = job_queue_position(job)
+        waiting = job_waiting(job, position=position, usable=usable_stages())
+        extra = (position, waiting and waiting["reason"])
+    return hashlib.sha1(repr((version, extra)).encode()).hexdigest()[:20]
+
+
 def job_live_figures(job: Job) -> dict:
     """Queue position (counted at most 2 s ago) and the ETA from this moment.
 
@@ -213,13 +265,15 @@ def job_live_figures(job: Job) -> dict:
     process read at most 5 s ago.
     """
     if not job.is_live:
-        return {"queue_position": None, "eta_seconds": None}
+        return {"queue_position": None, "eta_seconds": None, "waiting": None}
     position = _remembered(
         f"queue-position:{job.pk}:{job.status}:{job.priority}", 2, lambda: job_queue_position(job)
     )
     speeds = _remembered("stage-speeds", 5, stage_speeds)
     eta = job_eta_seconds(job, position=position, speeds=speeds)
-    return {"queue_position": position, "eta_seconds": eta}
+    # Read afresh: a watcher woken because its stage lost its last slot must hear why.
+    waiting = job_waiting(job, position=position, usable=usable_stages())
+    return {"queue_position": position, "eta_seconds": eta, "waiting": waiting}
 
 
 def queue_summary() -> dict:

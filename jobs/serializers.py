@@ -122,6 +122,22 @@ class JobSummaryOutput(serializers.Serializer):
         return reverse("api-job-detail", args=[job.pk])
 
 
+class WaitingOutput(serializers.Serializer):
+    """Why a live job is not running at this moment."""
+
+    reason = serializers.ChoiceField(
+        choices=[("retry", "backoff after a failed attempt"),
+                 ("no_slot", "no healthy slot for the stage: an operator must act"),
+                 ("slot", "every slot of the stage is busy")],
+    )  # fmt: skip
+    text = serializers.CharField(help_text='In words: "attempt 2 of 3 in 12 s".')
+    stage = serializers.ChoiceField(choices=GpuSlot.Stage.choices)
+    attempt = serializers.IntegerField(help_text="The attempt that runs next.")
+    max_attempts = serializers.IntegerField()
+    retry_at = serializers.DateTimeField(allow_null=True)
+    position = serializers.IntegerField(allow_null=True, help_text="1: next in line.")
+
+
 class LinksOutput(serializers.Serializer):
     self = serializers.CharField()
     page = serializers.CharField()
@@ -137,6 +153,7 @@ class JobDetailOutput(JobSummaryOutput):
     stage = serializers.SerializerMethodField()
     queue_position = serializers.SerializerMethodField()
     eta_seconds = serializers.SerializerMethodField()
+    waiting = serializers.SerializerMethodField()
     spoken_text = serializers.CharField()
     voice = serializers.IntegerField(source="voice_id", allow_null=True)
     progress_detail = serializers.CharField()
@@ -157,6 +174,11 @@ class JobDetailOutput(JobSummaryOutput):
 
     def get_eta_seconds(self, job) -> int | None:
         return self.context["details"].eta_seconds
+
+    @extend_schema_field(WaitingOutput(allow_null=True))
+    def get_waiting(self, job) -> dict | None:
+        waiting = self.context["details"].waiting
+        return None if waiting is None else WaitingOutput(waiting).data
 
     def get_notices(self, job) -> list[str]:
         return self.context["details"].notices

@@ -12,14 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from voices.services import voice_save_from_job
 
-from . import charts, selectors, services
+from . import charts, live, selectors, services
 from .downloads import stored_file_response
 from .forms import JobFilterForm, JobSubmitForm
 from .gpus import gpu_readings
@@ -60,10 +60,11 @@ def job_list(request):
     return render(request, "jobs/job_list.html", {"page": page, "filters": filters})
 
 
-def live_context(job) -> dict:
+def live_context(job, user) -> dict:
     details = selectors.job_details(job)
     phases = charts.job_phases(details.events, now=timezone.now(), live=job.is_live)
-    return {"job": job, "details": details, "chart": charts.phase_bars(phases)}
+    tag = selectors.job_watch_tag(user=user, pk=job.pk)
+    return {"job": job, "details": details, "chart": charts.phase_bars(phases), "watch_tag": tag}
 
 
 def voice_to_keep(job, user):
@@ -77,15 +78,30 @@ def voice_to_keep(job, user):
 @login_required
 def job_detail(request, pk):
     job = get_object_or_404(selectors.jobs_visible_to(request.user).select_related("voice"), pk=pk)
-    context = {**live_context(job), "voice_to_keep": voice_to_keep(job, request.user)}
+    context = {**live_context(job, request.user), "voice_to_keep": voice_to_keep(job, request.user)}
     return render(request, "jobs/job_detail.html", context)
 
 
 @login_required
 def job_live(request, pk):
-    """The live part of the detail page, re-rendered for its polling script."""
-    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
-    return render(request, "jobs/_job_live.html", live_context(job))
+    """The live part of the detail page, for static/js/job-live.js.
+
+    Long polling: the script sends the last ETag and ``Prefer: wait=25``; the
+    answer comes when the job changes (the fragment) or after 25 s (304).
+    """
+    tag, unchanged = live.held_until_changed(
+        request.headers, lambda: selectors.job_watch_tag(user=request.user, pk=pk),
+        limit=settings.HEYGEM["WATCH_MAX_SECONDS"],
+    )  # fmt: skip
+    if tag is None:
+        raise Http404
+    if unchanged:
+        response = HttpResponseNotModified()
+    else:
+        job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+        response = render(request, "jobs/_job_live.html", live_context(job, request.user))
+    response["ETag"] = f'"{tag}"'
+    return response
 
 
 @require_POST

@@ -3,11 +3,12 @@
 import hashlib
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -16,10 +17,16 @@ from rest_framework.views import APIView
 from heygem_site.api import CONFLICT, Conflict, Pagination, file_responses, paginated
 from heygem_site.throttles import SubmitRateThrottle, UserThrottle
 
-from .. import selectors, services, storage
+from .. import live, selectors, services, storage
 from ..downloads import stored_file_response
 from ..models import Job
-from ..serializers import JobCreateInput, JobDetailOutput, JobFilterInput, JobSummaryOutput
+from ..serializers import (
+    JobCreateInput,
+    JobDetailOutput,
+    JobFilterInput,
+    JobSummaryOutput,
+    WaitingOutput,
+)
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -93,7 +100,10 @@ def job_detail_data_cached(request, pk) -> dict:
         cached = (job, job_detail_data(job))
         caches["local"].set(key, cached, DETAIL_CACHE_SECONDS)
     job, data = cached
-    return {**data, **selectors.job_live_figures(job)}
+    figures = selectors.job_live_figures(job)
+    if figures["waiting"] is not None:
+        figures["waiting"] = WaitingOutput(figures["waiting"]).data
+    return {**data, **figures}
 
 
 def idempotency_key(request) -> str:
@@ -143,15 +153,38 @@ class JobCollectionApi(APIView):
                         headers={"Location": request.build_absolute_uri(location)})  # fmt: skip
 
 
+WATCH_PARAMETERS = [
+    OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False,
+                     description="The ETag of the last answer: 304 while nothing changed."),
+    OpenApiParameter("Prefer", str, OpenApiParameter.HEADER, required=False,
+                     description="`wait=25`: with If-None-Match, hold the answer until the job "
+                                 "changes or 25 s pass (long polling; at most "
+                                 "HEYGEM_WATCH_MAX_SECONDS)."),
+]  # fmt: skip
+
+
 class JobDetailApi(APIView):
     @extend_schema(
         operation_id="jobs_retrieve",
         summary="A job with its progress, queue position, ETA and timeline",
-        responses=JobDetailOutput,
+        description="Watch a job with `If-None-Match` + `Prefer: wait=25`: the answer comes "
+        "as soon as the job changes (200 with a new ETag) or after 25 s (304).",
+        parameters=WATCH_PARAMETERS,
+        responses={200: JobDetailOutput, 304: OpenApiResponse(description="Unchanged.")},
         examples=[DETAIL_EXAMPLE],
     )
     def get(self, request, pk):
-        return Response(job_detail_data_cached(request, pk))
+        tag, unchanged = live.held_until_changed(
+            request.headers, lambda: selectors.job_watch_tag(user=request.user, pk=pk),
+            limit=settings.HEYGEM["WATCH_MAX_SECONDS"],
+        )  # fmt: skip
+        if tag is None:
+            raise Http404
+        response = (
+            Response(status=304) if unchanged else Response(job_detail_data_cached(request, pk))
+        )
+        response["ETag"] = f'"{tag}"'
+        return response
 
 
 class JobCancelApi(APIView):

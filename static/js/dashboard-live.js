@@ -21,7 +21,7 @@
         var holder = document.createElement("div");
         holder.innerHTML = html;
         var fresh = holder.querySelector("#dashboard-live");
-        if (fresh) { root.replaceWith(fresh); root = fresh; window.HeyGemTimes && window.HeyGemTimes(root); }
+        if (fresh) { root.replaceWith(fresh); root = fresh; if (window.HeyGem) window.HeyGem.enhance(root); }
       })
       .catch(function () { /* keep the last view; try again next period */ })
       .then(schedule);
