@@ -23,7 +23,9 @@ from . import charts, live, selectors, services
 from .downloads import stored_file_response
 from .forms import JobFilterForm, JobSubmitForm
 from .gpus import gpu_readings
+from .media import MediaError
 from .models import GpuSlot
+from .thumbnails import thumbnail_name
 
 # kind in the URL -> (field, content type; None: by the file's suffix)
 MEDIA_FIELDS = {
@@ -36,7 +38,9 @@ MEDIA_FIELDS = {
 @login_required
 def job_submit(request):
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    form = JobSubmitForm(*data, user=request.user)
+    notices = selectors.embedded_notices()
+    can_clone = selectors.NO_VOICE_CLONING not in notices
+    form = JobSubmitForm(*data, user=request.user, can_clone_voices=can_clone)
     if request.method == "POST" and form.is_valid():
         try:
             job = services.job_create(owner=request.user, **form.cleaned_data)
@@ -46,7 +50,7 @@ def job_submit(request):
             return redirect("job-detail", pk=job.pk)
     context = {
         "form": form,
-        "notices": selectors.embedded_notices(),
+        "notices": notices,
         "max_upload_bytes": settings.HEYGEM["MAX_UPLOAD_BYTES"],
     }
     return render(request, "jobs/job_submit.html", context, status=400 if form.errors else 200)
@@ -68,9 +72,14 @@ def live_context(job, user) -> dict:
 
 
 def voice_to_keep(job, user):
-    """The job's own voice (from its speaker video) when its owner has not kept it yet."""
+    """The job's own voice (from its speaker video) when its owner has not kept it yet.
+
+    Not offered when speech comes from espeak, which cannot clone a voice.
+    """
     voice = job.voice
     if voice is None or voice.saved or voice.owner_id != user.pk or job.owner_id != user.pk:
+        return None
+    if selectors.NO_VOICE_CLONING in selectors.embedded_notices(job):
         return None
     return voice
 
@@ -182,6 +191,34 @@ def dashboard_context(request) -> dict:
         "ticks": charts.hour_ticks(timezone.localtime(since)),
         "refreshed_at": now,
     }
+
+
+@login_required
+def job_thumbnail(request, pk):
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+    try:
+        name = thumbnail_name(job)
+    except MediaError:
+        name = None  # an unreadable video: the history row shows no picture
+    if name is None:
+        raise Http404("No video yet.")
+    return stored_file_response(request, name, content_type="image/jpeg", filename="thumb.jpg")
+
+
+@login_required
+def job_rows(request):
+    """Status and progress of the history rows still running, for static/js/history-live.js."""
+    ids = [part for part in request.GET.get("ids", "").split(",") if part][:100]
+    try:
+        jobs = selectors.jobs_visible_to(request.user).filter(pk__in=ids)
+        rows = [
+            {"id": str(job.pk), "status": job.status, "label": job.get_status_display(),
+             "progress": job.progress, "live": job.is_live}
+            for job in jobs
+        ]  # fmt: skip
+    except ValidationError:
+        return JsonResponse({"error": "ids must be job ids, comma-separated"}, status=400)
+    return JsonResponse({"rows": rows})
 
 
 @login_required

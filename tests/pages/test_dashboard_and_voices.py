@@ -168,3 +168,13 @@ def test_a_healthy_dashboard_raises_no_alert_and_refreshes_itself(browser_as, op
     page = browser_as(operator).get("/slots/").text
     assert 'id="alerts"' not in page
     assert "js/dashboard-live.js" in page and 'data-url="/slots/live"' in page
+
+
+def test_a_voice_is_renamed_from_the_voice_page_and_its_player_is_not_squashed(browser_as, owner):
+    voice = make_voice(owner, "Calm")
+    page = browser_as(owner)
+    assert f'action="/voices/{voice.pk}/rename"' in page.get("/voices/").text
+    response = page.post(f"/voices/{voice.pk}/rename", {"name": "Warm"}, follow=True)
+    voice.refresh_from_db()
+    assert voice.name == "Warm" and "Voice renamed to “Warm”." in response.text
+    assert "onsubmit" not in response.text  # no inline script (CSP)

@@ -1,8 +1,10 @@
 """Submit, history and job pages as a creator uses them."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from jobs.models import Job
@@ -207,3 +209,37 @@ def test_the_timeline_has_lane_labels_and_a_time_axis(browser_as, owner):
     for label in ("Waiting", "Speech", "Video"):
         assert f'<span class="util-name lane-label">{label}</span>' in text
     assert ">0 s<" in text and ">30 s<" in text
+
+
+def test_on_espeak_the_voice_options_it_cannot_honour_are_not_offered(
+    browser_as, owner, sample_video
+):
+    make_slot("local-tts", stage="tts", backend="espeak")
+    make_slot("local-video", stage="video", backend="dub")
+    make_voice(owner, "Calm")
+    page = browser_as(owner)
+    form = page.get("/jobs/new/").text
+    assert 'name="voice"' not in form and "The video's own voice" not in form
+    assert "cannot clone a voice" in form
+    with sample_video.open("rb") as video:
+        page.post("/jobs/new/", {"text": "Hello class.", "video": video, "priority": 0})
+    job = Job.objects.get()
+    assert "Keep this voice" not in page.get(f"/jobs/{job.pk}/").text
+
+
+def test_history_rows_have_a_thumbnail_length_download_and_retry(browser_as, owner, sample_video):
+    done = make_job(owner, status=Job.Status.SUCCEEDED, with_files=True)
+    (Path(settings.MEDIA_ROOT) / done.result_video).write_bytes(sample_video.read_bytes())
+    failed = make_job(owner, status=Job.Status.FAILED)
+    running = make_job(owner, status=Job.Status.RENDERING, progress=30)
+    page = browser_as(owner)
+    text = page.get("/jobs/").text
+    assert f'src="/jobs/{done.pk}/thumbnail"' in text and ">0:02<" in text
+    assert f'href="/jobs/{done.pk}/result?download=1"' in text
+    assert f'action="/jobs/{failed.pk}/retry"' in text
+    assert f'data-job="{running.pk}" data-live="true"' in text
+    thumbnail = page.get(f"/jobs/{done.pk}/thumbnail")
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
+    rows = page.get(f"/jobs/rows?ids={running.pk},{failed.pk}").json()["rows"]
+    assert {r["id"]: r["live"] for r in rows} == {str(running.pk): True, str(failed.pk): False}
+    assert page.get("/jobs/rows?ids=not-an-id").status_code == 400
