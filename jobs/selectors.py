@@ -386,8 +386,10 @@ def dashboard_alerts(
     for stage, label in GpuSlot.Stage.choices:
         if not any(s.stage == stage and s.enabled and s.healthy for s in slots):
             waiting = Job.objects.filter(status=Job.WAITING_FOR[stage]).count()
-            alerts.append(Alert("error", f"No healthy {label.lower()} slot: {waiting} job(s) "
-                                         "wait for an operator."))  # fmt: skip
+            who = f"{waiting} job{'s' if waiting != 1 else ''}" if waiting else "new jobs"
+            verb = "waits" if waiting == 1 else "wait"
+            alerts.append(Alert("error", f"No healthy {label.lower()} slot: {who} {verb} "
+                                         "for an operator."))  # fmt: skip
     for slot in slots:
         if slot.enabled and not slot.healthy:
             alerts.append(

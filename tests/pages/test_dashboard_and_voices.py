@@ -156,7 +156,7 @@ def test_the_dashboard_alerts_on_a_stage_without_healthy_slot_a_quarantine_and_l
     make_slot("gpu0-video", engine_busy=True, last_error="HeyGem still renders task 42")
     make_job(owner)
     text = browser_as(operator).get("/slots/live").text
-    assert "No healthy speech (tts) slot: 1 job(s) wait for an operator." in text
+    assert "No healthy speech (tts) slot: 1 job waits for an operator." in text
     assert "gpu0-tts is unhealthy: refused" in text
     assert "gpu0-video is quarantined: HeyGem still renders task 42" in text
     assert "Disk low:" in text
