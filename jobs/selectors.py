@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_q.models import Schedule
 
+from . import eta
 from .models import GpuSlot, Job, JobEvent
 
 # Engine seconds per second of speech for slots not measured yet (measured
@@ -98,49 +99,106 @@ def job_queue_position(job: Job) -> int | None:
 class StageSpeed:
     seconds_per_audio_second: float
     slots: int
+    # Seconds a stage costs whatever its length (start-up, file copies).
+    fixed: float = STAGE_OVERHEAD_SECONDS
+
+
+# Recent finished jobs the ETA model is fitted to.
+ETA_HISTORY = 40
 
 
 def stage_speeds() -> dict[str, StageSpeed]:
-    """Mean measured (or default) engine speed and number of usable slots per stage."""
+    """Per stage: the usable slots, and a time model fitted to recent jobs.
+
+    With five or more recent jobs, ``fixed + per audio second`` is fitted to how
+    long their stages really took (queue hand-overs included); before that, the
+    slots' measured speeds (or the backends' defaults) and a fixed overhead.
+    """
     rows = GpuSlot.objects.filter(enabled=True, healthy=True).values_list(
         "stage", "backend", "seconds_per_audio_second"
     )
     speeds: dict[str, list[float]] = {GpuSlot.Stage.TTS: [], GpuSlot.Stage.VIDEO: []}
     for stage, backend, measured in rows:
         speeds[stage].append(measured if measured is not None else DEFAULT_SPEED[backend])
-    return {
-        stage: StageSpeed(sum(values) / len(values) if values else 0.0, len(values))
-        for stage, values in speeds.items()
-    }
+    history = _recent_stage_samples()
+    result = {}
+    for stage, values in speeds.items():
+        fitted = eta.fit(history[stage])
+        if fitted is not None and values:
+            result[stage] = StageSpeed(fitted[0], len(values), fitted[1])
+        else:
+            result[stage] = StageSpeed(sum(values) / len(values) if values else 0.0, len(values))
+    return result
+
+
+def _recent_stage_samples() -> dict[str, list[tuple[float, float]]]:
+    recent = (
+        Job.objects.filter(status=Job.Status.SUCCEEDED, audio_seconds__gt=0)
+        .order_by("-finished_at")
+        .values_list("audio_seconds", "tts_started_at", "tts_finished_at",
+                     "render_started_at", "render_finished_at")[:ETA_HISTORY]
+    )  # fmt: skip
+    samples: dict[str, list[tuple[float, float]]] = {GpuSlot.Stage.TTS: [], GpuSlot.Stage.VIDEO: []}
+    for audio, tts_start, tts_end, render_start, render_end in recent:
+        if tts_start and tts_end:
+            samples[GpuSlot.Stage.TTS].append((audio, (tts_end - tts_start).total_seconds()))
+        if render_start and render_end:
+            samples[GpuSlot.Stage.VIDEO].append(
+                (audio, (render_end - render_start).total_seconds())
+            )
+    return samples
+
+
+def speaking_rate() -> float:
+    """Characters of spoken text per second of speech, measured on recent jobs."""
+    rows = list(
+        Job.objects.filter(status=Job.Status.SUCCEEDED, audio_seconds__gt=0)
+        .order_by("-finished_at")
+        .values_list("spoken_text", "audio_seconds")[:ETA_HISTORY]
+    )
+    chars, seconds = sum(len(text) for text, _ in rows), sum(a for _, a in rows)
+    return chars / seconds if len(rows) >= 5 and seconds > 0 else CHARS_PER_SPOKEN_SECOND
+
+
+def live_jobs_in_order(rate: float) -> list[eta.LiveJob]:
+    """Every live job as the ETA model sees it, in the dispatcher's order."""
+    rows = Job.objects.filter(status__in=Job.LIVE_STATUSES).order_by("-priority", "created_at")
+    return [
+        eta.LiveJob(key=job_id, status=status,
+                    audio_seconds=audio or len(spoken) / rate,
+                    tts_started_at=tts_started, render_started_at=render_started,
+                    not_before=not_before)
+        for job_id, status, audio, spoken, tts_started, render_started, not_before
+        in rows.values_list("pk", "status", "audio_seconds", "spoken_text", "tts_started_at",
+                            "render_started_at", "not_before")
+    ]  # fmt: skip
+
+
+def eta_table(speeds: dict[str, StageSpeed], now=None) -> dict:
+    """Seconds until each live job is done (jobs.eta), keyed by job id."""
+    now = now or timezone.now()
+
+    def model(stage: str) -> eta.StageModel:
+        speed = speeds[stage]
+        return eta.StageModel(speed.seconds_per_audio_second, speed.fixed, speed.slots)
+
+    return eta.finish_in(live_jobs_in_order(speaking_rate()), tts=model(GpuSlot.Stage.TTS),
+                         video=model(GpuSlot.Stage.VIDEO), now=now)  # fmt: skip
 
 
 def job_eta_seconds(
-    job: Job, *, position: int | None, speeds: dict[str, StageSpeed], now=None
+    job: Job, *, position: int | None, speeds: dict[str, StageSpeed], now=None, table=None
 ) -> int | None:
-    """Seconds until the job should be done; None once ended or with no slot to run it."""
+    """Seconds until the job should be done; None once ended or with no slot to run it.
+
+    ``table`` is an ``eta_table`` already worked out (pollers share one a second);
+    ``position`` is kept for callers, the queue model counts the jobs ahead itself.
+    """
     if not job.is_live:
         return None
-    now = now or timezone.now()
-    audio = job.audio_seconds or len(job.spoken_text) / CHARS_PER_SPOKEN_SECOND
-    tts, video = speeds[GpuSlot.Stage.TTS], speeds[GpuSlot.Stage.VIDEO]
-    if video.slots == 0 or (tts.slots == 0 and job.status == Job.Status.QUEUED):
-        return None
-    tts_time = tts.seconds_per_audio_second * audio + STAGE_OVERHEAD_SECONDS
-    render_time = video.seconds_per_audio_second * audio + STAGE_OVERHEAD_SECONDS
-    ahead = max(0, (position or 1) - 1)
-    if job.status == Job.Status.QUEUED:
-        eta = (ahead // tts.slots + 1) * tts_time + render_time
-    elif job.status == Job.Status.SYNTHESIZING:
-        eta = max(1.0, tts_time - _elapsed(job.tts_started_at, now)) + render_time
-    elif job.status == Job.Status.AUDIO_READY:
-        eta = (ahead // video.slots + 1) * render_time
-    else:
-        eta = max(1.0, render_time - _elapsed(job.render_started_at, now))
-    return math.ceil(eta)
-
-
-def _elapsed(since, now) -> float:
-    return (now - since).total_seconds() if since else 0.0
+    table = eta_table(speeds, now) if table is None else table
+    seconds = table.get(job.pk)
+    return None if seconds is None else max(1, math.ceil(seconds))
 
 
 def job_events(job: Job) -> QuerySet[JobEvent]:
@@ -185,11 +243,13 @@ class JobDetails:
 def job_details(job: Job) -> JobDetails:
     """What the detail views add to a job: queue position, ETA, notices, its events."""
     position = job_queue_position(job)
-    eta = job_eta_seconds(job, position=position, speeds=stage_speeds()) if job.is_live else None
+    eta_seconds = (
+        job_eta_seconds(job, position=position, speeds=stage_speeds()) if job.is_live else None
+    )
     return JobDetails(
         stage=job_stage(job),
         queue_position=position,
-        eta_seconds=eta,
+        eta_seconds=eta_seconds,
         notices=embedded_notices(job),
         events=list(job_events(job)),
         waiting=job_waiting(job, position=position, usable=usable_stages()),
@@ -270,10 +330,12 @@ def job_live_figures(job: Job) -> dict:
         f"queue-position:{job.pk}:{job.status}:{job.priority}", 2, lambda: job_queue_position(job)
     )
     speeds = _remembered("stage-speeds", 5, stage_speeds)
-    eta = job_eta_seconds(job, position=position, speeds=speeds)
+    # The queue model covers every live job: one table a second serves every poller.
+    table = _remembered("eta-table", 1, lambda: eta_table(speeds))
+    eta_seconds = job_eta_seconds(job, position=position, speeds=speeds, table=table)
     # Read afresh: a watcher woken because its stage lost its last slot must hear why.
     waiting = job_waiting(job, position=position, usable=usable_stages())
-    return {"queue_position": position, "eta_seconds": eta, "waiting": waiting}
+    return {"queue_position": position, "eta_seconds": eta_seconds, "waiting": waiting}
 
 
 def queue_summary() -> dict:
