@@ -68,7 +68,9 @@ def main() -> None:
 
 
 def run(pairs, args):
+    # Imported here and below: the app loads only after django.setup() in main().
     from django.contrib.auth import get_user_model
+
     from jobs import selectors, services
     from jobs.models import Job
 
