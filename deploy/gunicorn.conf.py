@@ -13,6 +13,9 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # a slow client does not hold a thread.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
+# A watcher's long poll (jobs.live) keeps its thread while it waits: each worker
+# holds at most threads - 1 of them, so a page always finds a thread (bench/watch.py).
+os.environ.setdefault("HEYGEM_WATCH_MAX_HELD", str(max(1, threads - 1)))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
 graceful_timeout = 30

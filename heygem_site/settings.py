@@ -193,6 +193,9 @@ HEYGEM = {
     "PAIR_SAME_GPU": env.bool("HEYGEM_PAIR_SAME_GPU", default=False),
     # Longest a watcher's request is held waiting for a change (Prefer: wait=N).
     "WATCH_MAX_SECONDS": env.float("HEYGEM_WATCH_MAX_SECONDS", default=25.0),
+    # Held watchers per process (each keeps a server thread). deploy/gunicorn.conf.py
+    # sets threads - 1, so every worker keeps a thread for pages; the rest poll every 5 s.
+    "WATCH_MAX_HELD": env.int("HEYGEM_WATCH_MAX_HELD", default=50),
     # The GPU dashboard raises an alert when the media disk has less than this free.
     "DISK_LOW_BYTES": env.int("HEYGEM_DISK_LOW_BYTES", default=5_000_000_000),
     # Who sends media downloads: "django" (streamed by gunicorn; the demo and tests)

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import psycopg
 from django.db import connections
@@ -104,21 +105,57 @@ def preferred_wait(prefer_header: str, *, limit: float) -> float:
     return 0.0
 
 
+@dataclass(frozen=True)
+class Watch:
+    tag: str | None  # None: the job is gone (or not visible)
+    unchanged: bool  # the client's If-None-Match still holds: answer 304
+    held: float  # seconds the answer was held for (0: not held)
+
+
+_holds: tuple[int, threading.BoundedSemaphore] | None = None
+_holds_lock = threading.Lock()
+
+
+def _hold_slots(count: int) -> threading.BoundedSemaphore:
+    """The process's hold permits; made anew if the setting changed (tests do)."""
+    global _holds
+    with _holds_lock:
+        if _holds is None or _holds[0] != count:
+            _holds = (count, threading.BoundedSemaphore(max(1, count)))
+        return _holds[1]
+
+
 def held_until_changed(
-    headers, current_tag: Callable[[], str | None], *, limit: float
-) -> tuple[str | None, bool]:
-    """Long polling on a version: ``(tag, unchanged)`` for an ``If-None-Match`` request.
+    headers, current_tag: Callable[[], str | None], *, limit: float, max_held: int
+) -> Watch:
+    """Long polling on a version, for an ``If-None-Match`` request.
 
     With ``Prefer: wait=N`` and the client's tag still current, the answer is
     held until the tag moves or N seconds pass, so an idle watcher asks once per
-    N seconds and a change reaches it at once.
+    N seconds and a change reaches it at once. A held request keeps its server
+    thread: at most ``max_held`` are held per process, so pages always find a
+    thread; past that the answer comes at once, not held (the client then asks
+    again in 5 s: docs/api.md).
     """
     tag = current_tag()
     sent = headers.get("If-None-Match", "").strip()
     if tag is None or sent != f'"{tag}"':
-        return tag, False
+        return Watch(tag, False, 0.0)
     wait = preferred_wait(headers.get("Prefer", ""), limit=limit)
-    if wait:
+    holds = _hold_slots(max_held)
+    if not wait or max_held <= 0 or not holds.acquire(blocking=False):
+        return Watch(tag, True, 0.0)
+    try:
         listener.wait_until(lambda: current_tag() != tag, timeout=wait)
-        tag = current_tag()
-    return tag, tag is not None and sent == f'"{tag}"'
+    finally:
+        holds.release()
+    tag = current_tag()
+    return Watch(tag, tag is not None and sent == f'"{tag}"', wait)
+
+
+def watched(response, watch: Watch):
+    """The validators of a watch answer; ``Preference-Applied`` only when it was held."""
+    response["ETag"] = f'"{watch.tag}"'
+    if watch.held:
+        response["Preference-Applied"] = f"wait={watch.held:g}"
+    return response

@@ -98,19 +98,18 @@ def job_live(request, pk):
     Long polling: the script sends the last ETag and ``Prefer: wait=25``; the
     answer comes when the job changes (the fragment) or after 25 s (304).
     """
-    tag, unchanged = live.held_until_changed(
+    watch = live.held_until_changed(
         request.headers, lambda: selectors.job_watch_tag(user=request.user, pk=pk),
-        limit=settings.HEYGEM["WATCH_MAX_SECONDS"],
+        limit=settings.HEYGEM["WATCH_MAX_SECONDS"], max_held=settings.HEYGEM["WATCH_MAX_HELD"],
     )  # fmt: skip
-    if tag is None:
+    if watch.tag is None:
         raise Http404
-    if unchanged:
+    if watch.unchanged:
         response = HttpResponseNotModified()
     else:
         job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
         response = render(request, "jobs/_job_live.html", live_context(job, request.user))
-    response["ETag"] = f'"{tag}"'
-    return response
+    return live.watched(response, watch)
 
 
 @require_POST

@@ -174,17 +174,17 @@ class JobDetailApi(APIView):
         examples=[DETAIL_EXAMPLE],
     )
     def get(self, request, pk):
-        tag, unchanged = live.held_until_changed(
+        watch = live.held_until_changed(
             request.headers, lambda: selectors.job_watch_tag(user=request.user, pk=pk),
-            limit=settings.HEYGEM["WATCH_MAX_SECONDS"],
+            limit=settings.HEYGEM["WATCH_MAX_SECONDS"], max_held=settings.HEYGEM["WATCH_MAX_HELD"],
         )  # fmt: skip
-        if tag is None:
+        if watch.tag is None:
             raise Http404
-        response = (
-            Response(status=304) if unchanged else Response(job_detail_data_cached(request, pk))
-        )
-        response["ETag"] = f'"{tag}"'
-        return response
+        if watch.unchanged:
+            response = Response(status=304)
+        else:
+            response = Response(job_detail_data_cached(request, pk))
+        return live.watched(response, watch)
 
 
 class JobCancelApi(APIView):

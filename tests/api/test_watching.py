@@ -1,13 +1,19 @@
 """Watching a job: a change arrives within a second, an idle watcher asks once per wait."""
 
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
 from rest_framework.authtoken.models import Token
 
 from jobs.models import GpuSlot, Job
+from tests.api.test_downloads import free_port
+from tests.conftest import ROOT
 from tests.factories import make_job, make_slot
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -104,3 +110,49 @@ def test_the_job_page_fragment_is_long_polled_the_same_way(live_server, client, 
     Job.objects.filter(pk=job.pk).update(progress=70)
     thread.join(timeout=25)
     assert result["response"].status_code == 200 and "70%" in result["response"].text
+
+
+@pytest.fixture
+def gunicorn(settings, tmp_path):
+    """The shipped gunicorn config on the test database: 1 worker x 4 threads, 1 hold."""
+    db = settings.DATABASES["default"]
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+           "HEYGEM_WATCH_MAX_HELD": "1", "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "4",
+           "GUNICORN_ACCESSLOG": "", "MEDIA_ROOT": str(tmp_path)}  # fmt: skip
+    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c",
+                               "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+                               "heygem_site.wsgi"], env=env, cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(f"{url}/healthz", timeout=1)
+            break
+        except requests.RequestException:
+            time.sleep(0.1)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_past_the_hold_limit_a_watcher_is_answered_at_once_and_told_it_was_not_held(
+    gunicorn, owner
+):
+    job = make_job(owner)
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {Token.objects.create(user=owner).key}"
+    url = f"{gunicorn}/api/v1/jobs/{job.pk}/"
+    etag = session.get(url, timeout=10).headers["ETag"]
+    thread, first = watch_in_background(session, url, etag, wait=4)
+    time.sleep(1.0)  # the first watcher holds the worker's only permit
+
+    started = time.monotonic()
+    second = requests.get(url, timeout=10, headers={**session.headers, "If-None-Match": etag,
+                                                   "Prefer": "wait=4"})  # fmt: skip
+    answered = time.monotonic() - started
+    thread.join(timeout=15)
+
+    assert second.status_code == 304 and answered < 1.0
+    assert "Preference-Applied" not in second.headers
+    assert first["response"].headers["Preference-Applied"] == "wait=4"
