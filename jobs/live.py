@@ -11,11 +11,12 @@ seen within a second, at the cost of one query a second per waiter.
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import psycopg
 from django.db import connections
+from django.http.response import HttpResponseBase
 
 logger = logging.getLogger(__name__)
 CHANNEL = "heygem_changes"
@@ -126,7 +127,11 @@ def _hold_slots(count: int) -> threading.BoundedSemaphore:
 
 
 def held_until_changed(
-    headers, current_tag: Callable[[], str | None], *, limit: float, max_held: int
+    headers: Mapping[str, str],
+    current_tag: Callable[[], str | None],
+    *,
+    limit: float,
+    max_held: int,
 ) -> Watch:
     """Long polling on a version, for an ``If-None-Match`` request.
 
@@ -153,7 +158,7 @@ def held_until_changed(
     return Watch(tag, tag is not None and sent == f'"{tag}"', wait)
 
 
-def watched(response, watch: Watch):
+def watched(response: HttpResponseBase, watch: Watch) -> HttpResponseBase:
     """The validators of a watch answer; ``Preference-Applied`` only when it was held."""
     response["ETag"] = f'"{watch.tag}"'
     if watch.held:

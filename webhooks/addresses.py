@@ -57,7 +57,7 @@ def resolve(url: str, *, allow_private: bool) -> Target:
     """
     scheme, host, port, path = check_url(url)
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not allow_private:
         for address in addresses:
             if not ipaddress.ip_address(address).is_global:

@@ -54,17 +54,18 @@ def headers_for(secrets: list[str], *, message_id: str, at: datetime, body: str)
 
 def post(target: Target, *, headers: dict, body: str) -> Answer:
     """POST ``body``; every network failure is an Answer with an error, never an exception."""
-    pool_class = (
-        urllib3.HTTPSConnectionPool if target.scheme == "https" else urllib3.HTTPConnectionPool
-    )
-    tls = (
-        {"server_hostname": target.host, "assert_hostname": target.host,
-         "cert_reqs": "CERT_REQUIRED", "ca_certs": certifi.where()}
-        if target.scheme == "https" else {}
-    )  # fmt: skip
-    pool = pool_class(target.address, target.port, maxsize=1, retries=False,
-                      timeout=urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT),
-                      **tls)  # fmt: skip
+    timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
+    pool: urllib3.HTTPConnectionPool
+    if target.scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(
+            target.address, target.port, maxsize=1, retries=False, timeout=timeout,
+            server_hostname=target.host, assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(),
+        )  # fmt: skip
+    else:
+        pool = urllib3.HTTPConnectionPool(
+            target.address, target.port, maxsize=1, retries=False, timeout=timeout
+        )
     started = time.monotonic()
     try:
         response = pool.urlopen("POST", target.path, body=body.encode(), redirect=False,

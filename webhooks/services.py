@@ -173,7 +173,9 @@ def delivery_attempt(*, delivery_id: int, replay: bool = False) -> str:
     return "sent" if answer.ok else "failed"
 
 
-def _record(delivery: WebhookDelivery, *, number: int, address: str, answer, replay: bool):
+def _record(
+    delivery: WebhookDelivery, *, number: int, address: str, answer: sender.Answer, replay: bool
+) -> None:
     retries = settings.HEYGEM["WEBHOOK_RETRY_SECONDS"]
     retry_in = None if answer.ok or number > len(retries) else retries[number - 1]
     with transaction.atomic():
@@ -206,7 +208,9 @@ def _record(delivery: WebhookDelivery, *, number: int, address: str, answer, rep
             ))  # fmt: skip
 
 
-def _note_on_job(delivery: WebhookDelivery, *, number: int, answer, retry_in) -> None:
+def _note_on_job(
+    delivery: WebhookDelivery, *, number: int, answer: sender.Answer, retry_in: int | None
+) -> None:
     what = f"Webhook {delivery.event_type} to {delivery.url}"
     if answer.ok:
         message = f"{what} delivered ({answer.status_code}, {answer.duration_ms} ms)."
