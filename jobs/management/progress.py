@@ -30,14 +30,15 @@ class Snapshot:
     elapsed: float
 
     def parts(self) -> list[str]:
+        """The figures first, the wait's reason last: a narrow terminal cuts from the end."""
         parts = []
-        if self.waiting:
-            parts.append(self.waiting)
         if self.eta_seconds is not None:
             parts.append(f"ETA {clock(self.eta_seconds)}")
         if self.queue_position:
             parts.append(f"queue {self.queue_position}")
         parts.append(f"elapsed {clock(self.elapsed)}")
+        if self.waiting:
+            parts.append(self.waiting)
         return parts
 
     def plain(self) -> str:
@@ -74,9 +75,9 @@ def snapshot(job: Job) -> Snapshot:
 def bar_line(shot: Snapshot, status: str, width: int = 24) -> Text:
     filled = width * shot.progress // 100
     colour = {"failed": "red", "succeeded": "green", "canceled": "grey50"}.get(status, "cyan")
-    line = Text()
+    line = Text(no_wrap=True, overflow="ellipsis")  # one line, cut at the terminal's width
     line.append("━" * filled, style=colour)
-    line.append("━" * (width - filled), style="grey23")
+    line.append("─" * (width - filled), style="grey50")  # tells apart without colour too
     line.append(f" {shot.progress:3d}% ", style="bold")
     line.append(shot.label, style=f"bold {colour}")
     line.append(" · " + " · ".join(shot.parts()))
@@ -95,7 +96,9 @@ def follow(job: Job, *, stdout, timeout: float = 0) -> Job:
             for _ in _changes(job, deadline):
                 pass
         elif stdout.isatty():
-            console = Console(file=stdout, highlight=False)
+            # The raw stream: Django's OutputWrapper ends every write with a newline,
+            # which would turn each redraw into a new line.
+            console = Console(file=getattr(stdout, "_out", stdout), highlight=False)
             with Live(bar_line(snapshot(job), job.status), console=console,
                       auto_refresh=False, transient=False) as screen:  # fmt: skip
                 for current in _changes(job, deadline):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 
 from jobs import live
 from jobs.management.progress import follow
@@ -57,9 +58,19 @@ class TestFollowing:
 
         text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
         first, last = text.split("\r")[0], text.strip().splitlines()[-1]
-        assert "Queued · waiting for a free spee" in first  # cut at the terminal's width
+        assert "0% Queued · queue 2 · elapsed 0:00 · waiting for a f…" in first  # cut to width
         assert last.endswith("100% Succeeded · elapsed 0:00") and "━" in last
         assert "Succeededing" not in text
+
+    def test_redraws_through_djangos_output_stay_on_one_line(self, owner):
+        make_slot("gpu0-tts", stage="tts", backend="espeak", healthy=False)
+        job = make_job(owner)
+        screen = Terminal()
+        with pytest.raises(CommandError, match="after the timeout"):
+            follow(job, stdout=OutputWrapper(screen), timeout=2.5)  # redrawn every second
+        text = screen.getvalue()
+        assert text.count("elapsed") >= 3
+        assert text.count("\n") <= 1  # Live's own last line only
 
     def test_ctrl_c_detaches_and_says_how_to_follow_the_job(self, owner, monkeypatch):
         job = make_job(owner)
