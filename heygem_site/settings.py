@@ -307,6 +307,7 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "jobs.models.Job.Status",
         "StageEnum": "jobs.models.GpuSlot.Stage",
         "BackendEnum": "jobs.models.GpuSlot.Backend",
+        "WebhookEventTypeEnum": "webhooks.models.EventType",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }

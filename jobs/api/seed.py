@@ -120,7 +120,11 @@ class GenerateApi(SeedApiView):
     seed_name = "generate"
     throttle_classes = [UserThrottle, SubmitRateThrottle]
 
-    @extend_schema(request={"multipart/form-data": JobCreateInput}, responses={200: dict})
+    @extend_schema(
+        summary="The seed's submit: text (and a speaker video) to a task id",
+        request={"multipart/form-data": JobCreateInput},
+        responses={200: dict},
+    )
     def post(self, request):
         data = JobCreateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -160,7 +164,9 @@ def status_payload(job: Job, details) -> dict:
 class StatusApi(SeedApiView):
     seed_name = "status"
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        summary="The seed's task status, progress, GPU and timing", responses={200: dict}
+    )
     def get(self, request, task_id):
         job = seed_job(request, task_id)
         return Response(status_payload(job, selectors.job_details(job)))
@@ -203,7 +209,9 @@ def gpu_entries(user) -> list[dict]:
 class QueueApi(SeedApiView):
     seed_name = "queue"
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        summary="The seed's queue: waiting and running tasks per GPU", responses={200: dict}
+    )
     def get(self, request):
         summary = selectors.queue_summary()
         return Response(
@@ -219,7 +227,9 @@ class QueueApi(SeedApiView):
 class DownloadApi(SeedApiView):
     seed_name = "download"
 
-    @extend_schema(responses={(200, "video/mp4"): bytes})
+    @extend_schema(
+        summary="The seed's download of a finished video", responses={(200, "video/mp4"): bytes}
+    )
     def get(self, request, task_id):
         return job_file_response(request, seed_job(request, task_id), "result")
 
@@ -227,7 +237,7 @@ class DownloadApi(SeedApiView):
 class InfoApi(SeedApiView):
     seed_name = "info"
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(summary="The service, its slots, limits and links", responses={200: dict})
     def get(self, request):
         summary = selectors.queue_summary()
         return Response(
