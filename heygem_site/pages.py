@@ -4,7 +4,7 @@ from math import ceil
 
 from django.shortcuts import render
 
-from .api import SubmitRateThrottle
+from .throttles import SubmitRateThrottle
 
 
 def too_many_submissions(request, form) -> float | None:

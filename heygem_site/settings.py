@@ -34,7 +34,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "heygem_site.admin_site.HeyGemAdminConfig",  # django.contrib.admin, branded
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,14 +45,18 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "drf_standardized_errors",
     "django_q",
     "csp",
     "axes",
     "jobs",
     "voices",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
+    # Counts and times every answer, whatever the middleware below decides.
+    "heygem_site.http_metrics.HttpMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Refuses oversized bodies before anything reads them.
     "heygem_site.uploads.UploadLimitMiddleware",
@@ -63,6 +67,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # API answers: JSON for every /api/ error, RateLimit-* headers (heygem_site.api).
+    "heygem_site.api.ApiJsonErrorsMiddleware",
+    "heygem_site.throttles.RateLimitHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     # Pages and API answers for a signed-in user are kept by no cache.
     "heygem_site.middleware.PrivateNoStoreMiddleware",
@@ -137,6 +144,11 @@ STORAGES = {
         )
     },
 }
+# Downloads behind nginx: Django checks the owner and answers X-Accel-Redirect to
+# nginx's internal location for MEDIA_ROOT (deploy/nginx/heygem.conf).
+SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = "/protected-media"
 # Uploads above this stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The first handler counts bytes and stops a parse past HEYGEM["MAX_UPLOAD_BYTES"].
@@ -200,6 +212,15 @@ HEYGEM = {
     # Webhooks may target private or loopback addresses only when this is set
     # (they are an SSRF risk on a box that also runs the engines).
     "CALLBACK_ALLOW_PRIVATE": env.bool("HEYGEM_CALLBACK_ALLOW_PRIVATE", default=False),
+    # Seconds before each retry of a failed webhook delivery (then it gives up).
+    "WEBHOOK_RETRY_SECONDS": [
+        int(s)
+        for s in env.list(
+            "HEYGEM_WEBHOOK_RETRY_SECONDS", default=["10", "60", "300", "1800", "7200"]
+        )
+    ],
+    # After a secret rotation the old secret signs beside the new one this long.
+    "WEBHOOK_ROTATION_GRACE_HOURS": env.float("HEYGEM_WEBHOOK_ROTATION_GRACE_HOURS", default=24.0),
     # Seed behaviour: render on the GPU whose TTS slot made the speech.
     "PAIR_SAME_GPU": env.bool("HEYGEM_PAIR_SAME_GPU", default=False),
     # Speaker videos past these are refused at upload, naming the limit: the
@@ -207,6 +228,16 @@ HEYGEM = {
     "MAX_SPEAKER_SECONDS": env.float("HEYGEM_MAX_SPEAKER_SECONDS", default=600.0),
     "MAX_SPEAKER_SIDE": env.int("HEYGEM_MAX_SPEAKER_SIDE", default=4096),
     "MAX_SPEAKER_FPS": env.float("HEYGEM_MAX_SPEAKER_FPS", default=60.0),
+    # Longest a watcher's request is held waiting for a change (Prefer: wait=N).
+    "WATCH_MAX_SECONDS": env.float("HEYGEM_WATCH_MAX_SECONDS", default=25.0),
+    # Held watchers per process (each keeps a server thread). deploy/gunicorn.conf.py
+    # sets threads - 1, so every worker keeps a thread for pages; the rest poll every 5 s.
+    "WATCH_MAX_HELD": env.int("HEYGEM_WATCH_MAX_HELD", default=50),
+    # The GPU dashboard raises an alert when the media disk has less than this free.
+    "DISK_LOW_BYTES": env.int("HEYGEM_DISK_LOW_BYTES", default=5_000_000_000),
+    # Who sends media downloads: "django" (streamed by gunicorn; the demo and tests)
+    # or "nginx" (X-Accel-Redirect after Django's owner check; production).
+    "DOWNLOADS": env.str("HEYGEM_DOWNLOADS", default="django"),
     # Timeout for ffprobe on uploads and other quick media commands.
     "PROBE_TIMEOUT_SECONDS": env.float("HEYGEM_PROBE_TIMEOUT_SECONDS", default=20.0),
     # espeak-ng voice and words per minute for the embedded TTS engine.
@@ -270,7 +301,7 @@ REST_FRAMEWORK = {
         "heygem_site.uploads.CappedMultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["heygem_site.throttles.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("HEYGEM_API_RATE_USER", default="120/min"),
         # Job and voice submissions, on top of the per-user rate.
@@ -278,8 +309,18 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "heygem_site.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error envelope for every v1 error (heygem_site.api); the seed keeps its own.
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+}
+
+DRF_STANDARDIZED_ERRORS = {
+    "EXCEPTION_HANDLER_CLASS": "heygem_site.api.ErrorHandler",
+    # An API client gets the JSON envelope for a crash in DEBUG too, never a debug page.
+    "ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": True,
+    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "415", "429", "500"],
+    # One 400 shape for every operation: code, detail and the field (attr) at fault.
+    "ERROR_SCHEMAS": {"400": "heygem_site.api.BadRequestResponseSerializer"},
 }
 
 # Every page says where scripts, styles and media may come from: only this site.
@@ -325,6 +366,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Error components from drf-standardized-errors; enums named once.
+    "ENUM_NAME_OVERRIDES": {
+        "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum",
+        "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum",
+        "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum",
+        "JobStatusEnum": "jobs.models.Job.Status",
+        "StageEnum": "jobs.models.GpuSlot.Stage",
+        "BackendEnum": "jobs.models.GpuSlot.Backend",
+        "WebhookEventTypeEnum": "webhooks.models.EventType",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
 }
 
 # --- Behind a proxy, and production ---------------------------------------------

@@ -7,12 +7,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from jobs import urls as job_urls
 from jobs.api import urls as job_api_urls
 from voices import urls as voice_urls
+from webhooks import urls as webhook_urls
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="job-submit", permanent=False)),
     *job_urls.page_patterns,
     *voice_urls.page_patterns,
-    path("api/v1/", include(job_api_urls.v1_patterns + voice_urls.api_patterns)),
+    path(
+        "api/v1/",
+        include(job_api_urls.v1_patterns + voice_urls.api_patterns + webhook_urls.api_patterns),
+    ),
     path("api/", include(job_api_urls.seed_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -29,6 +29,24 @@ def seconds(value) -> str:
     return "–" if value is None else f"{value:.1f} s"
 
 
+def backend_filter(title: str):
+    """The backend filter of one stage's slot, titled so the two are told apart."""
+
+    class BackendFilter(admin.ChoicesFieldListFilter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return BackendFilter
+
+
+def media_link(job: Job, kind: str, name: str):
+    if not name:
+        return "–"
+    url = reverse("job-media", args=[job.pk, kind])
+    return format_html('<a href="{}">{}</a>', url, name)
+
+
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
     list_display = (
@@ -45,7 +63,13 @@ class JobAdmin(admin.ModelAdmin):
         "video_slot",
         "created_at",
     )
-    list_filter = ("status", "priority", "tts_slot__backend", "video_slot__backend", "created_at")
+    list_filter = (
+        "status",
+        "priority",
+        ("tts_slot__backend", backend_filter("speech backend")),
+        ("video_slot__backend", backend_filter("video backend")),
+        "created_at",
+    )
     search_fields = ("id", "text", "owner__username", "error")
     list_select_related = ("owner", "tts_slot", "video_slot")
     date_hierarchy = "created_at"
@@ -56,9 +80,36 @@ class JobAdmin(admin.ModelAdmin):
     inlines = [JobEventInline]
     actions = ["cancel", "retry"]
 
+    # Shown as links to the owner-checked media views instead of bare storage names.
+    media_fields = {"speaker_video": "speaker", "speech_audio": "speech", "result_video": "result"}
+
+    def has_add_permission(self, request):
+        # Jobs come from the submit page, the API or `manage.py generate`: they need
+        # normalization, uploads and a dispatch that a bare admin form would skip.
+        return False
+
     def get_readonly_fields(self, request, obj=None):
-        fields = [f.name for f in Job._meta.fields if f.name not in self.editable_fields]
+        fields = [
+            f"{f.name}_link" if f.name in self.media_fields else f.name
+            for f in Job._meta.fields
+            if f.name not in self.editable_fields
+        ]
         return [*fields, "page_link"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.editable_fields, *self.get_readonly_fields(request, obj)]
+
+    @admin.display(description="Speaker video")
+    def speaker_video_link(self, job):
+        return media_link(job, "speaker", job.speaker_video)
+
+    @admin.display(description="Speech audio")
+    def speech_audio_link(self, job):
+        return media_link(job, "speech", job.speech_audio)
+
+    @admin.display(description="Result video")
+    def result_video_link(self, job):
+        return media_link(job, "result", job.result_video)
 
     @admin.display(description="Job", ordering="id")
     def short_id(self, job):

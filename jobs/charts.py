@@ -90,7 +90,26 @@ def phase_bars(phases: list[Phase]) -> dict:
         )
         for phase in phases
     ]
-    return {"bars": bars, "rows": ROWS, "total_seconds": round(total, 1)}
+    lanes = [
+        {"kind": kind, "label": label, "bars": [bar for bar in bars if bar.kind == kind]}
+        for kind, label in ROWS
+    ]
+    return {"bars": bars, "rows": ROWS, "lanes": lanes, "total_seconds": round(total, 1),
+            "ticks": seconds_ticks(total)}  # fmt: skip
+
+
+TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
+
+
+def seconds_ticks(total: float, most: int = 6) -> list[tuple[float, str]]:
+    """Axis ticks from 0 to ``total`` seconds at a round step, at most ``most`` + 1 of them."""
+    step = next((s for s in TICK_STEPS if total / s <= most), TICK_STEPS[-1])
+    ticks, at = [], 0
+    while at <= total:
+        label = f"{at} s" if step < 60 else f"{at // 60} min"
+        ticks.append((round(100 * at / total, 2), label))
+        at += step
+    return ticks
 
 
 def utilization_bars(spans, *, since: datetime, until: datetime) -> tuple[list[Bar], float]:

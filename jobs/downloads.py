@@ -1,10 +1,16 @@
-"""Streamed file downloads with single-range HTTP ``Range`` support.
+"""Media downloads: Django checks who may have the file, then nginx or Django sends it.
 
-Video players seek by asking for byte ranges, and resumable downloads ask for
-the tail of a file, so every media download (v1 API, seed API, pages) answers
-``Range: bytes=a-b``, ``bytes=a-`` and ``bytes=-n`` with a 206 and the slice,
-and an unsatisfiable range with a 416. Multiple ranges and malformed headers
-are ignored, as RFC 9110 allows, and the whole file is sent.
+In production (``HEYGEM_DOWNLOADS=nginx``) the answer is an ``X-Accel-Redirect``
+(django-sendfile2) to nginx's internal ``/protected-media/`` location, so no
+gunicorn thread streams video; nginx then answers ``Range``, ``If-Range``,
+``If-None-Match`` and ``If-Modified-Since`` itself.
+
+Without nginx (the demo, tests, ``HEYGEM_DOWNLOADS=django``) Django streams the
+file: ``ETag`` and ``Last-Modified`` with conditional GET (304), and single
+ranges — ``bytes=a-b``, ``bytes=a-`` and ``bytes=-n`` — as a 206, an
+unsatisfiable one as a 416. Multiple ranges and malformed headers are ignored,
+as RFC 9110 allows, and the whole file is sent; so is a ``Range`` whose
+``If-Range`` names another version of the file.
 """
 
 import re
@@ -12,8 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
+from django.utils.cache import get_conditional_response
+from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
+from django_sendfile import sendfile
 
 from . import storage
 
@@ -78,30 +87,63 @@ def stored_file_response(
     filename: str,
     as_attachment: bool = False,
 ) -> HttpResponse:
-    """Stream the stored file ``name``, or the slice its ``Range`` header asks for.
+    """The stored file ``name`` (or the slice its ``Range`` asks for), or a 304.
 
     Raises Http404 when nothing is stored under ``name`` (yet).
     """
     if not storage.exists(name):
         raise Http404("Not available yet.")
+    if settings.HEYGEM["DOWNLOADS"] == "nginx" and storage.is_local():
+        return _through_nginx(request, name, content_type, filename, as_attachment)
     size = storage.size(name)
+    modified = int(storage.media().get_modified_time(name).timestamp())
+    # Size and time of the file: a job's result is written once, a retry writes a new one.
+    etag = f'"{size:x}-{modified:x}"'
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
+        response = _streamed(request, name, size, content_type, filename, as_attachment,
+                             applies=_range_applies(request, etag, modified))  # fmt: skip
+    # A 304 carries the validators too (RFC 9110 15.4.5).
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(modified)
+    response["Accept-Ranges"] = "bytes"
+    return response
+
+
+def _through_nginx(request, name, content_type, filename, as_attachment) -> HttpResponse:
+    # Content-Length 0: the body comes from nginx, and an upstream promising the
+    # file's length without sending it would stall a keep-alive connection.
+    return sendfile(
+        request, storage.location_of(name), attachment=as_attachment,
+        attachment_filename=filename, mimetype=content_type, content_length=0,
+    )  # fmt: skip
+
+
+def _range_applies(request: HttpRequest, etag: str, modified: int) -> bool:
+    """``If-Range``: the range holds only for the version the client already has part of."""
+    condition = request.headers.get("If-Range")
+    if not condition:
+        return True
+    if condition.startswith(('"', "W/")):
+        return condition == etag
+    return parse_http_date_safe(condition) == modified
+
+
+def _streamed(request, name, size, content_type, filename, as_attachment, *, applies):
+    header = request.headers.get("Range") if applies else None
     try:
-        byte_range = parse_range(request.headers.get("Range"), size)
+        byte_range = parse_range(header, size)
     except Unsatisfiable:
         response = HttpResponse(status=416, content_type=content_type)
         response["Content-Range"] = f"bytes */{size}"
         return response
     fh = storage.open_for_download(name)
     if byte_range is None:
-        response = FileResponse(
+        return FileResponse(
             fh, content_type=content_type, filename=filename, as_attachment=as_attachment
         )
-    else:
-        response = StreamingHttpResponse(
-            _slice(fh, byte_range), status=206, content_type=content_type
-        )
-        response["Content-Length"] = str(byte_range.length)
-        response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"
-        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    response["Accept-Ranges"] = "bytes"
+    response = StreamingHttpResponse(_slice(fh, byte_range), status=206, content_type=content_type)
+    response["Content-Length"] = str(byte_range.length)
+    response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     return response

@@ -28,9 +28,13 @@ class JobSubmitForm(forms.Form):
         help_text=f"{Job.PRIORITY_MIN} … {Job.PRIORITY_MAX}; higher runs first.",
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, can_clone_voices=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["voice"].queryset = voices_usable_by(user)
+        if can_clone_voices:
+            self.fields["voice"].queryset = voices_usable_by(user)
+        else:
+            # Only espeak speaks here: a voice choice it cannot honour is not offered.
+            del self.fields["voice"]
         self.fields["text"].widget.attrs["maxlength"] = settings.HEYGEM["MAX_TEXT_CHARS"]
 
     def add_service_errors(self, exc) -> None:

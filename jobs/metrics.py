@@ -1,26 +1,49 @@
-"""Prometheus metrics for operators: queue depth, job outcomes, slot health and speed.
+"""Prometheus metrics (prometheus_client) for operators.
+
+Read at scrape time from the database: jobs by status, queue depth and age,
+stage-duration and queue-wait histograms, slot gauges; from NVML where present:
+GPU memory, utilization and temperature, labelled with the slots on each GPU.
+HTTP request metrics come from every web process (heygem_site.http_metrics).
+
+The histograms count every finished stage still in the database, so they only
+grow while jobs are kept (deleting old jobs reads as a counter reset, which
+``rate()`` handles).
 
 Scraped with ``Authorization: Bearer $HEYGEM_METRICS_TOKEN``; without a token
 configured only staff sessions may read it.
 """
 
 import hmac
+import os
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Min
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
 from django.http import HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 
+from heygem_site import http_metrics
+
+from .gpus import gpu_readings
 from .models import GpuSlot, Job
+
+BUCKETS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
+# (stage label, start field, end field) of each measured span of a job.
+STAGE_SPANS = (("tts", "tts_started_at", "tts_finished_at"),
+               ("render", "render_started_at", "render_finished_at"),
+               ("total", "created_at", "finished_at"))  # fmt: skip
+WAIT_SPANS = (("tts", "created_at", "tts_started_at"),
+              ("video", "tts_finished_at", "render_started_at"))  # fmt: skip
 
 
 @require_GET
 def metrics(request):
     if not _allowed(request):
         return HttpResponseForbidden("metrics need the bearer token or a staff login\n")
-    return HttpResponse(render_metrics(), content_type="text/plain; version=0.0.4")
+    return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
 
 
 def _allowed(request) -> bool:
@@ -31,65 +54,102 @@ def _allowed(request) -> bool:
     return request.user.is_authenticated and request.user.is_staff
 
 
-def render_metrics() -> str:
-    lines: list[str] = []
-    now = timezone.now()
-
-    def family(name, kind, help_text, samples):
-        lines.append(f"# HELP {name} {help_text}")
-        lines.append(f"# TYPE {name} {kind}")
-        for labels, value in samples:
-            label_text = ",".join(f'{k}="{_escape(v)}"' for k, v in labels.items())
-            lines.append(f"{name}{{{label_text}}} {value}" if label_text else f"{name} {value}")
-
-    by_status = dict(Job.objects.values_list("status").annotate(n=Count("pk")))
-    family("heygem_jobs", "gauge", "Jobs by status.",
-           [({"status": s}, by_status.get(s, 0)) for s in Job.Status.values])  # fmt: skip
-    waiting = []
-    oldest = []
-    for stage, status in Job.WAITING_FOR.items():
-        row = Job.objects.filter(status=status).aggregate(n=Count("pk"), first=Min("created_at"))
-        waiting.append(({"stage": stage}, row["n"]))
-        age = (now - row["first"]).total_seconds() if row["first"] else 0
-        oldest.append(({"stage": stage}, round(age, 3)))
-    family("heygem_queue_depth", "gauge", "Jobs waiting for a slot of a stage.", waiting)
-    family("heygem_queue_oldest_seconds", "gauge", "Age of the oldest waiting job.", oldest)
-
-    hour = Job.objects.filter(
-        status=Job.Status.SUCCEEDED, finished_at__gte=now - timedelta(hours=1)
-    )
-    timing = hour.aggregate(
-        n=Count("pk"),
-        tts=Avg(F("tts_finished_at") - F("tts_started_at")),
-        render=Avg(F("render_finished_at") - F("render_started_at")),
-        total=Avg(F("finished_at") - F("created_at")),
-    )
-    family("heygem_jobs_succeeded_last_hour", "gauge", "Jobs finished in the last hour.",
-           [({}, timing["n"])])  # fmt: skip
-    family("heygem_stage_seconds_last_hour", "gauge",
-           "Mean seconds per stage of the jobs finished in the last hour.",
-           [({"stage": k}, round(timing[k].total_seconds(), 3))
-            for k in ("tts", "render", "total") if timing[k] is not None])  # fmt: skip
-
-    slots = list(GpuSlot.objects.all())
-
-    def slot_labels(s):
-        return {"slot": s.name, "stage": s.stage, "backend": s.backend, "gpu": s.gpu}
-
-    family("heygem_slot_up", "gauge", "1 when the slot is enabled and healthy.",
-           [(slot_labels(s), int(s.enabled and s.healthy)) for s in slots])  # fmt: skip
-    family("heygem_slot_busy", "gauge", "1 while the slot runs a stage.",
-           [(slot_labels(s), int(s.lease_until is not None)) for s in slots])  # fmt: skip
-    family("heygem_slot_engine_busy", "gauge", "1 while the engine is kept out as busy.",
-           [(slot_labels(s), int(s.engine_busy)) for s in slots])  # fmt: skip
-    family("heygem_slot_consecutive_failures", "gauge", "Engine failures in a row.",
-           [(slot_labels(s), s.consecutive_failures) for s in slots])  # fmt: skip
-    family("heygem_slot_seconds_per_audio_second", "gauge",
-           "Measured engine seconds per second of speech (smoothed).",
-           [(slot_labels(s), round(s.seconds_per_audio_second, 4)) for s in slots
-            if s.seconds_per_audio_second is not None])  # fmt: skip
-    return "\n".join(lines) + "\n"
+def registry() -> CollectorRegistry:
+    registry = CollectorRegistry()
+    registry.register(DatabaseCollector())
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(http_metrics.REQUESTS)
+        registry.register(http_metrics.DURATION)
+    return registry
 
 
-def _escape(value) -> str:
-    return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+def _histogram(name: str, help_text: str, spans) -> HistogramMetricFamily:
+    family = HistogramMetricFamily(name, help_text, labels=["stage"])
+    for stage, start, end in spans:
+        span = ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+        counts = {f"le{b}": Count("pk", filter=Q(span__lte=timedelta(seconds=b))) for b in BUCKETS}
+        row = (
+            Job.objects.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
+            .annotate(span=span)
+            .aggregate(n=Count("pk"), total=Sum("span"), **counts)
+        )
+        buckets = [(str(float(b)), row[f"le{b}"]) for b in BUCKETS] + [("+Inf", row["n"])]
+        total = row["total"].total_seconds() if row["total"] else 0.0
+        family.add_metric([stage], buckets, total)
+    return family
+
+
+def _gauge(name: str, help_text: str, labels: list[str], samples) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(name, help_text, labels=labels)
+    for values, value in samples:
+        family.add_metric(values, value)
+    return family
+
+
+class DatabaseCollector:
+    def collect(self):
+        now = timezone.now()
+        by_status = dict(Job.objects.values_list("status").annotate(n=Count("pk")))
+        yield _gauge("heygem_jobs", "Jobs by status.", ["status"],
+                     [([s], by_status.get(s, 0)) for s in Job.Status.values])  # fmt: skip
+        depth, oldest = [], []
+        for stage, status in Job.WAITING_FOR.items():
+            row = Job.objects.filter(status=status).aggregate(
+                n=Count("pk"), first=Min("created_at")
+            )
+            depth.append(([stage], row["n"]))
+            oldest.append(([stage], (now - row["first"]).total_seconds() if row["first"] else 0))
+        yield _gauge("heygem_queue_depth", "Jobs waiting for a slot of a stage.", ["stage"], depth)
+        yield _gauge("heygem_queue_oldest_seconds", "Age of the oldest waiting job.", ["stage"],
+                     oldest)  # fmt: skip
+        yield _histogram("heygem_stage_duration_seconds",
+                         "Seconds a stage ran (total: submit to finish).", STAGE_SPANS)  # fmt: skip
+        yield _histogram("heygem_queue_wait_seconds",
+                         "Seconds a job waited for a slot of a stage.", WAIT_SPANS)  # fmt: skip
+        yield from self.slots()
+        yield from self.gpus()
+
+    def slots(self):
+        slots = list(GpuSlot.objects.all())
+        names = ["slot", "stage", "backend", "gpu"]
+
+        def each(value):
+            return [([s.name, s.stage, s.backend, s.gpu], value(s)) for s in slots]
+
+        yield _gauge("heygem_slot_up", "1 when the slot is enabled and healthy.", names,
+                     each(lambda s: int(s.enabled and s.healthy)))  # fmt: skip
+        yield _gauge("heygem_slot_busy", "1 while the slot runs a stage.", names,
+                     each(lambda s: int(s.lease_until is not None)))  # fmt: skip
+        yield _gauge("heygem_slot_engine_busy", "1 while the engine is kept out as busy.", names,
+                     each(lambda s: int(s.engine_busy)))  # fmt: skip
+        yield _gauge("heygem_slot_consecutive_failures", "Engine failures in a row.", names,
+                     each(lambda s: s.consecutive_failures))  # fmt: skip
+        measured = [s for s in slots if s.seconds_per_audio_second is not None]
+        yield _gauge("heygem_slot_seconds_per_audio_second",
+                     "Measured engine seconds per second of speech (smoothed).", names,
+                     [([s.name, s.stage, s.backend, s.gpu], s.seconds_per_audio_second)
+                      for s in measured])  # fmt: skip
+
+    def gpus(self):
+        readings = gpu_readings()
+        if readings is None:
+            return
+        slots: dict[str, list[str]] = {}
+        for name, gpu in GpuSlot.objects.values_list("name", "gpu"):
+            slots.setdefault(gpu, []).append(name)
+        labels = ["gpu", "name", "slots"]
+
+        def each(value):
+            return [([g.label, g.name, ",".join(sorted(slots.get(g.label, [])))], value(g))
+                    for g in readings]  # fmt: skip
+
+        yield _gauge("heygem_gpu_memory_used_bytes", "GPU memory in use.", labels,
+                     each(lambda g: g.memory_used_bytes))  # fmt: skip
+        yield _gauge("heygem_gpu_memory_free_bytes", "GPU memory free.", labels,
+                     each(lambda g: g.memory_free_bytes))  # fmt: skip
+        yield _gauge("heygem_gpu_utilization_percent", "GPU busy time, last sample.", labels,
+                     each(lambda g: g.utilization_percent))  # fmt: skip
+        yield _gauge("heygem_gpu_temperature_celsius", "GPU core temperature.", labels,
+                     each(lambda g: g.temperature_celsius))  # fmt: skip

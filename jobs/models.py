@@ -101,6 +101,9 @@ class GpuSlot(models.Model):
     def is_embedded(self) -> bool:
         return self.backend in self.EMBEDDED_BACKENDS
 
+    # Every word ``state`` can answer.
+    STATES = ("disabled", "unhealthy", "draining", "busy", "engine busy", "idle")
+
     @property
     def state(self) -> str:
         """What the dashboard shows: one word for the slot's condition."""

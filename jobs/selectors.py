@@ -1,6 +1,7 @@
 """Non-trivial reads of jobs and slots: visibility, filters, queue position, ETAs."""
 
 import datetime
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -8,7 +9,9 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django_q.models import Schedule
 
+from . import eta
 from .models import GpuSlot, Job, JobEvent
 
 # Engine seconds per second of speech for slots not measured yet (measured
@@ -96,49 +99,106 @@ def job_queue_position(job: Job) -> int | None:
 class StageSpeed:
     seconds_per_audio_second: float
     slots: int
+    # Seconds a stage costs whatever its length (start-up, file copies).
+    fixed: float = STAGE_OVERHEAD_SECONDS
+
+
+# Recent finished jobs the ETA model is fitted to.
+ETA_HISTORY = 40
 
 
 def stage_speeds() -> dict[str, StageSpeed]:
-    """Mean measured (or default) engine speed and number of usable slots per stage."""
+    """Per stage: the usable slots, and a time model fitted to recent jobs.
+
+    With five or more recent jobs, ``fixed + per audio second`` is fitted to how
+    long their stages really took (queue hand-overs included); before that, the
+    slots' measured speeds (or the backends' defaults) and a fixed overhead.
+    """
     rows = GpuSlot.objects.filter(enabled=True, healthy=True).values_list(
         "stage", "backend", "seconds_per_audio_second"
     )
     speeds: dict[str, list[float]] = {GpuSlot.Stage.TTS: [], GpuSlot.Stage.VIDEO: []}
     for stage, backend, measured in rows:
         speeds[stage].append(measured if measured is not None else DEFAULT_SPEED[backend])
-    return {
-        stage: StageSpeed(sum(values) / len(values) if values else 0.0, len(values))
-        for stage, values in speeds.items()
-    }
+    history = _recent_stage_samples()
+    result = {}
+    for stage, values in speeds.items():
+        fitted = eta.fit(history[stage])
+        if fitted is not None and values:
+            result[stage] = StageSpeed(fitted[0], len(values), fitted[1])
+        else:
+            result[stage] = StageSpeed(sum(values) / len(values) if values else 0.0, len(values))
+    return result
+
+
+def _recent_stage_samples() -> dict[str, list[tuple[float, float]]]:
+    recent = (
+        Job.objects.filter(status=Job.Status.SUCCEEDED, audio_seconds__gt=0)
+        .order_by("-finished_at")
+        .values_list("audio_seconds", "tts_started_at", "tts_finished_at",
+                     "render_started_at", "render_finished_at")[:ETA_HISTORY]
+    )  # fmt: skip
+    samples: dict[str, list[tuple[float, float]]] = {GpuSlot.Stage.TTS: [], GpuSlot.Stage.VIDEO: []}
+    for audio, tts_start, tts_end, render_start, render_end in recent:
+        if tts_start and tts_end:
+            samples[GpuSlot.Stage.TTS].append((audio, (tts_end - tts_start).total_seconds()))
+        if render_start and render_end:
+            samples[GpuSlot.Stage.VIDEO].append(
+                (audio, (render_end - render_start).total_seconds())
+            )
+    return samples
+
+
+def speaking_rate() -> float:
+    """Characters of spoken text per second of speech, measured on recent jobs."""
+    rows = list(
+        Job.objects.filter(status=Job.Status.SUCCEEDED, audio_seconds__gt=0)
+        .order_by("-finished_at")
+        .values_list("spoken_text", "audio_seconds")[:ETA_HISTORY]
+    )
+    chars, seconds = sum(len(text) for text, _ in rows), sum(a for _, a in rows)
+    return chars / seconds if len(rows) >= 5 and seconds > 0 else CHARS_PER_SPOKEN_SECOND
+
+
+def live_jobs_in_order(rate: float) -> list[eta.LiveJob]:
+    """Every live job as the ETA model sees it, in the dispatcher's order."""
+    rows = Job.objects.filter(status__in=Job.LIVE_STATUSES).order_by("-priority", "created_at")
+    return [
+        eta.LiveJob(key=job_id, status=status,
+                    audio_seconds=audio or len(spoken) / rate,
+                    tts_started_at=tts_started, render_started_at=render_started,
+                    not_before=not_before)
+        for job_id, status, audio, spoken, tts_started, render_started, not_before
+        in rows.values_list("pk", "status", "audio_seconds", "spoken_text", "tts_started_at",
+                            "render_started_at", "not_before")
+    ]  # fmt: skip
+
+
+def eta_table(speeds: dict[str, StageSpeed], now=None) -> dict:
+    """Seconds until each live job is done (jobs.eta), keyed by job id."""
+    now = now or timezone.now()
+
+    def model(stage: str) -> eta.StageModel:
+        speed = speeds[stage]
+        return eta.StageModel(speed.seconds_per_audio_second, speed.fixed, speed.slots)
+
+    return eta.finish_in(live_jobs_in_order(speaking_rate()), tts=model(GpuSlot.Stage.TTS),
+                         video=model(GpuSlot.Stage.VIDEO), now=now)  # fmt: skip
 
 
 def job_eta_seconds(
-    job: Job, *, position: int | None, speeds: dict[str, StageSpeed], now=None
+    job: Job, *, position: int | None, speeds: dict[str, StageSpeed], now=None, table=None
 ) -> int | None:
-    """Seconds until the job should be done; None once ended or with no slot to run it."""
+    """Seconds until the job should be done; None once ended or with no slot to run it.
+
+    ``table`` is an ``eta_table`` already worked out (pollers share one a second);
+    ``position`` is kept for callers, the queue model counts the jobs ahead itself.
+    """
     if not job.is_live:
         return None
-    now = now or timezone.now()
-    audio = job.audio_seconds or len(job.spoken_text) / CHARS_PER_SPOKEN_SECOND
-    tts, video = speeds[GpuSlot.Stage.TTS], speeds[GpuSlot.Stage.VIDEO]
-    if video.slots == 0 or (tts.slots == 0 and job.status == Job.Status.QUEUED):
-        return None
-    tts_time = tts.seconds_per_audio_second * audio + STAGE_OVERHEAD_SECONDS
-    render_time = video.seconds_per_audio_second * audio + STAGE_OVERHEAD_SECONDS
-    ahead = max(0, (position or 1) - 1)
-    if job.status == Job.Status.QUEUED:
-        eta = (ahead // tts.slots + 1) * tts_time + render_time
-    elif job.status == Job.Status.SYNTHESIZING:
-        eta = max(1.0, tts_time - _elapsed(job.tts_started_at, now)) + render_time
-    elif job.status == Job.Status.AUDIO_READY:
-        eta = (ahead // video.slots + 1) * render_time
-    else:
-        eta = max(1.0, render_time - _elapsed(job.render_started_at, now))
-    return math.ceil(eta)
-
-
-def _elapsed(since, now) -> float:
-    return (now - since).total_seconds() if since else 0.0
+    table = eta_table(speeds, now) if table is None else table
+    seconds = table.get(job.pk)
+    return None if seconds is None else max(1, math.ceil(seconds))
 
 
 def job_events(job: Job) -> QuerySet[JobEvent]:
@@ -177,18 +237,22 @@ class JobDetails:
     eta_seconds: int | None
     notices: list[str]
     events: list[JobEvent]
+    waiting: dict | None = None
 
 
 def job_details(job: Job) -> JobDetails:
     """What the detail views add to a job: queue position, ETA, notices, its events."""
     position = job_queue_position(job)
-    eta = job_eta_seconds(job, position=position, speeds=stage_speeds()) if job.is_live else None
+    eta_seconds = (
+        job_eta_seconds(job, position=position, speeds=stage_speeds()) if job.is_live else None
+    )
     return JobDetails(
         stage=job_stage(job),
         queue_position=position,
-        eta_seconds=eta,
+        eta_seconds=eta_seconds,
         notices=embedded_notices(job),
         events=list(job_events(job)),
+        waiting=job_waiting(job, position=position, usable=usable_stages()),
     )
 
 
@@ -205,6 +269,55 @@ def _remembered(key: str, seconds: float, compute):
     return value
 
 
+def usable_stages() -> set[str]:
+    """Stages with at least one enabled, healthy slot."""
+    return set(GpuSlot.objects.filter(enabled=True, healthy=True).values_list("stage", flat=True))
+
+
+def job_waiting(job: Job, *, position: int | None, usable: set[str], now=None) -> dict | None:
+    """Why a live job is not running now, in words and fields; None while it runs or ended.
+
+    reason ``retry``: a failed attempt's backoff; ``no_slot``: no healthy slot for
+    its stage, so it waits for an operator; ``slot``: every slot of its stage is busy.
+    """
+    if job.status not in Job.WAITING_FOR.values():
+        return None
+    now = now or timezone.now()
+    stage = job_stage(job) or ""
+    stage_name = "speech" if stage == GpuSlot.Stage.TTS else "video"
+    common = {"stage": stage, "attempt": job.attempt + 1, "max_attempts": job.max_attempts,
+              "retry_at": None, "position": position}  # fmt: skip
+    if job.not_before is not None and job.not_before > now:
+        seconds = math.ceil((job.not_before - now).total_seconds())
+        text = f"attempt {job.attempt + 1} of {job.max_attempts} in {seconds} s"
+        return {**common, "reason": "retry", "text": text, "retry_at": job.not_before}
+    if stage not in usable:
+        text = f"waiting: no healthy {stage_name} slot (an operator must enable or fix one)"
+        return {**common, "reason": "no_slot", "text": text}
+    ahead = max(0, (position or 1) - 1)
+    text = f"waiting for a free {stage_name} slot" + (f", {ahead} ahead" if ahead else ", next")
+    return {**common, "reason": "slot", "text": text}
+
+
+def job_watch_tag(*, user, pk) -> str | None:
+    """A tag that changes whenever a watcher of this job should see something new.
+
+    The job's version, and for a waiting job also its place in the queue and
+    whether its stage has a slot (those change through other rows). None when
+    ``user`` may not see the job.
+    """
+    version = job_version(user=user, pk=pk)
+    if version is None:
+        return None
+    extra: tuple = ()
+    if version[0] in Job.WAITING_FOR.values():
+        job = Job.objects.get(pk=pk)
+        position = job_queue_position(job)
+        waiting = job_waiting(job, position=position, usable=usable_stages())
+        extra = (position, waiting and waiting["reason"])
+    return hashlib.sha1(repr((version, extra)).encode()).hexdigest()[:20]
+
+
 def job_live_figures(job: Job) -> dict:
     """Queue position (counted at most 2 s ago) and the ETA from this moment.
 
@@ -212,13 +325,17 @@ def job_live_figures(job: Job) -> dict:
     process read at most 5 s ago.
     """
     if not job.is_live:
-        return {"queue_position": None, "eta_seconds": None}
+        return {"queue_position": None, "eta_seconds": None, "waiting": None}
     position = _remembered(
         f"queue-position:{job.pk}:{job.status}:{job.priority}", 2, lambda: job_queue_position(job)
     )
     speeds = _remembered("stage-speeds", 5, stage_speeds)
-    eta = job_eta_seconds(job, position=position, speeds=speeds)
-    return {"queue_position": position, "eta_seconds": eta}
+    # The queue model covers every live job: one table a second serves every poller.
+    table = _remembered("eta-table", 1, lambda: eta_table(speeds))
+    eta_seconds = job_eta_seconds(job, position=position, speeds=speeds, table=table)
+    # Read afresh: a watcher woken because its stage lost its last slot must hear why.
+    waiting = job_waiting(job, position=position, usable=usable_stages())
+    return {"queue_position": position, "eta_seconds": eta_seconds, "waiting": waiting}
 
 
 def queue_summary() -> dict:
@@ -294,3 +411,55 @@ def slot_busy_intervals(*, since, until) -> dict[int, list[tuple]]:
         slot_id: [(max(start, since), end) for start, end in slot_spans if end > since]
         for slot_id, slot_spans in spans.items()
     }
+
+
+# A cluster runs the sweep schedule every minute (jobs.services.sweeper): one
+# that has not come due for this long means no cluster is taking work.
+CLUSTER_SILENT_SECONDS = 150
+
+
+def readiness() -> dict[str, str | None]:
+    """What /readyz checks, each with None when fine or the reason it is not."""
+    checks: dict[str, str | None] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    checks["database"] = None
+    # The name of jobs.services.sweeper.SWEEP_SCHEDULE (selectors sit below the services).
+    due = Schedule.objects.filter(name="heygem-sweep").values_list("next_run", flat=True).first()
+    silent = due is None or (timezone.now() - due).total_seconds() > CLUSTER_SILENT_SECONDS
+    checks["cluster"] = "no qcluster has run the sweep schedule lately" if silent else None
+    usable = set(GpuSlot.objects.filter(enabled=True, healthy=True).values_list("stage", flat=True))
+    for stage in GpuSlot.Stage.values:
+        checks[f"{stage}_slot"] = None if stage in usable else f"no healthy {stage} slot"
+    return checks
+
+
+@dataclass(frozen=True)
+class Alert:
+    level: str  # "error" or "warning"
+    text: str
+
+
+def dashboard_alerts(
+    slots: list[GpuSlot], *, disk_free_bytes: int, disk_low_bytes: int
+) -> list[Alert]:
+    """What an operator must act on: a stage with no healthy slot, benched slots, low disk."""
+    alerts = []
+    for stage, label in GpuSlot.Stage.choices:
+        if not any(s.stage == stage and s.enabled and s.healthy for s in slots):
+            waiting = Job.objects.filter(status=Job.WAITING_FOR[stage]).count()
+            who = f"{waiting} job{'s' if waiting != 1 else ''}" if waiting else "new jobs"
+            verb = "waits" if waiting == 1 else "wait"
+            alerts.append(Alert("error", f"No healthy {label.lower()} slot: {who} {verb} "
+                                         "for an operator."))  # fmt: skip
+    for slot in slots:
+        if slot.enabled and not slot.healthy:
+            alerts.append(
+                Alert("error", f"{slot.name} is unhealthy: {slot.last_error or 'no answer'}")
+            )
+        elif slot.engine_busy or slot.orphan_code:
+            reason = slot.last_error or "the engine is still busy with an abandoned task"
+            alerts.append(Alert("warning", f"{slot.name} is quarantined: {reason}"))
+    if disk_free_bytes < disk_low_bytes:
+        alerts.append(Alert("error", f"Disk low: {disk_free_bytes / 1e9:.1f} GB free for media."))
+    return alerts

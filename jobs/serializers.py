@@ -9,7 +9,7 @@ from rest_framework import serializers
 from heygem_site.api import InputSerializer, StrictCharField
 from voices.selectors import voices_usable_by
 
-from .models import Job
+from .models import GpuSlot, Job, JobEvent
 from .textclean import clean_text
 
 # --- Input --------------------------------------------------------------------
@@ -43,11 +43,13 @@ class JobFilterInput(serializers.Serializer):
     """Query parameters of the job list; the page parameters are the paginator's."""
 
     status = serializers.CharField(
-        required=False, help_text="One status or several, comma-separated."
+        required=False, allow_blank=True, help_text="One status or several, comma-separated."
     )
     created_from = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
     created_to = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
-    search = serializers.CharField(required=False, default="", help_text="Words in the text.")
+    search = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="Words in the text."
+    )
 
     def validate_status(self, value):
         statuses = [part.strip() for part in value.split(",") if part.strip()]
@@ -82,44 +84,61 @@ class NormalizeInput(InputSerializer):
 class SlotBriefOutput(serializers.Serializer):
     name = serializers.CharField()
     gpu = serializers.CharField()
-    backend = serializers.CharField()
+    backend = serializers.ChoiceField(choices=GpuSlot.Backend.choices)
     embedded = serializers.BooleanField(source="is_embedded")
 
 
 class EventOutput(serializers.Serializer):
     at = serializers.DateTimeField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=JobEvent.Kind.choices)
+    label = serializers.CharField(source="get_kind_display", help_text="The kind, in words.")
     message = serializers.CharField()
-    slot = serializers.CharField(source="slot.name", default=None)
+    slot = serializers.CharField(source="slot.name", default=None, allow_null=True)
 
 
 class TimingOutput(serializers.Serializer):
-    audio_seconds = serializers.FloatField()
-    tts_seconds = serializers.FloatField()
-    render_seconds = serializers.FloatField()
-    total_seconds = serializers.FloatField()
+    audio_seconds = serializers.FloatField(allow_null=True)
+    tts_seconds = serializers.FloatField(allow_null=True)
+    render_seconds = serializers.FloatField(allow_null=True)
+    total_seconds = serializers.FloatField(allow_null=True)
     created_at = serializers.DateTimeField()
-    tts_started_at = serializers.DateTimeField()
-    tts_finished_at = serializers.DateTimeField()
-    render_started_at = serializers.DateTimeField()
-    render_finished_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField()
+    tts_started_at = serializers.DateTimeField(allow_null=True)
+    tts_finished_at = serializers.DateTimeField(allow_null=True)
+    render_started_at = serializers.DateTimeField(allow_null=True)
+    render_finished_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
 
 
 class JobSummaryOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    status = serializers.CharField()
-    progress = serializers.IntegerField()
-    priority = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Job.Status.choices)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    priority = serializers.IntegerField(min_value=Job.PRIORITY_MIN, max_value=Job.PRIORITY_MAX)
     text = serializers.CharField()
-    error = serializers.CharField()
+    error = serializers.CharField(help_text="Why the job failed; empty otherwise.")
     created_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
     timing = TimingOutput(source="*")
     url = serializers.SerializerMethodField()
 
     def get_url(self, job) -> str:
         return reverse("api-job-detail", args=[job.pk])
+
+
+class WaitingOutput(serializers.Serializer):
+    """Why a live job is not running at this moment."""
+
+    reason = serializers.ChoiceField(
+        choices=[("retry", "backoff after a failed attempt"),
+                 ("no_slot", "no healthy slot for the stage: an operator must act"),
+                 ("slot", "every slot of the stage is busy")],
+    )  # fmt: skip
+    text = serializers.CharField(help_text='In words: "attempt 2 of 3 in 12 s".')
+    stage = serializers.ChoiceField(choices=GpuSlot.Stage.choices)
+    attempt = serializers.IntegerField(help_text="The attempt that runs next.")
+    max_attempts = serializers.IntegerField()
+    retry_at = serializers.DateTimeField(allow_null=True)
+    position = serializers.IntegerField(allow_null=True, help_text="1: next in line.")
 
 
 class LinksOutput(serializers.Serializer):
@@ -137,6 +156,7 @@ class JobDetailOutput(JobSummaryOutput):
     stage = serializers.SerializerMethodField()
     queue_position = serializers.SerializerMethodField()
     eta_seconds = serializers.SerializerMethodField()
+    waiting = serializers.SerializerMethodField()
     spoken_text = serializers.CharField()
     voice = serializers.IntegerField(source="voice_id", allow_null=True)
     progress_detail = serializers.CharField()
@@ -148,6 +168,7 @@ class JobDetailOutput(JobSummaryOutput):
     events = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
+    @extend_schema_field(serializers.ChoiceField(choices=GpuSlot.Stage.choices, allow_null=True))
     def get_stage(self, job) -> str | None:
         return self.context["details"].stage
 
@@ -156,6 +177,11 @@ class JobDetailOutput(JobSummaryOutput):
 
     def get_eta_seconds(self, job) -> int | None:
         return self.context["details"].eta_seconds
+
+    @extend_schema_field(WaitingOutput(allow_null=True))
+    def get_waiting(self, job) -> dict | None:
+        waiting = self.context["details"].waiting
+        return None if waiting is None else WaitingOutput(waiting).data
 
     def get_notices(self, job) -> list[str]:
         return self.context["details"].notices
@@ -187,21 +213,21 @@ class SlotOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     gpu = serializers.CharField()
-    stage = serializers.CharField()
-    backend = serializers.CharField()
+    stage = serializers.ChoiceField(choices=GpuSlot.Stage.choices)
+    backend = serializers.ChoiceField(choices=GpuSlot.Backend.choices)
     embedded = serializers.BooleanField(source="is_embedded")
     base_url = serializers.CharField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(choices=GpuSlot.STATES)
     enabled = serializers.BooleanField()
     draining = serializers.BooleanField()
     healthy = serializers.BooleanField()
     engine_busy = serializers.BooleanField()
     consecutive_failures = serializers.IntegerField()
-    last_probe_at = serializers.DateTimeField()
+    last_probe_at = serializers.DateTimeField(allow_null=True)
     last_error = serializers.CharField()
-    seconds_per_audio_second = serializers.FloatField()
-    lease_until = serializers.DateTimeField()
-    current_job = serializers.UUIDField(source="current_job.pk", default=None)
+    seconds_per_audio_second = serializers.FloatField(allow_null=True)
+    lease_until = serializers.DateTimeField(allow_null=True)
+    current_job = serializers.UUIDField(source="current_job.pk", default=None, allow_null=True)
 
 
 class QueueOutput(serializers.Serializer):

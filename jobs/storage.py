@@ -69,6 +69,11 @@ def location_of(name: str) -> str:
     return str(local.resolve()) if local is not None else name
 
 
+def is_local() -> bool:
+    """True when the store is a local disk that nginx can send files from."""
+    return _local(DEFAULTS) is not None
+
+
 def exists(name: str) -> bool:
     return bool(name) and media().exists(name)
 

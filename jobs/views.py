@@ -1,5 +1,7 @@
 """Server-rendered pages: submit, history, job detail with live progress, GPU dashboard."""
 
+import mimetypes
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,18 +20,28 @@ from django.views.decorators.http import require_POST
 from heygem_site.pages import form_response, too_many_submissions
 from voices.services import voice_save_from_job
 
-from . import charts, selectors, services
+from . import charts, live, selectors, services
 from .downloads import stored_file_response
 from .forms import JobFilterForm, JobSubmitForm
+from .gpus import gpu_readings
+from .media import MediaError
 from .models import GpuSlot
+from .thumbnails import thumbnail_name
 
-MEDIA_FIELDS = {"result": ("result_video", "video/mp4"), "speech": ("speech_audio", "audio/wav")}
+# kind in the URL -> (field, content type; None: by the file's suffix)
+MEDIA_FIELDS = {
+    "result": ("result_video", "video/mp4"),
+    "speech": ("speech_audio", "audio/wav"),
+    "speaker": ("speaker_video", None),
+}
 
 
 @login_required
 def job_submit(request):
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    form = JobSubmitForm(*data, user=request.user)
+    notices = selectors.embedded_notices()
+    can_clone = selectors.NO_VOICE_CLONING not in notices
+    form = JobSubmitForm(*data, user=request.user, can_clone_voices=can_clone)
     wait = None
     if request.method == "POST" and form.is_valid():
         wait = too_many_submissions(request, form)
@@ -42,7 +54,7 @@ def job_submit(request):
                 return redirect("job-detail", pk=job.pk)
     context = {
         "form": form,
-        "notices": selectors.embedded_notices(),
+        "notices": notices,
         "max_upload_bytes": settings.HEYGEM["MAX_UPLOAD_BYTES"],
     }
     return form_response(request, "jobs/job_submit.html", context, wait)
@@ -56,16 +68,22 @@ def job_list(request):
     return render(request, "jobs/job_list.html", {"page": page, "filters": filters})
 
 
-def live_context(job) -> dict:
+def live_context(job, user) -> dict:
     details = selectors.job_details(job)
     phases = charts.job_phases(details.events, now=timezone.now(), live=job.is_live)
-    return {"job": job, "details": details, "chart": charts.phase_bars(phases)}
+    tag = selectors.job_watch_tag(user=user, pk=job.pk)
+    return {"job": job, "details": details, "chart": charts.phase_bars(phases), "watch_tag": tag}
 
 
 def voice_to_keep(job, user):
-    """The job's own voice (from its speaker video) when its owner has not kept it yet."""
+    """The job's own voice (from its speaker video) when its owner has not kept it yet.
+
+    Not offered when speech comes from espeak, which cannot clone a voice.
+    """
     voice = job.voice
     if voice is None or voice.saved or voice.owner_id != user.pk or job.owner_id != user.pk:
+        return None
+    if selectors.NO_VOICE_CLONING in selectors.embedded_notices(job):
         return None
     return voice
 
@@ -73,15 +91,29 @@ def voice_to_keep(job, user):
 @login_required
 def job_detail(request, pk):
     job = get_object_or_404(selectors.jobs_visible_to(request.user).select_related("voice"), pk=pk)
-    context = {**live_context(job), "voice_to_keep": voice_to_keep(job, request.user)}
+    context = {**live_context(job, request.user), "voice_to_keep": voice_to_keep(job, request.user)}
     return render(request, "jobs/job_detail.html", context)
 
 
 @login_required
 def job_live(request, pk):
-    """The live part of the detail page, re-rendered for its polling script."""
-    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
-    return render(request, "jobs/_job_live.html", live_context(job))
+    """The live part of the detail page, for static/js/job-live.js.
+
+    Long polling: the script sends the last ETag and ``Prefer: wait=25``; the
+    answer comes when the job changes (the fragment) or after 25 s (304).
+    """
+    watch = live.held_until_changed(
+        request.headers, lambda: selectors.job_watch_tag(user=request.user, pk=pk),
+        limit=settings.HEYGEM["WATCH_MAX_SECONDS"], max_held=settings.HEYGEM["WATCH_MAX_HELD"],
+    )  # fmt: skip
+    if watch.tag is None:
+        raise Http404
+    if watch.unchanged:
+        response = HttpResponseNotModified()
+    else:
+        job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+        response = render(request, "jobs/_job_live.html", live_context(job, request.user))
+    return live.watched(response, watch)
 
 
 @require_POST
@@ -130,14 +162,13 @@ def job_media(request, pk, kind):
     return stored_file_response(
         request,
         name,
-        content_type=content_type,
+        content_type=content_type or mimetypes.guess_type(name)[0] or "application/octet-stream",
         filename=f"heygem-{job.pk}{Path(name).suffix}",
         as_attachment="download" in request.GET,
     )
 
 
-@login_required
-def slot_dashboard(request):
+def dashboard_context(request) -> dict:
     now = timezone.now()
     since = now - timedelta(hours=1)
     slots = selectors.slots_with_current_job()
@@ -148,12 +179,60 @@ def slot_dashboard(request):
         )
         job, user = slot.current_job, request.user
         slot.job_visible = job is not None and (user.is_staff or job.owner_id == user.pk)
-    context = {
+    readings = gpu_readings()
+    gpus = None if readings is None else [
+        (reading, [s.name for s in slots if s.gpu == reading.label]) for reading in readings
+    ]  # fmt: skip
+    disk = shutil.disk_usage(settings.MEDIA_ROOT)
+    return {
         "slots": slots,
+        "gpus": gpus,
+        "alerts": selectors.dashboard_alerts(
+            slots, disk_free_bytes=disk.free, disk_low_bytes=settings.HEYGEM["DISK_LOW_BYTES"]
+        ),
         "queue": selectors.queue_summary(),
         "ticks": charts.hour_ticks(timezone.localtime(since)),
+        "refreshed_at": now,
     }
-    return render(request, "jobs/slots.html", context)
+
+
+@login_required
+def job_thumbnail(request, pk):
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+    try:
+        name = thumbnail_name(job)
+    except MediaError:
+        name = None  # an unreadable video: the history row shows no picture
+    if name is None:
+        raise Http404("No video yet.")
+    return stored_file_response(request, name, content_type="image/jpeg", filename="thumb.jpg")
+
+
+@login_required
+def job_rows(request):
+    """Status and progress of the history rows still running, for static/js/history-live.js."""
+    ids = [part for part in request.GET.get("ids", "").split(",") if part][:100]
+    try:
+        jobs = selectors.jobs_visible_to(request.user).filter(pk__in=ids)
+        rows = [
+            {"id": str(job.pk), "status": job.status, "label": job.get_status_display(),
+             "progress": job.progress, "live": job.is_live}
+            for job in jobs
+        ]  # fmt: skip
+    except ValidationError:
+        return JsonResponse({"error": "ids must be job ids, comma-separated"}, status=400)
+    return JsonResponse({"rows": rows})
+
+
+@login_required
+def slot_dashboard(request):
+    return render(request, "jobs/slots.html", dashboard_context(request))
+
+
+@login_required
+def slot_dashboard_live(request):
+    """The live part of the dashboard, re-rendered for static/js/dashboard-live.js."""
+    return render(request, "jobs/_slots_live.html", dashboard_context(request))
 
 
 SLOT_ACTIONS = {
@@ -182,3 +261,15 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """Ready to take work: database, a live qcluster, a healthy slot for every stage.
+
+    503 with the reasons otherwise, so a load balancer or an operator sees why.
+    """
+    checks = selectors.readiness()
+    failing = {name: reason for name, reason in checks.items() if reason}
+    body = {"status": "not ready" if failing else "ready",
+            "checks": {name: reason or "ok" for name, reason in checks.items()}}  # fmt: skip
+    return JsonResponse(body, status=503 if failing else 200)

@@ -17,6 +17,15 @@ from django.core.cache.backends.db import DatabaseCache
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def change_listener_stopped(django_db_setup, django_db_blocker):
+    """The process's LISTEN connection (jobs.live) is closed before the test database goes."""
+    yield
+    from jobs.live import listener
+
+    listener.stop()
+
+
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Every test writes media into its own folder."""

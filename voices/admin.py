@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import Voice, VoicePreparation
 
@@ -10,6 +12,15 @@ class VoiceAdmin(admin.ModelAdmin):
     search_fields = ("name", "owner__username")
     list_select_related = ("owner",)
     raw_id_fields = ("owner",)
+    readonly_fields = ("audio_link",)
+
+    @admin.display(description="Listen")
+    def audio_link(self, voice):
+        if not voice.pk or not voice.audio:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("voice-audio", args=[voice.pk]), voice.audio
+        )
 
 
 @admin.register(VoicePreparation)

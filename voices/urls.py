@@ -12,4 +12,5 @@ page_patterns = [
     path("voices/", views.voice_list, name="voice-list"),
     path("voices/<int:pk>/audio", views.voice_audio, name="voice-audio"),
     path("voices/<int:pk>/delete", views.voice_delete, name="voice-delete"),
+    path("voices/<int:pk>/rename", views.voice_rename, name="voice-rename"),
 ]

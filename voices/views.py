@@ -59,3 +59,18 @@ def voice_delete(request, pk):
     else:
         messages.success(request, f"Voice “{voice.name}” deleted.")
     return redirect("voice-list")
+
+
+@require_POST
+@login_required
+def voice_rename(request, pk):
+    voice = get_object_or_404(selectors.voices_visible_to(request.user), pk=pk)
+    if not selectors.voice_is_managed_by(voice, request.user):
+        raise PermissionDenied
+    try:
+        services.voice_rename(voice=voice, name=request.POST.get("name", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Voice renamed to “{voice.name}”.")
+    return redirect("voice-list")

@@ -3,23 +3,39 @@
 import hashlib
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from heygem_site.api import Pagination, SubmitRateThrottle
+from heygem_site.api import (
+    CONFLICT,
+    KEY_REUSED,
+    Conflict,
+    KeyReused,
+    Pagination,
+    file_responses,
+    paginated,
+)
+from heygem_site.throttles import SubmitRateThrottle, UserThrottle
 
-from .. import selectors, services, storage
+from .. import live, selectors, services, storage
 from ..downloads import stored_file_response
 from ..idempotency import IdempotencyKeyReused
 from ..models import Job
-from ..serializers import JobCreateInput, JobDetailOutput, JobFilterInput, JobSummaryOutput
+from ..serializers import (
+    JobCreateInput,
+    JobDetailOutput,
+    JobFilterInput,
+    JobSummaryOutput,
+    WaitingOutput,
+)
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -36,6 +52,43 @@ CREATE_EXAMPLE = OpenApiExample(
     value={"text": "The area is $\\pi r^2$.", "voice": 3, "priority": 5},
     request_only=True,
 )
+
+DOWNLOAD_PARAMETER = OpenApiParameter(
+    "download", int, enum=[0, 1], required=False,
+    description="0 to play in the browser; 1 (default) to save as a file.",
+)  # fmt: skip
+DETAIL_EXAMPLE = OpenApiExample(
+    "A job rendering",
+    response_only=True,
+    status_codes=["200", "201"],
+    value={
+        "id": "0b6f4a9e-4f59-4c1e-9a51-3f1c2d1b7e10", "status": "rendering", "progress": 64,
+        "priority": 0, "text": "The area is $\\pi r^2$.", "error": "",
+        "created_at": "2026-03-03T10:30:00Z", "finished_at": None,
+        "timing": {"audio_seconds": 2.4, "tts_seconds": 1.1, "render_seconds": None,
+                   "total_seconds": None, "created_at": "2026-03-03T10:30:00Z",
+                   "tts_started_at": "2026-03-03T10:30:00.2Z",
+                   "tts_finished_at": "2026-03-03T10:30:01.3Z",
+                   "render_started_at": "2026-03-03T10:30:01.4Z",
+                   "render_finished_at": None, "finished_at": None},
+        "url": "/api/v1/jobs/0b6f4a9e-4f59-4c1e-9a51-3f1c2d1b7e10/",
+        "stage": "video", "queue_position": 0, "eta_seconds": 4,
+        "spoken_text": "The area is pi r squared.", "voice": None,
+        "progress_detail": "Rendering: 64 % of the expected time", "attempt": 0,
+        "max_attempts": 3, "waiting": None,
+        "tts_slot": {"name": "gpu0-tts", "gpu": "gpu0", "backend": "fish_speech",
+                     "embedded": False},
+        "video_slot": {"name": "gpu0-video", "gpu": "gpu0", "backend": "heygem",
+                       "embedded": False},
+        "notices": [], "events": [], "links": {
+            "self": "/api/v1/jobs/0b6f4a9e-4f59-4c1e-9a51-3f1c2d1b7e10/",
+            "page": "/jobs/0b6f4a9e-4f59-4c1e-9a51-3f1c2d1b7e10/",
+            "cancel": "/api/v1/jobs/0b6f4a9e-4f59-4c1e-9a51-3f1c2d1b7e10/cancel/",
+            "retry": None, "result": None,
+            "speech": "/api/v1/jobs/0b6f4a9e-4f59-4c1e-9a51-3f1c2d1b7e10/speech/",
+            },
+    },
+)  # fmt: skip
 
 
 def job_detail_data(job: Job) -> dict:
@@ -59,7 +112,10 @@ def job_detail_data_cached(request, pk) -> dict:
         cached = (job, job_detail_data(job))
         caches["local"].set(key, cached, DETAIL_CACHE_SECONDS)
     job, data = cached
-    return {**data, **selectors.job_live_figures(job)}
+    figures = selectors.job_live_figures(job)
+    if figures["waiting"] is not None:
+        figures["waiting"] = WaitingOutput(figures["waiting"]).data
+    return {**data, **figures}
 
 
 def idempotency_key(request) -> str:
@@ -74,9 +130,14 @@ def visible_job(request, pk) -> Job:
 
 
 class JobCollectionApi(APIView):
-    throttle_classes = [UserRateThrottle, SubmitRateThrottle]
+    throttle_classes = [UserThrottle, SubmitRateThrottle]
 
-    @extend_schema(parameters=[JobFilterInput], responses=JobSummaryOutput(many=True))
+    @extend_schema(
+        operation_id="jobs_list",
+        summary="List your jobs, newest first",
+        parameters=[JobFilterInput],
+        responses=paginated(JobSummaryOutput),
+    )
     def get(self, request):
         filters = JobFilterInput(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -86,10 +147,13 @@ class JobCollectionApi(APIView):
         return paginator.get_paginated_response(JobSummaryOutput(page, many=True).data)
 
     @extend_schema(
+        operation_id="jobs_create",
+        summary="Submit text (and a speaker video) to become a video",
+        description="Answers the new job with its URL in `Location`.",
         request={"multipart/form-data": JobCreateInput, "application/json": JobCreateInput},
-        responses={201: JobDetailOutput, 422: None},
+        responses={201: JobDetailOutput, 422: KEY_REUSED},
         parameters=[IDEMPOTENCY_HEADER],
-        examples=[CREATE_EXAMPLE],
+        examples=[CREATE_EXAMPLE, DETAIL_EXAMPLE],
     )
     def post(self, request):
         data = JobCreateInput(data=request.data, context={"request": request})
@@ -100,32 +164,71 @@ class JobCollectionApi(APIView):
                 owner=request.user, idempotency_key=key, **data.validated_data
             )
         except IdempotencyKeyReused as exc:
-            return Response({"Idempotency-Key": [str(exc)]}, status=422)
-        return Response(job_detail_data(job), status=status.HTTP_201_CREATED)
+            raise KeyReused(str(exc)) from exc
+        location = reverse("api-job-detail", args=[job.pk])
+        return Response(job_detail_data(job), status=status.HTTP_201_CREATED,
+                        headers={"Location": request.build_absolute_uri(location)})  # fmt: skip
+
+
+WATCH_PARAMETERS = [
+    OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False,
+                     description="The ETag of the last answer: 304 while nothing changed."),
+    OpenApiParameter("Prefer", str, OpenApiParameter.HEADER, required=False,
+                     description="`wait=25`: with If-None-Match, hold the answer until the job "
+                                 "changes or 25 s pass (long polling; at most "
+                                 "HEYGEM_WATCH_MAX_SECONDS)."),
+]  # fmt: skip
 
 
 class JobDetailApi(APIView):
-    @extend_schema(responses=JobDetailOutput)
+    @extend_schema(
+        operation_id="jobs_retrieve",
+        summary="A job with its progress, queue position, ETA and timeline",
+        description="Watch a job with `If-None-Match` + `Prefer: wait=25`: the answer comes "
+        "as soon as the job changes (200 with a new ETag) or after 25 s (304).",
+        parameters=WATCH_PARAMETERS,
+        responses={200: JobDetailOutput, 304: OpenApiResponse(description="Unchanged.")},
+        examples=[DETAIL_EXAMPLE],
+    )
     def get(self, request, pk):
-        return Response(job_detail_data_cached(request, pk))
+        watch = live.held_until_changed(
+            request.headers, lambda: selectors.job_watch_tag(user=request.user, pk=pk),
+            limit=settings.HEYGEM["WATCH_MAX_SECONDS"], max_held=settings.HEYGEM["WATCH_MAX_HELD"],
+        )  # fmt: skip
+        if watch.tag is None:
+            raise Http404
+        if watch.unchanged:
+            response = Response(status=304)
+        else:
+            response = Response(job_detail_data_cached(request, pk))
+        return live.watched(response, watch)
 
 
 class JobCancelApi(APIView):
-    @extend_schema(request=None, responses={200: JobDetailOutput, 409: None})
+    @extend_schema(
+        operation_id="jobs_cancel",
+        summary="Cancel a queued or running job",
+        request=None,
+        responses={200: JobDetailOutput, 409: CONFLICT},
+    )
     def post(self, request, pk):
         job = visible_job(request, pk)
         if not services.job_cancel(job=job):
-            return Response({"detail": f"The job is {job.status}: nothing to cancel."}, status=409)
+            raise Conflict(f"The job is {job.status}: nothing to cancel.")
         return Response(job_detail_data(job))
 
 
 class JobRetryApi(APIView):
-    @extend_schema(request=None, responses={200: JobDetailOutput, 409: None})
+    @extend_schema(
+        operation_id="jobs_retry",
+        summary="Run a failed or canceled job again, from the stage it stopped in",
+        request=None,
+        responses={200: JobDetailOutput, 409: CONFLICT},
+    )
     def post(self, request, pk):
         job = visible_job(request, pk)
         if not services.job_retry(job=job):
-            message = f"The job is {job.status}: only failed or canceled jobs can be retried."
-            return Response({"detail": message}, status=409)
+            raise Conflict(f"The job is {job.status}: only failed or canceled jobs can be retried.")
         return Response(job_detail_data(job))
 
 
@@ -146,12 +249,22 @@ def job_file_response(request, job: Job, kind: str):
 
 
 class JobResultApi(APIView):
-    @extend_schema(responses={(200, "video/mp4"): bytes, (206, "video/mp4"): bytes})
+    @extend_schema(
+        operation_id="jobs_result",
+        summary="Download the finished video (Range, ETag and If-None-Match work)",
+        parameters=[DOWNLOAD_PARAMETER],
+        responses=file_responses("video/mp4"),
+    )
     def get(self, request, pk):
         return job_file_response(request, visible_job(request, pk), "result")
 
 
 class JobSpeechApi(APIView):
-    @extend_schema(responses={(200, "audio/wav"): bytes, (206, "audio/wav"): bytes})
+    @extend_schema(
+        operation_id="jobs_speech",
+        summary="Download the synthesized speech (WAV)",
+        parameters=[DOWNLOAD_PARAMETER],
+        responses=file_responses("audio/wav"),
+    )
     def get(self, request, pk):
         return job_file_response(request, visible_job(request, pk), "speech")

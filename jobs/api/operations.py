@@ -1,7 +1,7 @@
 """v1 operations: slots (staff), the queue summary, the normalization preview."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,7 +21,10 @@ def slot_data(pk) -> dict:
 class SlotListApi(APIView):
     permission_classes = [IsAdminUser]
 
-    @extend_schema(responses=SlotOutput(many=True))
+    @extend_schema(
+        operation_id="slots_list", summary="Every GPU slot with its state (staff)",
+        responses=SlotOutput(many=True),
+    )  # fmt: skip
     def get(self, request):
         return Response(SlotOutput(selectors.slots_with_current_job(), many=True).data)
 
@@ -32,7 +35,6 @@ class SlotActionApi(APIView):
     permission_classes = [IsAdminUser]
     slot_action = ""
 
-    @extend_schema(request=None, responses=SlotOutput)
     def post(self, request, pk):
         slot = get_object_or_404(GpuSlot, pk=pk)
         if self.slot_action == "drain":
@@ -44,8 +46,26 @@ class SlotActionApi(APIView):
         return Response(slot_data(slot.pk))
 
 
+SLOT_ACTION_SUMMARIES = {
+    "drain": "Drain a slot: finish its current job, then disable it (staff)",
+    "enable": "Enable a slot (staff)",
+    "probe": "Ask a slot's engine whether it can take work (staff)",
+}
+
+
+def slot_action_view(action: str):
+    """One view class per action, so each has its own operationId and summary."""
+    view = type(f"Slot{action.title()}Api", (SlotActionApi,), {"slot_action": action})
+    schema = extend_schema(operation_id=f"slots_{action}", summary=SLOT_ACTION_SUMMARIES[action],
+                           request=None, responses=SlotOutput)  # fmt: skip
+    return extend_schema_view(post=schema)(view).as_view()
+
+
 class QueueApi(APIView):
-    @extend_schema(responses=QueueOutput)
+    @extend_schema(
+        operation_id="queue_retrieve", summary="Jobs waiting and running, slots per stage",
+        responses=QueueOutput,
+    )  # fmt: skip
     def get(self, request):
         return Response(QueueOutput(selectors.queue_summary()).data)
 
@@ -54,6 +74,8 @@ class NormalizeApi(APIView):
     """Preview what the TTS engine will be asked to say, and how it is chunked."""
 
     @extend_schema(
+        operation_id="normalize",
+        summary="Preview the spoken text and its chunks (nothing is stored)",
         request=NormalizeInput,
         responses=NormalizeOutput,
         examples=[

@@ -14,12 +14,13 @@ from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from heygem_site.api import SubmitRateThrottle
+from heygem_site.api import seed_exception_handler
+from heygem_site.throttles import SubmitRateThrottle, UserThrottle
 
 from .. import selectors, services
 from ..models import Job
@@ -61,15 +62,38 @@ def first_message(data) -> str:
     return str(data)
 
 
+class SeedErrorOutput(serializers.Serializer):
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+    errors = serializers.JSONField(help_text="DRF's error body: field -> messages, or detail.")
+
+
+# The errors any seed endpoint can answer (authentication, access, input, rate).
+SEED_ERROR_CODES = ("400", "401", "403", "404", "405", "406", "415", "429")
+
+
 class SeedSchema(AutoSchema):
     def get_tags(self):
         return ["seed"]
+
+    def get_operation_id(self):
+        return "seed_" + self.view.seed_name
+
+    def _get_response_bodies(self, direction="response"):
+        bodies = super()._get_response_bodies(direction)
+        for code in SEED_ERROR_CODES:
+            bodies.setdefault(code, self._get_response_for_code(SeedErrorOutput, code))
+        return bodies
 
 
 class SeedApiView(APIView):
     """Errors in the seed's shape: ``{"success": false, "message": …, "errors": …}``."""
 
     schema = SeedSchema()
+    seed_name = ""
+
+    def get_exception_handler(self):
+        return seed_exception_handler
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
@@ -93,9 +117,14 @@ def seed_job(request, task_id: str) -> Job:
 
 
 class GenerateApi(SeedApiView):
-    throttle_classes = [UserRateThrottle, SubmitRateThrottle]
+    seed_name = "generate"
+    throttle_classes = [UserThrottle, SubmitRateThrottle]
 
-    @extend_schema(request={"multipart/form-data": JobCreateInput}, responses={200: dict})
+    @extend_schema(
+        summary="The seed's submit: text (and a speaker video) to a task id",
+        request={"multipart/form-data": JobCreateInput},
+        responses={200: dict},
+    )
     def post(self, request):
         data = JobCreateInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -133,7 +162,11 @@ def status_payload(job: Job, details) -> dict:
 
 
 class StatusApi(SeedApiView):
-    @extend_schema(responses={200: dict})
+    seed_name = "status"
+
+    @extend_schema(
+        summary="The seed's task status, progress, GPU and timing", responses={200: dict}
+    )
     def get(self, request, task_id):
         job = seed_job(request, task_id)
         return Response(status_payload(job, selectors.job_details(job)))
@@ -174,7 +207,11 @@ def gpu_entries(user) -> list[dict]:
 
 
 class QueueApi(SeedApiView):
-    @extend_schema(responses={200: dict})
+    seed_name = "queue"
+
+    @extend_schema(
+        summary="The seed's queue: waiting and running tasks per GPU", responses={200: dict}
+    )
     def get(self, request):
         summary = selectors.queue_summary()
         return Response(
@@ -188,13 +225,19 @@ class QueueApi(SeedApiView):
 
 
 class DownloadApi(SeedApiView):
-    @extend_schema(responses={(200, "video/mp4"): bytes})
+    seed_name = "download"
+
+    @extend_schema(
+        summary="The seed's download of a finished video", responses={(200, "video/mp4"): bytes}
+    )
     def get(self, request, task_id):
         return job_file_response(request, seed_job(request, task_id), "result")
 
 
 class InfoApi(SeedApiView):
-    @extend_schema(responses={200: dict})
+    seed_name = "info"
+
+    @extend_schema(summary="The service, its slots, limits and links", responses={200: dict})
     def get(self, request):
         summary = selectors.queue_summary()
         return Response(

@@ -13,7 +13,7 @@ v1_patterns = [
     *[
         path(
             f"slots/<int:pk>/{action}/",
-            operations.SlotActionApi.as_view(slot_action=action),
+            operations.slot_action_view(action),
             name=f"api-slot-{action}",
         )
         for action in ("drain", "enable", "probe")

@@ -11,6 +11,7 @@ from django.utils import timezone
 import normalization
 from voices import services as voice_services
 from voices.models import Voice
+from webhooks.addresses import target_problem
 
 from .. import idempotency, storage, uploads
 from ..models import Job
@@ -47,6 +48,8 @@ def job_create(
     if existing:
         return existing
     text = job_validate_text(text)
+    if callback_url:
+        _check_callback_url(callback_url)
     if not Job.PRIORITY_MIN <= priority <= Job.PRIORITY_MAX:
         raise ValidationError(
             {"priority": f"Priority must be between {Job.PRIORITY_MIN} and {Job.PRIORITY_MAX}."}
@@ -99,6 +102,13 @@ def job_create(
         storage.delete_folder(storage.job_folder(job_id))
         raise
     return job
+
+
+def _check_callback_url(url: str) -> None:
+    """http(s) to a public address (unless allowed), refused at submit rather than at the end."""
+    problem = target_problem(url, allow_private=settings.HEYGEM["CALLBACK_ALLOW_PRIVATE"])
+    if problem:
+        raise ValidationError({"callback_url": problem})
 
 
 def job_validate_text(text: object) -> str:

@@ -30,3 +30,19 @@ def api_as():
 @pytest.fixture
 def api(api_as, owner):
     return api_as(owner)
+
+
+def error(response, attr=None) -> str:
+    """The message of the v1 error envelope's first error about ``attr`` (None: the request)."""
+    body = response.json()
+    assert set(body) == {"type", "errors"}, body
+    messages = [e["detail"] for e in body["errors"] if e["attr"] == attr]
+    assert messages, f"no error about {attr!r} in {body}"
+    return messages[0]
+
+
+def error_fields(response) -> list[str]:
+    """The fields the v1 error envelope names, in order, each once."""
+    body = response.json()
+    assert body["type"] == "validation_error", body
+    return list(dict.fromkeys(e["attr"] for e in body["errors"]))

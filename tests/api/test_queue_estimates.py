@@ -34,8 +34,18 @@ def test_a_job_further_back_in_the_queue_waits_longer(owner, slots):
 def test_more_slots_shorten_the_wait(owner, slots):
     jobs = [make_job(owner, text="a" * 140) for _ in range(4)]
     alone = eta(jobs[-1])
+    # Renders (11 s each) are the bottleneck here, speech (2 s) is not: another speech
+    # slot changes nothing, another video slot shortens the wait.
     make_slot("tts-b", stage="tts", backend="espeak", seconds_per_audio_second=0.1)
+    assert eta(jobs[-1]) == alone
+    make_slot("video-b", stage="video", backend="dub", seconds_per_audio_second=1.0)
     assert eta(jobs[-1]) < alone
+
+
+def test_the_jobs_ahead_count_with_their_own_lengths(owner, slots):
+    long_ahead = make_job(owner, text="a" * 1400)  # 100 s of speech
+    short = make_job(owner, text="a" * 14)
+    assert eta(short) > eta(long_ahead) > 100
 
 
 def test_a_rendering_job_counts_down_from_its_measured_speed(owner, slots):

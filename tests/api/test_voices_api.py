@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.api.conftest import error
 from tests.factories import make_voice
 from voices.models import Voice
 
@@ -38,7 +39,7 @@ def test_a_voice_is_created_from_the_sound_of_a_video(api, sample_video):
 def test_a_video_without_sound_makes_no_voice(api, silent_video, media_root):
     with silent_video.open("rb") as audio:
         response = api.post("/api/v1/voices/", {"name": "Mute", "audio": audio})
-    assert response.status_code == 400 and "no audio track" in response.json()["audio"][0]
+    assert response.status_code == 400 and "no audio track" in error(response, "audio")
     assert not Voice.objects.exists()
     assert not list((media_root / "voices").glob("*"))
 
@@ -57,7 +58,7 @@ def test_a_voice_is_renamed_but_not_to_a_name_in_use(api, owner):
     make_voice(owner, "Second")
     assert api.patch(f"/api/v1/voices/{voice.pk}/", {"name": "Renamed"}).json()["name"] == "Renamed"
     clash = api.patch(f"/api/v1/voices/{voice.pk}/", {"name": "Second"})
-    assert clash.status_code == 400 and "already have" in clash.json()["name"][0]
+    assert clash.status_code == 400 and "already have" in error(clash, "name")
 
 
 def test_a_voice_is_deleted(api, owner):

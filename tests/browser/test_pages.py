@@ -3,6 +3,7 @@
 Screenshots of every page land in test-artifacts/ (gitignored).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from jobs import services
-from jobs.models import Job
+from jobs.models import GpuSlot, Job
+from tests.factories import make_job, make_slot, make_voice
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -118,3 +120,94 @@ def test_a_creator_submits_a_video_watches_it_finish_plays_and_downloads_it(
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the job page scrolls sideways on a phone ({width} px)"
     shot(phone, "job-detail-phone")
+
+
+PAGES = [("history", "/jobs/"), ("submit", "/jobs/new/"), ("dashboard", "/slots/"),
+         ("voices", "/voices/")]  # fmt: skip
+
+
+@pytest.fixture
+def many_kinds_of_job(owner, sample_video, settings):
+    """A finished job with a real video, a failed one, one waiting for an operator."""
+    make_slot("gpu0-tts", stage="tts", backend="espeak", gpu="gpu0", healthy=False,
+              last_error="connection refused")  # fmt: skip
+    make_slot("gpu0-video", stage="video", backend="dub", gpu="gpu0")
+    make_voice(owner, "Lecture voice")
+    done = make_job(owner, status=Job.Status.SUCCEEDED, with_files=True, text="A finished lesson.")
+    (Path(settings.MEDIA_ROOT) / done.result_video).write_bytes(sample_video.read_bytes())
+    start = done.created_at
+    for kind, seconds in (("tts_started", 1), ("tts_finished", 4), ("video_started", 5),
+                          ("render_finished", 12), ("succeeded", 12)):  # fmt: skip
+        done.events.create(kind=kind)
+        done.events.filter(kind=kind).update(at=start + timedelta(seconds=seconds))
+    failed = make_job(owner, status=Job.Status.FAILED, progress=35, text="A lesson that failed.",
+                      error="HeyGem answered HTTP 500: out of memory.")  # fmt: skip
+    failed.events.create(kind="failed", message=failed.error)
+    waiting = make_job(owner, text="A lesson waiting for a speech slot.")
+    return done, failed, waiting
+
+
+def test_every_page_reads_well_at_desktop_and_phone_width(
+    browser, live_server, owner, many_kinds_of_job
+):
+    done, failed, waiting = many_kinds_of_job
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  timezone_id="Asia/Tokyo")  # fmt: skip
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", "owner-pass-123")
+    page.click("button[type=submit]")
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                        timezone_id="Asia/Tokyo")  # fmt: skip
+    phone_context.add_cookies(context.cookies())
+    phone = phone_context.new_page()
+
+    for name, path in [*PAGES, ("job-done", f"/jobs/{done.pk}/"),
+                       ("job-failed", f"/jobs/{failed.pk}/"),
+                       ("job-waiting", f"/jobs/{waiting.pk}/")]:  # fmt: skip
+        for view, suffix in ((page, "desktop"), (phone, "phone")):
+            view.goto(f"{live_server.url}{path}")
+            view.wait_for_load_state("load")
+            view.wait_for_timeout(300)  # site.js formats times; a live page holds a long poll
+            shot(view, f"{name}-{suffix}")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways on a phone ({width} px)"
+
+    page.goto(f"{live_server.url}/jobs/")
+    thumb = page.locator(f"tr[data-job='{done.pk}'] td.thumb img")
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
+    expect(page.locator(f"tr[data-job='{done.pk}']")).to_contain_text("0:02")
+    expect(page.locator(f"tr[data-job='{failed.pk}'] button")).to_have_text("Retry")
+
+    page.goto(f"{live_server.url}/jobs/{failed.pk}/")
+    red = page.locator("#job-progress > span").evaluate("s => getComputedStyle(s).backgroundColor")
+    assert red == "rgb(185, 28, 28)", red
+    events = page.locator("table.events")
+    expect(events).to_contain_text("Failed")
+    expect(events).to_contain_text("Queued")
+    assert "GMT+9" in events.locator("time").first.text_content()  # the viewer's zone, Tokyo
+
+    page.goto(f"{live_server.url}/jobs/{done.pk}/")
+    expect(page.locator("#stage-chart .lane-label")).to_have_text(["Waiting", "Speech", "Video"])
+    expect(page.locator("#stage-chart .ticks")).to_contain_text("10 s")
+    expect(page.locator("#speech-download-link")).to_be_visible()
+
+    page.goto(f"{live_server.url}/jobs/{waiting.pk}/")
+    expect(page.locator("#job-waiting")).to_contain_text("waiting: no healthy speech slot")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#cancel-button")
+    waiting.refresh_from_db()
+    assert waiting.status == Job.Status.QUEUED  # asked first, and told no
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#cancel-button")
+    expect(page.locator("#job-status")).to_have_text("Canceled")
+
+    page.goto(f"{live_server.url}/slots/")
+    expect(page.locator("#alerts")).to_contain_text("gpu0-tts is unhealthy: connection refused")
+    expect(page.locator("#gpu-telemetry")).to_contain_text("No GPU telemetry")
+    services.slot_drain(slot=GpuSlot.objects.get(name="gpu0-video"))
+    expect(page.locator("#slot-table")).to_contain_text("disabled", timeout=8_000)  # no reload
+    shot(page, "dashboard-refreshed-desktop")

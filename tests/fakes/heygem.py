@@ -196,6 +196,7 @@ class FakeHeyGem(FakeServer):
         data_dir: Path,
         *,
         render_seconds: float = 0.5,
+        render_seconds_per_audio_second: float = 0.0,
         keep_intermediates: bool = True,
         port: int = 0,
         host: str = "127.0.0.1",
@@ -203,6 +204,8 @@ class FakeHeyGem(FakeServer):
         super().__init__(host=host, port=port)
         self.data_dir = Path(data_dir)
         self.render_seconds = render_seconds
+        # A real render takes longer for longer speech; 0 keeps the fixed render_seconds.
+        self.render_seconds_per_audio_second = render_seconds_per_audio_second
         self.keep_intermediates = keep_intermediates
         self.submissions: list = []  # every submit body that parsed as JSON, in order
         self.queries = 0  # number of /easy/query requests answered
@@ -359,6 +362,7 @@ class FakeHeyGem(FakeServer):
         audio_seconds = _audio_seconds(audio)
         if not audio_seconds:
             return self._set(run, status=3, progress=0, msg=DURATION_FAILED)
+        run.seconds = max(run.seconds, self.render_seconds_per_audio_second * audio_seconds)
         self._set(run, progress=5, msg="文件下载完成")
 
         self._sleep_until(run, start + 0.2 * run.seconds)

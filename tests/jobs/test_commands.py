@@ -4,6 +4,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from jobs.engines import EngineError
@@ -101,3 +102,17 @@ class TestGenerate:
         with pytest.raises(CommandError, match="Unknown voice 'nobody'"):
             run("generate", "--user", "owner", "--text", "Hi", "--voice", "nobody")
         assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_login_can_use_every_admin_page_of_the_product(client):
+    run("demo_setup")
+    demo = get_user_model().objects.get(username="demo")
+    assert demo.is_staff and not demo.is_superuser
+    client.force_login(demo)
+    for page in ["/admin/", "/admin/jobs/job/", "/admin/jobs/gpuslot/", "/admin/jobs/jobevent/",
+                 "/admin/voices/voice/", "/admin/webhooks/webhookendpoint/",
+                 "/admin/webhooks/webhookdelivery/"]:  # fmt: skip
+        assert client.get(page).status_code == 200, page
+    assert "have permission" not in client.get("/admin/").text
+    assert client.get("/admin/auth/user/").status_code == 403  # not the user accounts

@@ -146,3 +146,35 @@ def test_the_job_admin_shows_events_read_only(browser_as, operator, owner):
     job = make_job(owner)
     text = browser_as(operator).get(f"/admin/jobs/job/{job.pk}/change/").text
     assert "Job queued." in text and 'name="events-0-kind"' not in text
+
+
+def test_the_dashboard_alerts_on_a_stage_without_healthy_slot_a_quarantine_and_low_disk(
+    browser_as, operator, owner, settings
+):
+    settings.HEYGEM = {**settings.HEYGEM, "DISK_LOW_BYTES": 10**18}
+    make_slot("gpu0-tts", stage="tts", backend="espeak", healthy=False, last_error="refused")
+    make_slot("gpu0-video", engine_busy=True, last_error="HeyGem still renders task 42")
+    make_job(owner)
+    text = browser_as(operator).get("/slots/live").text
+    assert "No healthy speech (tts) slot: 1 job waits for an operator." in text
+    assert "gpu0-tts is unhealthy: refused" in text
+    assert "gpu0-video is quarantined: HeyGem still renders task 42" in text
+    assert "Disk low:" in text
+
+
+def test_a_healthy_dashboard_raises_no_alert_and_refreshes_itself(browser_as, operator):
+    make_slot("gpu0-tts", stage="tts", backend="espeak")
+    make_slot("gpu0-video")
+    page = browser_as(operator).get("/slots/").text
+    assert 'id="alerts"' not in page
+    assert "js/dashboard-live.js" in page and 'data-url="/slots/live"' in page
+
+
+def test_a_voice_is_renamed_from_the_voice_page_and_its_player_is_not_squashed(browser_as, owner):
+    voice = make_voice(owner, "Calm")
+    page = browser_as(owner)
+    assert f'action="/voices/{voice.pk}/rename"' in page.get("/voices/").text
+    response = page.post(f"/voices/{voice.pk}/rename", {"name": "Warm"}, follow=True)
+    voice.refresh_from_db()
+    assert voice.name == "Warm" and "Voice renamed to “Warm”." in response.text
+    assert "onsubmit" not in response.text  # no inline script (CSP)

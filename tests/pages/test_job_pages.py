@@ -1,8 +1,10 @@
 """Submit, history and job pages as a creator uses them."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from jobs.models import Job
@@ -158,3 +160,86 @@ def test_the_voice_of_a_jobs_speaker_video_can_be_kept(browser_as, owner, sample
     assert "Voice “Lecture voice” saved" in response.text
     assert "Keep this voice" not in response.text
     assert "Lecture voice" in page.get("/jobs/new/").text  # offered for the next video
+
+
+def test_a_failed_job_shows_a_red_bar_and_readable_event_names(browser_as, owner):
+    job = make_job(owner, status=Job.Status.FAILED, error="HeyGem said no.", progress=40)
+    job.events.create(kind="failed", message="HeyGem said no.")
+    text = browser_as(owner).get(f"/jobs/{job.pk}/").text
+    assert 'class="bar bar-failed"' in text
+    assert (
+        '<td class="event-kind">Failed</td>' in text
+        and '<td class="event-kind">Queued</td>' in text
+    )
+    assert ">created<" not in text and ">failed<" not in text
+
+
+def test_a_job_waiting_for_its_retry_says_which_attempt_comes_when(browser_as, owner):
+    make_slot("gpu0-tts", stage="tts", backend="espeak")
+    make_slot("gpu0-video")
+    job = make_job(owner, attempt=1, max_attempts=3,
+                   not_before=timezone.now() + timedelta(seconds=12))  # fmt: skip
+    text = browser_as(owner).get(f"/jobs/{job.pk}/").text
+    assert "attempt 2 of 3 in 12 s" in text or "attempt 2 of 3 in 11 s" in text
+
+
+def test_a_job_whose_stage_has_no_healthy_slot_says_it_waits_for_an_operator(browser_as, owner):
+    make_slot("gpu0-tts", stage="tts", backend="espeak", healthy=False)
+    job = make_job(owner)
+    text = browser_as(owner).get(f"/jobs/{job.pk}/").text
+    assert "waiting: no healthy speech slot" in text
+
+
+def test_cancel_asks_first_and_the_speech_can_be_downloaded(browser_as, owner):
+    live = make_job(owner, status=Job.Status.RENDERING, with_files=True)
+    text = browser_as(owner).get(f"/jobs/{live.pk}/").text
+    assert 'data-confirm="Cancel this job?' in text
+    assert f'href="/jobs/{live.pk}/speech?download=1"' in text
+    assert "js/site.js" in text and "<script>" not in text  # no inline script (CSP)
+
+
+def test_the_timeline_has_lane_labels_and_a_time_axis(browser_as, owner):
+    job = make_job(owner, status=Job.Status.SUCCEEDED, with_files=True)
+    start = job.created_at
+    for kind, seconds in (("tts_started", 1), ("tts_finished", 9), ("video_started", 10),
+                          ("render_finished", 40), ("succeeded", 40)):  # fmt: skip
+        job.events.create(kind=kind)
+        job.events.filter(kind=kind).update(at=start + timedelta(seconds=seconds))
+    text = browser_as(owner).get(f"/jobs/{job.pk}/").text
+    for label in ("Waiting", "Speech", "Video"):
+        assert f'<span class="util-name lane-label">{label}</span>' in text
+    assert ">0 s<" in text and ">30 s<" in text
+
+
+def test_on_espeak_the_voice_options_it_cannot_honour_are_not_offered(
+    browser_as, owner, sample_video
+):
+    make_slot("local-tts", stage="tts", backend="espeak")
+    make_slot("local-video", stage="video", backend="dub")
+    make_voice(owner, "Calm")
+    page = browser_as(owner)
+    form = page.get("/jobs/new/").text
+    assert 'name="voice"' not in form and "The video's own voice" not in form
+    assert "cannot clone a voice" in form
+    with sample_video.open("rb") as video:
+        page.post("/jobs/new/", {"text": "Hello class.", "video": video, "priority": 0})
+    job = Job.objects.get()
+    assert "Keep this voice" not in page.get(f"/jobs/{job.pk}/").text
+
+
+def test_history_rows_have_a_thumbnail_length_download_and_retry(browser_as, owner, sample_video):
+    done = make_job(owner, status=Job.Status.SUCCEEDED, with_files=True)
+    (Path(settings.MEDIA_ROOT) / done.result_video).write_bytes(sample_video.read_bytes())
+    failed = make_job(owner, status=Job.Status.FAILED)
+    running = make_job(owner, status=Job.Status.RENDERING, progress=30)
+    page = browser_as(owner)
+    text = page.get("/jobs/").text
+    assert f'src="/jobs/{done.pk}/thumbnail"' in text and ">0:02<" in text
+    assert f'href="/jobs/{done.pk}/result?download=1"' in text
+    assert f'action="/jobs/{failed.pk}/retry"' in text
+    assert f'data-job="{running.pk}" data-live="true"' in text
+    thumbnail = page.get(f"/jobs/{done.pk}/thumbnail")
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
+    rows = page.get(f"/jobs/rows?ids={running.pk},{failed.pk}").json()["rows"]
+    assert {r["id"]: r["live"] for r in rows} == {str(running.pk): True, str(failed.pk): False}
+    assert page.get("/jobs/rows?ids=not-an-id").status_code == 400

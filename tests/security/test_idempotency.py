@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jobs.models import Job
+from tests.api.conftest import error
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_the_same_key_with_another_body_is_a_422_saying_so(api, change):
     response = create(api, "k1", **{"text": "Hello", "priority": 2, **change})
 
     assert response.status_code == 422
-    assert "already used for a different request" in response.json()["Idempotency-Key"][0]
+    assert "already used for a different request" in error(response)
     assert Job.objects.count() == 1
 
 

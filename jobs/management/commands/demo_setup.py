@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
 from jobs import media, services
@@ -20,9 +21,11 @@ class Command(BaseCommand):
         password = _demo_password(demo_dir / "password")
         users = get_user_model().objects
         user, _ = users.get_or_create(username="demo", defaults={"is_staff": True})
-        # Staff so the demo shows the GPU dashboard; never a superuser.
+        # Staff so the demo shows the GPU dashboard and the admin; never a superuser:
+        # the operators' group gives it the product's models, not the user accounts.
         user.set_password(password)
         user.save()
+        user.groups.add(_operators_group())
         if not GpuSlot.objects.exists():
             services.slot_create(name="local-tts", stage="tts", backend="espeak", gpu="cpu")
             services.slot_create(name="local-video", stage="video", backend="dub", gpu="cpu")
@@ -31,6 +34,18 @@ class Command(BaseCommand):
         if not speaker.exists():
             media.make_sample_speaker(speaker, seconds=4.0)
         self.stdout.write(f"Demo login: demo / {password}")
+
+
+def _operators_group() -> Group:
+    """Every permission on the product's own models (jobs, slots, events, voices, webhooks)."""
+    group, _ = Group.objects.get_or_create(name=OPERATORS_GROUP)
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["jobs", "voices", "webhooks"])
+    )
+    return group
+
+
+OPERATORS_GROUP = "Operators"
 
 
 def _demo_password(path: Path) -> str:

@@ -7,14 +7,16 @@ model load plus a 15 s sleep, the ASR service behind Fish-Speech), so such a
 slot is added unhealthy, with the reason, and joins once a probe passes.
 """
 
+from json import dumps
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from jobs import services
+from jobs import selectors, services
 from jobs.models import GpuSlot, Job
+from jobs.serializers import SlotOutput
 
 
 class Command(BaseCommand):
@@ -42,7 +44,8 @@ class Command(BaseCommand):
         seed.add_argument("--video-dir", default="gpu{i}", help="Video data dir under the root.")
         seed.add_argument("--tts-dir", default="tts{i}", help="TTS data dir under the root.")
         seed.add_argument("--container-data-dir", default="/code/data")
-        sub.add_parser("list", help="Show every slot with its state.")
+        listing = sub.add_parser("list", help="Show every slot with its state.")
+        listing.add_argument("--json", action="store_true", help="For scripts: the API's shape.")
         for action in ("enable", "disable", "drain", "remove"):
             one = sub.add_parser(action)
             one.add_argument("names", nargs="+")
@@ -113,7 +116,11 @@ class Command(BaseCommand):
                     container_data_dir=container_data_dir,
                 )  # fmt: skip
 
-    def do_list(self, **_):
+    def do_list(self, *, json=False, **_):
+        if json:
+            data = SlotOutput(selectors.slots_with_current_job(), many=True).data
+            self.stdout.write(dumps(data, indent=2))
+            return
         slots = list(GpuSlot.objects.all())
         if not slots:
             self.stdout.write("No slots. Add one with: manage.py slots add --help")
