@@ -198,9 +198,21 @@ HEYGEM = {
     # A stage holds its slot for this long without renewing before the sweep
     # may take it back; stages renew every third of it.
     "LEASE_SECONDS": env.float("HEYGEM_LEASE_SECONDS", default=60.0),
-    # How often the sweep reclaims expired leases and re-dispatches (django-q2
-    # looks at its schedules every 30 s, so that is the shortest period).
-    "SWEEP_SECONDS": env.float("HEYGEM_SWEEP_SECONDS", default=30.0),
+    # How often `manage.py workers` reclaims expired leases, probes kept-out slots
+    # and re-dispatches (it also sweeps at once when it starts).
+    "SWEEP_SECONDS": env.float("HEYGEM_SWEEP_SECONDS", default=5.0),
+    # This box's name: `manage.py workers` drives the slots of this host (issue 10).
+    "HOST": env.str("HEYGEM_HOST", default="local"),
+    # Stage workers beyond one per enabled slot: a worker paused or killed mid-stage
+    # still holds its process until the sweep takes its slot back.
+    "SPARE_WORKERS": env.int("HEYGEM_SPARE_WORKERS", default=2),
+    # Workers for everything but stages (webhooks, schedules).
+    "AUX_WORKERS": env.int("HEYGEM_AUX_WORKERS", default=2),
+    # On stop, running stages get this long to reach a safe point before their
+    # workers are killed (a killed stage is reclaimed by the next sweep).
+    "STOP_GRACE_SECONDS": env.float("HEYGEM_STOP_GRACE_SECONDS", default=20.0),
+    # A running stage checks this often that its job was not canceled.
+    "BINDING_CHECK_SECONDS": env.float("HEYGEM_BINDING_CHECK_SECONDS", default=0.5),
     # Attempts per job before it fails for good (engine errors, lost workers).
     "MAX_ATTEMPTS": env.int("HEYGEM_MAX_ATTEMPTS", default=3),
     # Backoff before a failed stage is tried again: base * 2**(attempt-1).
@@ -246,12 +258,14 @@ HEYGEM = {
     # --- GPU engines over HTTP (ENGINES.md; docs/engines.md) ---
     # Seconds allowed to open a connection to an engine; read timeouts are per call.
     "ENGINE_CONNECT_TIMEOUT": env.float("HEYGEM_ENGINE_CONNECT_TIMEOUT", default=5.0),
-    # HeyGem: how often a render is polled (the official client polls every 2 s).
-    "RENDER_POLL_SECONDS": env.float("HEYGEM_RENDER_POLL_SECONDS", default=2.0),
-    # A render is timed out after max(floor, factor × audio seconds); the slot is
-    # then quarantined until the engine lets go of the task.
-    "RENDER_TIMEOUT_FACTOR": env.float("HEYGEM_RENDER_TIMEOUT_FACTOR", default=10.0),
-    "RENDER_TIMEOUT_FLOOR_SECONDS": env.float("HEYGEM_RENDER_TIMEOUT_FLOOR_SECONDS", default=600.0),
+    # HeyGem: the longest wait between two polls of a render (early in it), and the
+    # shortest (as its expected end nears: the slot's speed × the audio's length).
+    "RENDER_POLL_SECONDS": env.float("HEYGEM_RENDER_POLL_SECONDS", default=5.0),
+    "RENDER_POLL_FINAL_SECONDS": env.float("HEYGEM_RENDER_POLL_FINAL_SECONDS", default=0.2),
+    # A render is timed out after max(floor, factor × its expected time); the slot
+    # is then quarantined and probed until the engine lets go of the task.
+    "RENDER_TIMEOUT_FACTOR": env.float("HEYGEM_RENDER_TIMEOUT_FACTOR", default=3.0),
+    "RENDER_TIMEOUT_FLOOR_SECONDS": env.float("HEYGEM_RENDER_TIMEOUT_FLOOR_SECONDS", default=120.0),
     # Expected render seconds per audio second until a slot has measured its own.
     "RENDER_DEFAULT_SPEED": env.float("HEYGEM_RENDER_DEFAULT_SPEED", default=2.0),
     # How long an engine may be unreachable during a render before the task counts as lost.
@@ -273,8 +287,13 @@ HEYGEM = {
 # django-q2: the ORM broker keeps the queue in Postgres, so a crash loses no task.
 # ``timeout`` must stay below ``retry``: redelivery is a backstop for a dead
 # cluster, stage tasks are idempotent through the slot fence.
+# `manage.py workers` runs two queues of one site: stage tasks on a queue per host
+# (HEYGEM["STAGE_QUEUE"]), sized to its slots; everything else (webhooks, schedules)
+# on the site's default queue. The name is the site's and signs every task.
 Q_CLUSTER = {
-    "name": env.str("Q_CLUSTER_NAME", default="heygem"),
+    "name": "heygem",
+    "ALT_CLUSTERS": {},
+    "scheduler": env.bool("Q_SCHEDULER", default=True),
     "orm": "default",
     "workers": env.int("Q_WORKERS", default=4),
     "timeout": env.int("Q_TIMEOUT", default=4 * 3600),
@@ -289,6 +308,7 @@ Q_CLUSTER = {
     "label": "Task queue",
     "log_level": env.str("Q_LOG_LEVEL", default="WARNING"),
 }
+
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

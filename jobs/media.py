@@ -173,13 +173,14 @@ def run_command(
     cmd: list[str],
     *,
     heartbeat: Callable[[float | None], None] | None = None,
-    every: float = 1.0,
+    progress: Callable[[], float | None] = lambda: None,
+    every: float = 0.25,
     timeout: float = 3600.0,
 ) -> None:
-    """Run a media tool, calling ``heartbeat`` while it works.
+    """Run a media tool, calling ``heartbeat`` with ``progress()`` while it works.
 
     ``heartbeat`` may raise (lease lost, job canceled): the tool is then killed
-    and the exception propagates, so no orphan keeps writing.
+    at once and the exception propagates, so no orphan keeps writing.
     """
     name = Path(cmd[0]).name
     # Media work yields the CPU to the web server, the dispatcher and the
@@ -197,7 +198,7 @@ def run_command(
                 if time.monotonic() > deadline:
                     raise MediaError(f"{name} took longer than {timeout:.0f} s") from None
                 if heartbeat:
-                    heartbeat(None)
+                    heartbeat(progress())
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -208,6 +209,22 @@ def run_command(
 
 def _lower_priority() -> None:
     os.nice(10)
+
+
+def ffmpeg_progress(progress_file: Path, total_seconds: float) -> Callable[[], float | None]:
+    """0–100 read from the file ffmpeg writes with ``-progress`` (None before it starts)."""
+
+    def read() -> float | None:
+        try:
+            lines = progress_file.read_text(encoding="ascii", errors="replace").splitlines()
+        except OSError:
+            return None
+        done = [line[12:] for line in lines if line.startswith("out_time_us=")]
+        if not done or total_seconds <= 0 or not done[-1].strip().isdigit():
+            return None
+        return min(100.0, int(done[-1]) / 1e6 / total_seconds * 100)
+
+    return read
 
 
 def run_ffmpeg(args: list[str], **kwargs) -> None:

@@ -10,6 +10,23 @@ from .engines.base import SlotConfig
 PRIORITY_MIN, PRIORITY_MAX = -10, 10
 
 
+class Host(models.Model):
+    """One box's worker pool (``manage.py workers``): what the dispatcher needs to know of it.
+
+    A host that is stopping gets no new binding: its workers would not run it.
+    """
+
+    name = models.SlugField(max_length=64, unique=True)
+    stopping = models.BooleanField(default=False)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    stage_workers = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name
+
+
 class GpuSlot(models.Model):
     """One engine endpoint that runs one stage of one job at a time.
 
@@ -36,6 +53,9 @@ class GpuSlot(models.Model):
 
     name = models.SlugField(max_length=64, unique=True)
     gpu = models.CharField(max_length=32, blank=True, help_text="GPU label, e.g. gpu0.")
+    host = models.SlugField(
+        max_length=64, default="local", help_text="The box whose workers drive this slot."
+    )
     stage = models.CharField(max_length=8, choices=Stage.choices)
     backend = models.CharField(max_length=16, choices=Backend.choices)
     base_url = models.URLField(blank=True)
@@ -64,6 +84,8 @@ class GpuSlot(models.Model):
     last_error = models.TextField(blank=True)
     # Engine seconds per second of speech, smoothed; drives ETAs and timeouts.
     seconds_per_audio_second = models.FloatField(null=True, blank=True)
+    # TTS slots: engine seconds per character of spoken text, smoothed; drives placement.
+    seconds_per_char = models.FloatField(null=True, blank=True)
 
     lease_until = models.DateTimeField(null=True, blank=True)
     fence = models.PositiveBigIntegerField(default=0)
@@ -289,6 +311,7 @@ class JobEvent(models.Model):
         ENGINE_BUSY = "engine_busy", "Engine busy"
         RETRY = "retry", "Attempt failed"
         RECLAIMED = "reclaimed", "Worker lost"
+        HANDED_BACK = "handed_back", "Worker stopped"
         RETRIED = "retried", "Retried"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"

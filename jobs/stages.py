@@ -9,6 +9,8 @@ without writing or deleting anything, and the sweep resumes or re-runs it.
 """
 
 import logging
+import signal
+import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -31,6 +33,7 @@ from .engines import (
     SpeechRequest,
     TtsEngine,
     VideoEngine,
+    WorkerStopping,
     engine_for_slot,
     is_resumable,
 )
@@ -46,6 +49,17 @@ PROGRESS_SPAN: dict[str, tuple[int, int]] = {
     GpuSlot.Stage.VIDEO: (40, 99),
 }
 DATABASE_RETRY_SECONDS = 1.0
+# Set when `manage.py workers` tells this worker process to stop (SIGUSR1): the
+# running stage hands its binding back at its next heartbeat.
+STOPPING = threading.Event()
+STOP_SIGNAL = signal.SIGUSR1
+
+
+def _listen_for_stop() -> None:
+    # django-q2 runs a task in its worker process's main thread; elsewhere (Q_SYNC,
+    # a test calling run_stage) there is no worker to stop.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(STOP_SIGNAL, lambda signum, frame: STOPPING.set())
 
 
 class Binding:
@@ -55,7 +69,8 @@ class Binding:
         self.job_id, self.stage, self.slot_id, self.fence = job_id, stage, slot_id, fence
         self.lease_seconds = settings.HEYGEM["LEASE_SECONDS"]
         self.renew_every = self.lease_seconds / 3
-        self._last_renewal = time.monotonic()
+        self._last_renewal = self._last_check = time.monotonic()
+        self.check_every = settings.HEYGEM["BINDING_CHECK_SECONDS"]
         self._last_progress = -1
         self._last_detail: str | None = None
 
@@ -83,25 +98,39 @@ class Binding:
         if progress is not None:
             figure = int(low + (high - low) * max(0.0, min(100.0, progress)) / 100)
         detail = None if detail == self._last_detail else detail
-        due = time.monotonic() - self._last_renewal >= self.renew_every
-        if not due and figure == self._last_progress and detail is None and not event:
+        now = time.monotonic()
+        if STOPPING.is_set():
+            raise WorkerStopping
+        due = now - self._last_renewal >= self.renew_every
+        changed = figure != self._last_progress or detail is not None or bool(event)
+        # A cancel is seen within check_every: one indexed read when nothing else is written.
+        check = now - self._last_check >= self.check_every
+        if not (due or changed or check):
             return
-        self.call(lambda: self._beat(due, max(figure, low), detail, event))
+        self.call(lambda: self._beat(due, changed, max(figure, low), detail, event))
+        self._last_check = now
         self._last_progress = figure
         self._last_detail = self._last_detail if detail is None else detail
 
-    def _beat(self, due: bool, figure: int, detail: str | None, event: str | None) -> None:
+    def _beat(
+        self, due: bool, changed: bool, figure: int, detail: str | None, event: str | None
+    ) -> None:
         key = self.key()
         if due:
             if not slots.slot_renew(slot_id=self.slot_id, fence=self.fence):
                 raise LeaseLost
             self._last_renewal = time.monotonic()
-        if not bindings.job_progress_update(**key, progress=figure, detail=detail):
+        if changed:
+            if not bindings.job_progress_update(**key, progress=figure, detail=detail):
+                raise LeaseLost
+        elif not bindings.binding_is_current(**key):
             raise LeaseLost
         if event and not bindings.job_engine_event(**key, message=event):
             raise LeaseLost
 
     def confirm(self) -> None:
+        if STOPPING.is_set():
+            raise WorkerStopping
         if not self.call(lambda: bindings.binding_is_current(**self.key())):
             raise LeaseLost
 
@@ -125,10 +154,14 @@ class Binding:
 
 
 def run_stage(stage: str, job_id: Any, slot_id: int, fence: int, resume: bool = False) -> str:
+    _listen_for_stop()
     binding = Binding(job_id=job_id, stage=stage, slot_id=slot_id, fence=fence)
     try:
         if not binding.call(lambda: bindings.binding_is_current(**binding.key())):
             return "stale"  # a redelivered or superseded task: someone else owns this now
+        if STOPPING.is_set():  # taken from the queue while this worker was told to stop
+            binding.call(partial(bindings.job_stage_handed_back, **binding.key()))
+            return "handed back"
         job = binding.call(lambda: Job.objects.select_related("voice").get(pk=job_id))
         slot = binding.call(lambda: GpuSlot.objects.get(pk=slot_id))
         return _run(job, slot, binding, resume=resume)
@@ -160,6 +193,9 @@ def _run(job: Job, slot: GpuSlot, binding: Binding, *, resume: bool) -> str:
         return "done"
     except BindingUnknown:
         raise
+    except WorkerStopping:
+        binding.call(partial(bindings.job_stage_handed_back, **binding.key()))
+        return "handed back"
     except LeaseLost:
         _abandon(binding, slot, job)
         if isinstance(engine, VideoEngine):

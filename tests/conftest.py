@@ -1,4 +1,4 @@
-"""Shared fixtures: a named cast of users, media folders, sample media, a real qcluster."""
+"""Shared fixtures: a named cast of users, media folders, sample media, real workers."""
 
 import hashlib
 import os
@@ -177,8 +177,8 @@ def probe_streams(path: Path) -> dict[str, float]:
             (line.split(",") for line in out.split())}  # fmt: skip
 
 
-class QCluster:
-    """A real ``manage.py qcluster`` process against the test database."""
+class Workers:
+    """A real ``manage.py workers`` (the supervisor and its django-q2 clusters)."""
 
     def __init__(self, env: dict):
         self.env = env
@@ -186,7 +186,7 @@ class QCluster:
 
     def start(self):
         self.proc = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
+            [sys.executable, "manage.py", "workers"],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
@@ -195,21 +195,40 @@ class QCluster:
         )
         return self
 
+    def children(self) -> list[int]:
+        """Process group ids of its clusters (each runs in a session of its own)."""
+        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def kill(self):
+        """kill -9 of the whole box: the supervisor and every process of its clusters."""
+        for group in [self.proc.pid, *self.children()]:
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+
     def stop(self):
         if self.proc is None:
             return
-        # SIGTERM to the cluster's main process only: it stops its own workers.
+        clusters = self.children()
+        # SIGTERM to the supervisor only: it stops its own clusters.
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=8)
+                self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 pass
-        # Whatever is left of its session (workers, engines) must not outlive the test.
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        # Whatever is left (a cluster, workers, engines) must not outlive the test.
+        for group in [self.proc.pid, *clusters]:
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.proc.wait()
 
 
@@ -231,21 +250,22 @@ def child_process_env(media_root, **overrides) -> dict:
 
 
 @pytest.fixture
-def qcluster(transactional_db, media_root):
-    """Factory: start a real qcluster sharing this test's database and media folder."""
-    clusters = []
+def workers(transactional_db, media_root):
+    """Factory: start a real ``manage.py workers`` on this test's database and media."""
+    started = []
 
-    def start(workers: int = 4, **overrides):
+    def start(**overrides):
         env = child_process_env(
-            media_root, Q_WORKERS=workers, Q_GUARD_CYCLE=0.1, Q_LOG_LEVEL="WARNING", **overrides
-        )
-        cluster = QCluster(env).start()
-        clusters.append(cluster)
-        return cluster
+            media_root, Q_GUARD_CYCLE=0.1, Q_LOG_LEVEL="WARNING", HEYGEM_STOP_GRACE_SECONDS=5,
+            **overrides,
+        )  # fmt: skip
+        pool = Workers(env).start()
+        started.append(pool)
+        return pool
 
     yield start
-    for cluster in clusters:
-        cluster.stop()
+    for pool in started:
+        pool.stop()
 
 
 def wait_for(predicate, timeout: float = 60.0, every: float = 0.2, message: str = ""):

@@ -14,6 +14,7 @@ from .base import (  # noqa: F401
     TtsEngine,
     Unbound,
     VideoEngine,
+    WorkerStopping,
 )
 from .dub import DubEngine
 from .espeak import EspeakEngine

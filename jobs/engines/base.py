@@ -28,6 +28,14 @@ class BindingUnknown(LeaseLost):
     """
 
 
+class WorkerStopping(LeaseLost):
+    """The worker running this stage is shutting down: the stage is handed back.
+
+    Nothing failed: a render the engine keeps working on is resumed by the next
+    worker, any other stage runs again, and no attempt is counted.
+    """
+
+
 class Heartbeat(Protocol):
     def __call__(
         self,

@@ -22,11 +22,12 @@ class EspeakEngine(TtsEngine):
         ]  # fmt: skip
         try:
             media.run_command(cmd, heartbeat=heartbeat, timeout=1800)
+            partial.replace(request.out_path)
         except media.MediaError as exc:
             raise EngineError(str(exc)) from exc
-        finally:
+        finally:  # a canceled run leaves nothing behind
             text_file.unlink(missing_ok=True)
-        partial.replace(request.out_path)
+            partial.unlink(missing_ok=True)
 
     def probe(self, *, deep: bool = False) -> None:
         try:

@@ -12,8 +12,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 
+from ..engines import is_resumable
 from ..models import GpuSlot, Job
 from .events import Kind, event_record, job_ended_record
 from .slots import slot_measure_speed, slot_release
@@ -87,6 +89,10 @@ def job_speech_finished(
                 engine_seconds=round(engine_seconds, 3),
             )
             slot_release(slot_id=slot_id, fence=fence, success=True)
+            chars = Job.objects.filter(pk=job_id).values_list(Length("spoken_text"), flat=True)
+            slot_measure_speed(
+                slot_id=slot_id, chars=chars.first() or 0, engine_seconds=engine_seconds
+            )
     return bool(done)
 
 
@@ -200,4 +206,31 @@ def job_stage_engine_busy(
         event_record(job_id=job_id, kind=Kind.ENGINE_BUSY, message=message, slot_id=slot_id)
         GpuSlot.objects.filter(pk=slot_id, fence=fence).update(engine_busy=True, last_error=message)
         slot_release(slot_id=slot_id, fence=fence, success=True)
+    return True
+
+
+def job_stage_handed_back(*, job_id: Any, stage: str, slot_id: int, fence: int) -> bool:
+    """The worker is shutting down: the stage goes back to the queue, no attempt counted.
+
+    A render the engine keeps working on without us (HeyGem) keeps its engine task:
+    the lease ends now and the next sweep hands the render to a new worker. Any
+    other stage waits for a slot again, first in line as before.
+    """
+    with transaction.atomic():
+        job = _binding(job_id, stage, slot_id, fence).select_for_update().first()
+        if job is None:
+            return False
+        slot = GpuSlot.objects.get(pk=slot_id)
+        if stage == GpuSlot.Stage.VIDEO and is_resumable(slot.backend) and job.engine_code:
+            GpuSlot.objects.filter(pk=slot_id, fence=fence).update(lease_until=timezone.now())
+            message = (f"The worker on {slot.name} stopped; the engine renders on and the next "
+                       "worker picks the render up.")  # fmt: skip
+        else:
+            _binding(job_id, stage, slot_id, fence).update(
+                status=Job.WAITING_FOR[stage], engine_code="", progress_detail=""
+            )
+            slot_release(slot_id=slot_id, fence=fence, success=True)
+            message = (f"The worker on {slot.name} stopped; the stage runs again on the next "
+                       "free slot (no attempt counted).")  # fmt: skip
+        event_record(job_id=job_id, kind=Kind.HANDED_BACK, message=message, slot_id=slot_id)
     return True

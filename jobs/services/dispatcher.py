@@ -7,15 +7,18 @@ and only then enqueue the stage task. Nothing slow happens under the locks.
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from ..models import GpuSlot, Job
+from ..models import GpuSlot, Host, Job
 from .events import Kind, event_record
 
 STAGE_TASK = "jobs.tasks.run_stage"
@@ -34,15 +37,28 @@ RESUME_KIND: dict[str, str] = {
 }
 
 
-def free_slots(stage: str) -> QuerySet[GpuSlot]:
+# Expected engine seconds per unit of work (an audio second for video, a character
+# of spoken text for TTS) on a slot that has not measured its own yet.
+DEFAULT_COST = {"espeak": 0.004, "fish_speech": 0.08, "dub": 0.4, "heygem": 2.5}
+# How many waiting jobs per slot the placement looks ahead at.
+LOOKAHEAD_PER_SLOT = 2
+
+
+def stage_queue(host: str) -> str:
+    """The django-q2 queue whose workers (on that host) run stages of its slots."""
+    return f"{settings.Q_CLUSTER['name']}-stages-{host}"
+
+
+def usable_slots(stage: str) -> QuerySet[GpuSlot]:
+    """Slots that may take work now or when their current stage ends."""
+    stopping = Host.objects.filter(stopping=True).values("name")
     return GpuSlot.objects.filter(
-        stage=stage,
-        enabled=True,
-        draining=False,
-        healthy=True,
-        engine_busy=False,
-        lease_until__isnull=True,
-    )
+        stage=stage, enabled=True, draining=False, healthy=True, engine_busy=False
+    ).exclude(host__in=stopping)
+
+
+def free_slots(stage: str) -> QuerySet[GpuSlot]:
+    return usable_slots(stage).filter(lease_until__isnull=True)
 
 
 def waiting_jobs(stage: str, now: datetime) -> QuerySet[Job]:
@@ -52,7 +68,7 @@ def waiting_jobs(stage: str, now: datetime) -> QuerySet[Job]:
 
 
 def dispatch() -> int:
-    """Bind as many waiting jobs as there are free slots; returns how many."""
+    """Bind as many waiting jobs as placement gives free slots; returns how many."""
     bound = 0
     # Video first: finishing a job that has its speech beats starting a new one.
     for stage in (GpuSlot.Stage.VIDEO, GpuSlot.Stage.TTS):
@@ -66,34 +82,131 @@ def dispatch_on_commit() -> None:
     transaction.on_commit(dispatch)
 
 
-def _bind_one(stage: str) -> bool:
-    now = timezone.now()
-    slots = free_slots(stage)
-    jobs = waiting_jobs(stage, now)
+@dataclass
+class _Slot:
+    pk: int
+    gpu: str
+    fence: int
+    free: bool
+    unit_cost: float  # expected engine seconds per unit of work
+    available: float  # seconds from now until it can start another stage
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    pk: Any
+    units: float
+    avoid: int | None
+    gpu: str | None  # the GPU that made its speech (same-GPU pairing)
+
+
+def placement(stage: str, now: datetime) -> list[tuple[Any, int]]:
+    """(job, free slot) pairs to bind now: each waiting job where it would finish first.
+
+    A list schedule over the jobs in queue order (priority, then age): each goes to
+    the slot, free or busy, where it would end earliest given what is already
+    placed there, using each slot's measured speed. A free slot is left idle only
+    when every job that could run there ends sooner by waiting for a faster one,
+    which happens at the tail of the queue; while work piles up every slot gets
+    some. A retry avoids the slot it failed on when another free one can take it.
+    """
+    slots = _slot_states(stage, now)
+    if not any(slot.free for slot in slots):
+        return []
     pairing = stage == GpuSlot.Stage.VIDEO and settings.HEYGEM["PAIR_SAME_GPU"]
-    if pairing:
-        jobs = jobs.filter(tts_slot__gpu__in=slots.values("gpu"))
-    with transaction.atomic():
-        job = (
-            jobs.order_by("-priority", "created_at")
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("tts_slot")
-            .first()
+    plan: list[tuple[Any, int]] = []
+    for job in _waiting(stage, now, limit=LOOKAHEAD_PER_SLOT * len(slots) + 1):
+        candidates = [s for s in slots if not pairing or s.gpu == job.gpu]
+        free_others = [s for s in candidates if s.free and s.pk != job.avoid]
+        if job.avoid and free_others:
+            candidates = [s for s in candidates if s.pk != job.avoid]
+        if not candidates:
+            continue
+        best = min(candidates, key=lambda s: (s.available + s.unit_cost * job.units,
+                                              not s.free, s.fence, s.pk))  # fmt: skip
+        if best.free:
+            plan.append((job.pk, best.pk))
+            best.free = False
+        best.available += best.unit_cost * job.units
+    return plan
+
+
+def _slot_states(stage: str, now: datetime) -> list[_Slot]:
+    rows = list(
+        usable_slots(stage).values_list(
+            "pk", "gpu", "fence", "backend", "lease_until", "seconds_per_audio_second",
+            "seconds_per_char", "consecutive_failures",
         )
-        if job is None:
-            return False
-        if pairing and job.tts_slot is not None:
-            slots = slots.filter(gpu=job.tts_slot.gpu)
-        # The least-used free slot first, so work spreads over the GPUs.
-        slots = slots.order_by("fence", "pk").select_for_update(skip_locked=True)
-        # A retry prefers any slot but the one it failed on; it still takes that
-        # one rather than leave it idle.
-        preferred = slots.exclude(pk=job.avoid_slot_id) if job.avoid_slot_id else slots
-        slot = preferred.first() or slots.first()
-        if slot is None:
-            return False
-        bind(job=job, slot=slot, now=now, resume=False)
-    return True
+    )  # fmt: skip
+    running = _running_remaining(stage, {row[0] for row in rows if row[4] is not None}, now)
+    states = []
+    for pk, gpu, fence, backend, lease, per_audio, per_char, failures in rows:
+        measured = per_audio if stage == GpuSlot.Stage.VIDEO else per_char
+        cost = measured if measured is not None else DEFAULT_COST[backend]
+        # A flaky slot gets less work, never none: its failures make it look slower.
+        cost *= 1 + 0.5 * failures
+        remaining = running.get(pk, (0.0, 0.0))
+        available = 0.0 if lease is None else max(remaining[0] * cost - remaining[1], 0.0)
+        states.append(_Slot(pk, gpu, fence, lease is None, cost, available))
+    return states
+
+
+def _running_remaining(stage: str, busy: set[int], now: datetime) -> dict[int, tuple[float, float]]:
+    """For each busy slot: (units of its running stage, seconds it has run)."""
+    if not busy:
+        return {}
+    started = STAGE_START_FIELD[stage]
+    rows = (
+        Job.objects.filter(status=Job.RUNNING_IN[stage], **{f"{SLOT_FIELD[stage]}__in": busy})
+        .annotate(chars=Length("spoken_text"))
+        .values_list(SLOT_FIELD[stage], "audio_seconds", "chars", started)
+    )
+    result = {}
+    for slot_id, audio, chars, since in rows:
+        units = _units(stage, audio, chars)
+        result[slot_id] = (units, (now - since).total_seconds() if since else 0.0)
+    return result
+
+
+def _units(stage: str, audio_seconds: float | None, chars: int) -> float:
+    """A job's work for a stage: seconds of speech to render, or characters to speak."""
+    return (audio_seconds or 0.0) if stage == GpuSlot.Stage.VIDEO else float(chars)
+
+
+def _waiting(stage: str, now: datetime, *, limit: int) -> list[_Waiting]:
+    rows = (
+        waiting_jobs(stage, now)
+        .order_by("-priority", "created_at")
+        .annotate(chars=Length("spoken_text"))
+        .values_list("pk", "audio_seconds", "chars", "avoid_slot_id", "tts_slot__gpu")[:limit]
+    )
+    return [
+        _Waiting(pk, _units(stage, audio, chars), avoid, gpu)
+        for pk, audio, chars, avoid, gpu in rows
+    ]
+
+
+def _bind_one(stage: str) -> bool:
+    """Bind the first placement that can still be locked; False when none can."""
+    now = timezone.now()
+    for job_id, slot_id in placement(stage, now):
+        with transaction.atomic():
+            job = (
+                waiting_jobs(stage, now)
+                .filter(pk=job_id)
+                .select_for_update(skip_locked=True, of=("self",))
+                .first()
+            )
+            slot = (
+                free_slots(stage).filter(pk=slot_id).select_for_update(skip_locked=True).first()
+                if job is not None
+                else None
+            )
+            if job is None or slot is None:
+                continue  # another dispatcher took one of them: look at the next pair
+            bind(job=job, slot=slot, now=now, resume=False)
+            return True
+    return False
 
 
 def bind(*, job: Job, slot: GpuSlot, now: datetime, resume: bool) -> None:
@@ -130,10 +243,13 @@ def bind(*, job: Job, slot: GpuSlot, now: datetime, resume: bool) -> None:
         fence=slot.fence,
     )
     args = (stage, str(job.pk), slot.pk, slot.fence, resume)
-    transaction.on_commit(lambda: _enqueue(*args))
+    queue = stage_queue(slot.host)
+    transaction.on_commit(lambda: _enqueue(*args, queue=queue))
 
 
-def _enqueue(stage: str, job_id: str, slot_id: int, fence: int, resume: bool) -> None:
+def _enqueue(
+    stage: str, job_id: str, slot_id: int, fence: int, resume: bool, *, queue: str
+) -> None:
     async_task(
         STAGE_TASK,
         stage,
@@ -143,4 +259,5 @@ def _enqueue(stage: str, job_id: str, slot_id: int, fence: int, resume: bool) ->
         resume,
         task_name=f"{stage}-{job_id}-{fence}",
         group=f"stage-{stage}",
+        cluster=queue,
     )

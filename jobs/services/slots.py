@@ -139,16 +139,23 @@ def slot_release(
     return True
 
 
-def slot_measure_speed(*, slot_id: int, audio_seconds: float, engine_seconds: float) -> None:
-    """Fold one render's speed into the slot's; ETAs, timeouts and placement use it."""
-    if audio_seconds <= 0:
+def slot_measure_speed(
+    *, slot_id: int, engine_seconds: float, audio_seconds: float = 0.0, chars: int = 0
+) -> None:
+    """Fold one stage's speed into the slot's: engine seconds per second of speech
+    rendered (video) or per character spoken (TTS). ETAs, timeouts and placement use it."""
+    field, units = (
+        ("seconds_per_audio_second", audio_seconds)
+        if audio_seconds
+        else ("seconds_per_char", chars)
+    )
+    if units <= 0:
         return
-    sample = engine_seconds / audio_seconds
-    old = GpuSlot.objects.filter(pk=slot_id).values_list("seconds_per_audio_second", flat=True)
-    previous = old.first()
+    sample = engine_seconds / units
+    previous = GpuSlot.objects.filter(pk=slot_id).values_list(field, flat=True).first()
     # Smoothed so one odd job does not swing ETAs and timeouts.
     speed = sample if previous is None else 0.7 * previous + 0.3 * sample
-    GpuSlot.objects.filter(pk=slot_id).update(seconds_per_audio_second=speed)
+    GpuSlot.objects.filter(pk=slot_id).update(**{field: speed})
 
 
 def slot_set_enabled(*, slot: GpuSlot, enabled: bool) -> None:

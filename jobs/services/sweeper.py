@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from ..engines import is_resumable
-from ..models import GpuSlot, Job
+from ..models import GpuSlot, Host, Job
 from .bindings import job_stage_failed
 from .dispatcher import SLOT_FIELD, bind, dispatch
 from .events import Kind
@@ -28,12 +28,35 @@ SWEEP_TASK = "jobs.tasks.sweep"
 
 def sweep() -> dict[str, int]:
     """Reclaim expired leases, re-admit quarantined slots, and dispatch."""
+    reclaimed = sweep_leases()
+    probed = sweep_probes()
+    bound = dispatch()
+    _rearm_sweep()
+    return {"reclaimed": reclaimed, "probed": probed, "bound": bound}
+
+
+def sweep_leases() -> int:
+    """Take back slots whose worker stopped renewing; quick (no engine is called).
+
+    The slots of a stopping host are left alone: the render its worker handed
+    back resumes when the host's workers come back (or when it is gone for good
+    and an operator moves its slots).
+    """
     now = timezone.now()
-    expired = GpuSlot.objects.filter(lease_until__lt=now).values_list("pk", "stage", "fence")
-    reclaimed = sum(_reclaim(slot_id, stage, fence, now) for slot_id, stage, fence in expired)
-    probed = 0
-    quiet = now - timedelta(seconds=settings.HEYGEM["SWEEP_SECONDS"])
+    stopping = Host.objects.filter(stopping=True).values("name")
+    expired = (
+        GpuSlot.objects.filter(lease_until__lt=now)
+        .exclude(host__in=stopping)
+        .values_list("pk", "stage", "fence")
+    )
+    return sum(_reclaim(slot_id, stage, fence, now) for slot_id, stage, fence in expired)
+
+
+def sweep_probes() -> int:
+    """Probe unhealthy and engine-busy slots (each at most once a sweep period)."""
+    quiet = timezone.now() - timedelta(seconds=settings.HEYGEM["SWEEP_SECONDS"])
     stale_probe = Q(last_probe_at__isnull=True) | Q(last_probe_at__lt=quiet)
+    probed = 0
     for slot in (
         GpuSlot.objects.filter(enabled=True, lease_until__isnull=True)
         .filter(Q(healthy=False) | Q(engine_busy=True))
@@ -41,9 +64,7 @@ def sweep() -> dict[str, int]:
     ):
         slot_probe(slot=slot)
         probed += 1
-    bound = dispatch()
-    _rearm_sweep()
-    return {"reclaimed": reclaimed, "probed": probed, "bound": bound}
+    return probed
 
 
 def _reclaim(slot_id: int, stage: str, fence: int, now: datetime) -> int:
@@ -82,7 +103,8 @@ def _reclaim(slot_id: int, stage: str, fence: int, now: datetime) -> int:
 def _rearm_sweep() -> None:
     """A schedule's period is at least a minute; a shorter sweep re-arms itself.
 
-    django-q2 looks at schedules every 30 s, which is the floor either way.
+    The schedule is the backstop for a site run on plain ``qcluster``: django-q2
+    looks at schedules every 30 s. ``manage.py workers`` sweeps on its own clock.
     """
     seconds = settings.HEYGEM["SWEEP_SECONDS"]
     if seconds < 60:

@@ -1,4 +1,4 @@
-"""A person with a browser: headless Debian Chromium against a live server and a real qcluster.
+"""A person with a browser: headless Debian Chromium against a live server and real workers.
 
 Screenshots of every page land in test-artifacts/ (gitignored).
 """
@@ -44,9 +44,9 @@ def shot(page, name: str) -> None:
 
 
 def test_a_creator_submits_a_video_watches_it_finish_plays_and_downloads_it(
-    browser, live_server, qcluster, owner, embedded_slots, sample_video, tmp_path
+    browser, live_server, workers, owner, embedded_slots, sample_video, tmp_path
 ):
-    qcluster(workers=2)
+    workers()
     tts_slot, video_slot = embedded_slots
     # With the video slot drained the job stops after its speech, so the page is
     # certainly open while the job still moves.

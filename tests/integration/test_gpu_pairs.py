@@ -1,7 +1,5 @@
-"""A real qcluster driving three fake GPU pairs (HeyGem video + Fish-Speech TTS each)."""
+"""Real `manage.py workers` driving three fake GPU pairs (HeyGem video + Fish-Speech TTS each)."""
 
-import os
-import signal
 from collections import defaultdict
 
 import pytest
@@ -36,11 +34,11 @@ def finished(job_ids) -> bool:
 
 
 def test_twelve_jobs_spread_over_three_gpu_pairs_all_succeed(
-    qcluster, gpu_box, owner, sample_video, media_root, written_results
+    workers, gpu_box, owner, sample_video, media_root, written_results
 ):
     voices = [saved_voice(owner, "Ada", media_root, 7), saved_voice(owner, "Ben", media_root, 9)]
     stages.default_speaker()  # made once here rather than raced for by six workers
-    qcluster(workers=6, HEYGEM_RENDER_POLL_SECONDS=0.1, HEYGEM_RETRY_BACKOFF_SECONDS=0)
+    workers(HEYGEM_RENDER_POLL_SECONDS=0.1, HEYGEM_RETRY_BACKOFF_SECONDS=0)
 
     jobs = []
     for n in range(12):
@@ -99,19 +97,16 @@ def assert_each_voice_was_prepared_once_per_tts_slot(pairs, jobs):
         assert len(pair.tts.invocations) == len(slot_jobs)
 
 
-def test_a_render_whose_cluster_died_is_resumed_without_a_second_submit(qcluster, tmp_path, owner):
+def test_a_render_whose_cluster_died_is_resumed_without_a_second_submit(workers, tmp_path, owner):
     with fake_gpu_pairs(tmp_path, 1, video_options={"render_seconds": 6}) as [pair]:
         register_fake_pairs([pair])
         settings = {"HEYGEM_LEASE_SECONDS": 2, "HEYGEM_RENDER_POLL_SECONDS": 0.1}
-        first = qcluster(workers=2, **settings)
+        first = workers(**settings)
         job = services.job_create(owner=owner, text="Do not lose me.")
         wait_for(lambda: pair.video.busy, timeout=60, message="the render never started")
 
-        os.killpg(first.proc.pid, signal.SIGKILL)  # the whole box's workers die mid-render
-        first.proc.wait()
-        qcluster(workers=2, **settings)
-        # The sweep (run here rather than waiting for its schedule) finds the lease expired.
-        wait_for(lambda: services.sweep()["reclaimed"], timeout=30, every=0.5)
+        first.kill()  # the whole box's workers die mid-render
+        workers(**settings)  # its sweep finds the lease expired and hands the render on
         wait_for(lambda: finished([job.pk]), timeout=60, message="the resumed render never ended")
 
         job.refresh_from_db()

@@ -1,4 +1,4 @@
-"""End to end through a real ``manage.py qcluster`` on the embedded engines."""
+"""End to end through a real ``manage.py workers`` on the embedded engines."""
 
 import os
 import signal
@@ -23,11 +23,11 @@ def finished(job_ids):
     return not Job.objects.filter(pk__in=job_ids, status__in=Job.LIVE_STATUSES).exists()
 
 
-def test_ten_jobs_run_to_success_on_a_real_cluster(qcluster, owner, sample_video, silent_video):
+def test_ten_jobs_run_to_success_on_a_real_cluster(workers, owner, sample_video, silent_video):
     for i in range(2):
         services.slot_create(name=f"tts{i}", stage="tts", backend="espeak")
         services.slot_create(name=f"video{i}", stage="video", backend="dub")
-    qcluster(workers=4)
+    workers()
 
     jobs = [
         services.job_create(
@@ -68,11 +68,11 @@ def stage_process(job_id) -> tuple[int, int]:
     return None
 
 
-def test_a_stage_whose_worker_is_killed_is_reclaimed_and_the_job_succeeds(qcluster, owner):
+def test_a_stage_whose_worker_is_killed_is_reclaimed_and_the_job_succeeds(workers, owner):
     services.slot_create(name="tts0", stage="tts", backend="espeak")
     services.slot_create(name="video0", stage="video", backend="dub")
-    # django-q2 runs schedules every 30 s: the sweep comes within that of the lease expiring.
-    qcluster(workers=2, HEYGEM_LEASE_SECONDS=2)
+    # The workers sweep every HEYGEM_SWEEP_SECONDS: the slot comes back soon after the lease ends.
+    workers(HEYGEM_LEASE_SECONDS=2)
     # Long enough that the render is still running when we strike.
     text = " ".join(f"Sentence number {n} of a long lecture about the water cycle."
                     for n in range(25))  # fmt: skip

@@ -26,7 +26,7 @@ def main() -> None:
     bindings = []
     # Record what the dispatcher would enqueue instead of starting real stages,
     # and keep slot releases from dispatching behind this loop's back.
-    dispatcher._enqueue = lambda *args: bindings.append(args)
+    dispatcher._enqueue = lambda *args, queue: bindings.append(args)
     slots.dispatch_on_commit = lambda: None
     overlaps = 0
     deadline = time.monotonic() + 120

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def enqueued(monkeypatch):
     """Stage tasks the dispatcher hands to django-q2, captured instead of run."""
     calls = []
-    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args: calls.append(args))
+    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args, queue: calls.append(args))
     return calls
 
 

@@ -35,7 +35,7 @@ def short_lease(settings):
 def bindings(monkeypatch):
     """Stage tasks the dispatcher hands to django-q2, kept to be run by the test."""
     handed = []
-    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args: handed.append(args))
+    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args, queue: handed.append(args))
     return handed
 
 
