@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo on the embedded engines: web server on 127.0.0.1:8000, a qcluster, one sample job.
+# The demo on the embedded engines: web server on 127.0.0.1:8000, the workers, one sample job.
 # Run through `make demo`, which sets everything up first. Ctrl-C stops it all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,7 @@ trap cleanup EXIT INT TERM
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py --bind "$ADDR" heygem_site.wsgi \
   >"$LOG_DIR/web.log" 2>&1 &
 pids+=($!)
-"$PY" manage.py qcluster >"$LOG_DIR/qcluster.log" 2>&1 &
+"$PY" manage.py workers >"$LOG_DIR/workers.log" 2>&1 &
 pids+=($!)
 
 for _ in $(seq 60); do
@@ -48,5 +48,5 @@ echo "Finished video:"
 echo "$result"
 echo
 echo "Open http://$ADDR/jobs/$job_id/ and log in as demo / $(cat "$LOG_DIR/password")"
-echo "Serving until interrupted (Ctrl-C). Logs: $LOG_DIR/web.log, $LOG_DIR/qcluster.log"
+echo "Serving until interrupted (Ctrl-C). Logs: $LOG_DIR/web.log, $LOG_DIR/workers.log"
 wait

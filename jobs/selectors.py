@@ -9,10 +9,9 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django_q.models import Schedule
 
 from . import eta
-from .models import GpuSlot, Job, JobEvent
+from .models import GpuSlot, Host, Job, JobEvent
 
 # Engine seconds per second of speech for slots not measured yet (measured
 # speeds replace these after the first job on a slot).
@@ -413,9 +412,9 @@ def slot_busy_intervals(*, since, until) -> dict[int, list[tuple]]:
     }
 
 
-# A cluster runs the sweep schedule every minute (jobs.services.sweeper): one
-# that has not come due for this long means no cluster is taking work.
-CLUSTER_SILENT_SECONDS = 150
+# `manage.py workers` reports every second (jobs.workers): one silent for this long
+# is not taking work.
+WORKERS_SILENT_SECONDS = 15
 
 
 def readiness() -> dict[str, str | None]:
@@ -424,10 +423,11 @@ def readiness() -> dict[str, str | None]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     checks["database"] = None
-    # The name of jobs.services.sweeper.SWEEP_SCHEDULE (selectors sit below the services).
-    due = Schedule.objects.filter(name="heygem-sweep").values_list("next_run", flat=True).first()
-    silent = due is None or (timezone.now() - due).total_seconds() > CLUSTER_SILENT_SECONDS
-    checks["cluster"] = "no qcluster has run the sweep schedule lately" if silent else None
+    recent = timezone.now() - datetime.timedelta(seconds=WORKERS_SILENT_SECONDS)
+    running = Host.objects.filter(stopping=False, seen_at__gte=recent).exists()
+    checks["workers"] = (
+        None if running else f"no `manage.py workers` has reported in {WORKERS_SILENT_SECONDS} s"
+    )
     usable = set(GpuSlot.objects.filter(enabled=True, healthy=True).values_list("stage", flat=True))
     for stage in GpuSlot.Stage.values:
         checks[f"{stage}_slot"] = None if stage in usable else f"no healthy {stage} slot"

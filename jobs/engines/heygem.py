@@ -189,7 +189,7 @@ class HeyGemEngine(VideoEngine):
                 if time.monotonic() - unreachable_since > grace:
                     return self._lost(files, clock, heartbeat, reason=str(exc))
                 heartbeat(tracker.shown, detail=f"The engine is not answering: {exc}"[:200])
-                time.sleep(clock.poll)
+                time.sleep(clock.poll)  # the engine is down: no hurry
                 continue
             unreachable_since = None
             outer, data = answer.get("code"), answer.get("data") or {}
@@ -207,7 +207,7 @@ class HeyGemEngine(VideoEngine):
                 )  # fmt: skip
             progress, detail, event = tracker.update(data.get("progress"), data.get("msg"))
             heartbeat(progress, detail=detail, event=event)
-            time.sleep(clock.poll)
+            _sleep(clock.next_poll(tracker.engine), heartbeat)
 
     def _query(self, code: str) -> dict:
         return self.http.json(
@@ -323,6 +323,14 @@ class HeyGemEngine(VideoEngine):
             # Any other failure (e.g. no face in the synthetic clip) proves the files were read.
             return
         files.remove()
+
+
+def _sleep(seconds: float, heartbeat: Heartbeat) -> None:
+    """Wait between polls, still seeing a cancel or a stop every second."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(left, 1.0))
+        heartbeat()
 
 
 def _copy_atomically(source: Path, dest: Path) -> None:

@@ -27,6 +27,7 @@ class RenderClock:
     measured: bool = False
     already: float = 0.0  # seconds run by earlier workers of a resumed render
     poll: float = field(default_factory=lambda: settings.HEYGEM["RENDER_POLL_SECONDS"])
+    final_poll: float = field(default_factory=lambda: settings.HEYGEM["RENDER_POLL_FINAL_SECONDS"])
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -36,11 +37,12 @@ class RenderClock:
         measured = slot.seconds_per_audio_second
         speed = measured or config["RENDER_DEFAULT_SPEED"]
         factor, floor = config["RENDER_TIMEOUT_FACTOR"], config["RENDER_TIMEOUT_FLOOR_SECONDS"]
-        timeout = max(floor, factor * audio)
+        expected = max(audio * speed, 1.0)
         return cls(
             audio_seconds=audio,
-            expected=max(audio * speed, 1.0),
-            timeout=timeout,
+            expected=expected,
+            # A hung render is caught at a multiple of what this slot usually needs.
+            timeout=max(floor, factor * expected),
             speed=speed,
             measured=bool(measured),
             already=max(request.elapsed_seconds, 0.0),
@@ -51,6 +53,20 @@ class RenderClock:
 
     def timed_out(self) -> bool:
         return self.elapsed() > self.timeout
+
+    def next_poll(self, engine_progress: float = 0.0) -> float:
+        """Seconds until the next query: long early in a render, short near its end.
+
+        A third of the time left to the expected end, so the end is seen within
+        about ``final_poll`` of it while a long render costs a query every
+        ``poll`` seconds; a render running late is polled less often again.
+        """
+        shortest = min(self.final_poll, self.poll)
+        if engine_progress >= FRAMES_DONE:  # the engine is muxing: the end is near
+            return shortest
+        left = self.expected - self.elapsed()
+        wait = left / 3 if left > 0 else shortest - left / 10
+        return min(max(wait, shortest), self.poll)
 
     def describe(self, slot_name: str) -> str:
         source = "measured on this slot" if self.measured else "default estimate"

@@ -43,10 +43,10 @@ def fish(tmp_path):
         yield fake
 
 
-def video_slot(fake: FakeHeyGem, name="gpu0-video", data_dir=None) -> GpuSlot:
+def video_slot(fake: FakeHeyGem, name="gpu0-video", data_dir=None, **fields) -> GpuSlot:
     return GpuSlot.objects.create(
         name=name, gpu=name.split("-")[0], stage="video", backend="heygem",
-        base_url=fake.url, data_dir=str(data_dir or fake.data_dir),
+        base_url=fake.url, data_dir=str(data_dir or fake.data_dir), **fields,
     )  # fmt: skip
 
 

@@ -206,17 +206,40 @@ def test_a_render_past_its_timeout_fails_and_names_the_task_the_engine_keeps(
     heygem.release_hang()
 
 
-def test_the_render_timeout_grows_with_the_audio_length(heygem, inputs, tmp_path, settings):
+def test_the_render_timeout_is_a_multiple_of_the_slots_expected_time(
+    heygem, inputs, tmp_path, settings
+):
     from jobs.engines.heygem_progress import RenderClock
 
-    settings.HEYGEM = {**settings.HEYGEM, "RENDER_TIMEOUT_FLOOR_SECONDS": 600,
-                       "RENDER_TIMEOUT_FACTOR": 10.0}  # fmt: skip
-    slot = video_slot(heygem)
+    settings.HEYGEM = {**settings.HEYGEM, "RENDER_TIMEOUT_FLOOR_SECONDS": 120,
+                       "RENDER_TIMEOUT_FACTOR": 3.0, "RENDER_DEFAULT_SPEED": 2.0}  # fmt: skip
+    unmeasured = video_slot(heygem)
+    fast = video_slot(heygem, name="fast", seconds_per_audio_second=0.5)
 
-    short = RenderClock.for_render(slot, request_for(inputs, tmp_path, audio_seconds=20))
-    long = RenderClock.for_render(slot, request_for(inputs, tmp_path, audio_seconds=300))
+    def timeout(slot, audio):
+        return RenderClock.for_render(slot.config(), request_for(inputs, tmp_path,
+                                      audio_seconds=audio)).timeout  # fmt: skip
 
-    assert short.timeout == 600 and long.timeout == 3000
+    # Before a slot has measured itself, the default speed: 300 s of audio, ~600 s expected.
+    assert timeout(unmeasured, 20) == 120 and timeout(unmeasured, 300) == 1800
+    # A slot that renders at 0.5 s per audio second hangs after 3 x 150 s, not 30 min.
+    assert timeout(fast, 300) == 450
+
+
+def test_polls_come_slowly_early_in_a_render_and_quickly_near_its_end(settings):
+    from jobs.engines.heygem_progress import RenderClock
+
+    clock = RenderClock(audio_seconds=30, expected=60, timeout=180, poll=5.0, final_poll=0.2)
+    clock.started -= 1  # one second in: far from the end
+    assert clock.next_poll() == 5.0
+    clock.started -= 57  # two seconds before the expected end
+    assert clock.next_poll() == pytest.approx(2 / 3, abs=0.05)
+    clock.started -= 1.9
+    assert clock.next_poll() == 0.2
+    assert RenderClock(audio_seconds=30, expected=60, timeout=180, poll=5.0,
+                       final_poll=0.2).next_poll(engine_progress=90) == 0.2  # fmt: skip
+    clock.started -= 100  # far past the expected end: slower again, never past the longest
+    assert 0.2 < clock.next_poll() <= 5.0
 
 
 def test_a_missing_data_dir_is_reported_before_anything_is_sent(heygem, inputs, tmp_path):

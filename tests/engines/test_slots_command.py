@@ -47,7 +47,6 @@ def test_the_seed_layout_is_one_command_with_its_folders(tmp_path):
         assert (tmp_path / f"tts{i}" / "origin_audio").is_dir()
     # Nothing listens on the seed's ports here: added, kept out, and told why.
     assert err.count("  WARNING: gpu") == 6 and "connection refused" in err
-    assert "set Q_WORKERS=7" in err  # six slots need seven workers
     assert set(GpuSlot.objects.values_list("healthy", flat=True)) == {False}
 
 

@@ -53,14 +53,6 @@ class TestSlots:
         with pytest.raises(CommandError, match="No slot named gpu9-video"):
             run("slots", "drain", "gpu9-video")
 
-    def test_it_warns_when_there_are_fewer_workers_than_slots_need(self, settings):
-        settings.Q_CLUSTER = {**settings.Q_CLUSTER, "workers": 2}
-        run("slots", "add", "--name", "t", "--stage", "tts", "--backend", "espeak")
-
-        err = run("slots", "add", "--name", "v", "--stage", "video", "--backend", "dub")[1]
-
-        assert "Q_WORKERS=2 but 2 slots are enabled: set Q_WORKERS=3" in err
-
     def test_a_running_slot_cannot_be_removed(self, owner):
         slot = GpuSlot.objects.create(name="busy", stage="tts", backend="espeak", fence=1)
         GpuSlot.objects.filter(pk=slot.pk).update(lease_until="2100-01-01T00:00:00Z")

@@ -2,10 +2,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_q.models import Schedule
 from prometheus_client.parser import text_string_to_metric_families
 
-from jobs.models import GpuSlot, Job
+from jobs.models import GpuSlot, Host, Job
 
 pytestmark = pytest.mark.django_db
 
@@ -86,12 +85,11 @@ def test_http_requests_are_counted_by_route_and_status(client, operator):
 
 
 def test_readyz_says_what_is_missing_and_answers_200_when_all_is_there(client, embedded_slots):
-    sweep = Schedule.objects.filter(name="heygem-sweep")
-    sweep.update(next_run=timezone.now() - timedelta(hours=1))
+    Host.objects.create(name="local", seen_at=timezone.now() - timedelta(minutes=1))
     silent = client.get("/readyz")
     assert silent.status_code == 503
-    assert silent.json()["checks"]["cluster"] == "no qcluster has run the sweep schedule lately"
-    sweep.update(next_run=timezone.now())
+    assert silent.json()["checks"]["workers"] == "no `manage.py workers` has reported in 15 s"
+    Host.objects.update(seen_at=timezone.now())
     GpuSlot.objects.filter(stage="video").update(healthy=False)
     assert client.get("/readyz").json()["checks"]["video_slot"] == "no healthy video slot"
     GpuSlot.objects.update(healthy=True)

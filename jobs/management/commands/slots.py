@@ -56,20 +56,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, action, **opts):
+        # No worker count to adjust: `manage.py workers` sizes itself to the enabled slots.
         getattr(self, f"do_{action.replace('-', '_')}")(**opts)
-        if action in ("add", "add-seed-layout", "enable"):
-            self._check_workers()
-
-    def _check_workers(self):
-        """A stage holds a worker while it runs: fewer workers than slots idles GPUs."""
-        needed = GpuSlot.objects.filter(enabled=True).count() + 1
-        workers = settings.Q_CLUSTER["workers"]
-        if workers < needed:
-            self.stderr.write(
-                f"WARNING: Q_WORKERS={workers} but {needed - 1} slots are enabled: set "
-                f"Q_WORKERS={needed} or more (one per slot plus one for the sweep), or "
-                f"some slots will wait for a worker."
-            )
 
     def do_add(self, *, name, stage, backend, gpu, url, data_dir, container_data_dir, **_):
         try:
