@@ -13,6 +13,7 @@ is opened, so nothing it names is ever read.
 
 import json
 import os
+import signal
 import re
 import shutil
 import subprocess
@@ -187,7 +188,7 @@ def run_command(
     # database: on a small box, lease renewals and hand-overs must not queue
     # behind an encoder.
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, preexec_fn=_lower_priority)  # fmt: skip
+                            stderr=subprocess.PIPE, preexec_fn=_tool_setup)  # fmt: skip
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -207,8 +208,11 @@ def run_command(
         raise MediaError(f"{name} failed: {err.decode(errors='replace').strip()[-500:]}")
 
 
-def _lower_priority() -> None:
+def _tool_setup() -> None:
     os.nice(10)
+    # SIGUSR1 asks a stage worker to hand its stage back (jobs.workers signals the
+    # worker's process group): the stage stops its tool itself, cleanly.
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
 
 
 def ffmpeg_progress(progress_file: Path, total_seconds: float) -> Callable[[], float | None]:

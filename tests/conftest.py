@@ -255,10 +255,9 @@ def workers(transactional_db, media_root):
     started = []
 
     def start(**overrides):
-        env = child_process_env(
-            media_root, Q_GUARD_CYCLE=0.1, Q_LOG_LEVEL="WARNING", HEYGEM_STOP_GRACE_SECONDS=5,
-            **overrides,
-        )  # fmt: skip
+        settings = {"Q_GUARD_CYCLE": 0.1, "Q_LOG_LEVEL": "WARNING",
+                    "HEYGEM_STOP_GRACE_SECONDS": 5, **overrides}  # fmt: skip
+        env = child_process_env(media_root, **settings)
         pool = Workers(env).start()
         started.append(pool)
         return pool
