@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/eta.py [--jobs 18] [--pairs 3]
 
-Runs a real qcluster on three fake GPU pairs (tests/fakes: Fish-Speech takes
+Runs real `manage.py workers` on three fake GPU pairs (tests/fakes: Fish-Speech takes
 time per character, HeyGem per second of speech) in its own database
 (heygem_bench_eta, dropped afterwards). Six warm-up jobs give the ETA model its
 history; then ``--jobs`` jobs of mixed lengths (a sentence, a paragraph, a page
@@ -43,7 +43,7 @@ def main() -> None:
     os.environ.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
         MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="heygem_site.settings",
-        Q_SYNC="false", Q_WORKERS=str(2 * args.pairs + 2), Q_LOG_LEVEL="ERROR",
+        Q_SYNC="false", Q_LOG_LEVEL="ERROR",
         HEYGEM_RENDER_POLL_SECONDS="0.5",
     )  # fmt: skip
     subprocess.run([sys.executable, "deploy/ensure_database.py"], cwd=ROOT, check=True)
@@ -86,7 +86,7 @@ def run(pairs, args):
         services.slot_create(name=f"gpu{i}-tts", stage="tts", backend="fish_speech", gpu=f"gpu{i}",
                              base_url=pair.tts_url, data_dir=str(pair.tts_data_dir))  # fmt: skip
     owner = get_user_model().objects.create_user("bench-eta")
-    cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT,
+    cluster = subprocess.Popen([sys.executable, "manage.py", "workers"], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     rng = random.Random(args.seed)
     try:

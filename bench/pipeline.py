@@ -1,4 +1,4 @@
-"""Pipeline benchmark: 50 jobs through a real qcluster on the embedded engines.
+"""Pipeline benchmark: 50 jobs through real `manage.py workers` on the embedded engines.
 
     .venv/bin/python bench/pipeline.py [--jobs 50] [--slots 2]
 
@@ -50,7 +50,6 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="heygem_site.settings",
         DEBUG=os.environ.get("DEBUG", "True"),
         Q_SYNC="false",
-        Q_WORKERS=str(2 * args.slots + 1),
         Q_LOG_LEVEL="WARNING",
     )
     subprocess.run([sys.executable, "deploy/ensure_database.py"], cwd=ROOT, check=True)
@@ -115,7 +114,7 @@ def run_pipeline(count: int, slots: int) -> dict:
         services.slot_create(name=f"tts{i}", stage="tts", backend="espeak")
         services.slot_create(name=f"video{i}", stage="video", backend="dub")
     owner = get_user_model().objects.create_user("bench")
-    cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT,
+    cluster = subprocess.Popen([sys.executable, "manage.py", "workers"], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         time.sleep(2)  # let the workers start, so startup is not counted as overhead

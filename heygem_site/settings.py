@@ -213,8 +213,11 @@ HEYGEM = {
     "STOP_GRACE_SECONDS": env.float("HEYGEM_STOP_GRACE_SECONDS", default=20.0),
     # A running stage checks this often that its job was not canceled.
     "BINDING_CHECK_SECONDS": env.float("HEYGEM_BINDING_CHECK_SECONDS", default=0.5),
-    # Attempts per job before it fails for good (engine errors, lost workers).
+    # Attempts per job before it fails for good (engine errors).
     "MAX_ATTEMPTS": env.int("HEYGEM_MAX_ATTEMPTS", default=3),
+    # A stage whose worker died runs again without counting an attempt this many
+    # times; past that each such loss counts (a job that kills its worker must end).
+    "FREE_RECLAIMS": env.int("HEYGEM_FREE_RECLAIMS", default=3),
     # Backoff before a failed stage is tried again: base * 2**(attempt-1).
     "RETRY_BACKOFF_SECONDS": env.float("HEYGEM_RETRY_BACKOFF_SECONDS", default=5.0),
     # Consecutive engine failures after which a slot is marked unhealthy.

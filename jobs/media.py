@@ -13,9 +13,9 @@ is opened, so nothing it names is ever read.
 
 import json
 import os
-import signal
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Callable

@@ -189,6 +189,9 @@ class Job(models.Model):
         default=0, help_text=f"Higher runs first ({PRIORITY_MIN} … {PRIORITY_MAX})."
     )
     attempt = models.PositiveSmallIntegerField(default=0, help_text="Failed stage attempts.")
+    reclaims = models.PositiveSmallIntegerField(
+        default=0, help_text="Stages taken back from a worker that died (not failed attempts)."
+    )
     max_attempts = models.PositiveSmallIntegerField(default=3)
     not_before = models.DateTimeField(null=True, blank=True, help_text="Retry backoff.")
 

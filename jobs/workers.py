@@ -51,6 +51,8 @@ MANAGE = Path(settings.BASE_DIR) / "manage.py"
 CHECK_SECONDS = 1.0
 # A child that keeps dying is restarted after 1, 2, 4 … seconds, at most this.
 RESTART_BACKOFF_MAX = 30.0
+# The aux queue (webhooks, schedules) needs no 20 ms pickup: each poll is a query.
+AUX_POLL_SECONDS = 0.5
 
 
 def _child_setup() -> None:
@@ -124,7 +126,7 @@ class Pool:
         self.stage: Cluster | None = None
         self.retiring: list[Cluster] = []
         self.aux = Cluster(queue=settings.Q_CLUSTER["name"], workers=self.config["AUX_WORKERS"],
-                           scheduler=True)  # fmt: skip
+                           scheduler=True, extra_env={"Q_POLL": str(AUX_POLL_SECONDS)})  # fmt: skip
 
     # --- running ------------------------------------------------------------------
 

@@ -234,3 +234,27 @@ def job_stage_handed_back(*, job_id: Any, stage: str, slot_id: int, fence: int) 
                        "free slot (no attempt counted).")  # fmt: skip
         event_record(job_id=job_id, kind=Kind.HANDED_BACK, message=message, slot_id=slot_id)
     return True
+
+
+def job_stage_reclaimed(*, job_id: Any, stage: str, slot_id: int, fence: int, error: str) -> bool:
+    """The worker running the stage died: not the job's fault, so no attempt is counted.
+
+    The stage waits for a slot again (another one if there is one). After
+    ``HEYGEM_FREE_RECLAIMS`` of these, each further one is a failed attempt, so a
+    job that keeps killing its worker still ends.
+    """
+    with transaction.atomic():
+        job = _binding(job_id, stage, slot_id, fence).select_for_update().first()
+        if job is None:
+            return False
+        if job.reclaims >= settings.HEYGEM["FREE_RECLAIMS"]:
+            return job_stage_failed(job_id=job_id, stage=stage, slot_id=slot_id, fence=fence,
+                                    error=error, slot_fault=False, kind=Kind.RECLAIMED)  # fmt: skip
+        _binding(job_id, stage, slot_id, fence).update(
+            status=Job.WAITING_FOR[stage], reclaims=job.reclaims + 1, avoid_slot_id=slot_id,
+            engine_code="", progress_detail="",
+        )  # fmt: skip
+        event_record(job_id=job_id, kind=Kind.RECLAIMED, slot_id=slot_id,
+                     message=f"{error} The stage runs again (no attempt counted).")  # fmt: skip
+        slot_release(slot_id=slot_id, fence=fence, success=True)
+    return True

@@ -2,9 +2,9 @@
 
 A render whose worker died is resumed on the same slot when its engine keeps
 working without us (HeyGem): the new worker polls the same engine code. Any
-other stage ends as a failed attempt, through the same service as an engine
-failure, so the attempt is counted once, the job backs off and avoids the slot,
-and the slot is released by the slot services (a draining slot ends disabled).
+other stage runs again, preferring another slot, without counting an attempt
+(a dead worker is not the job's fault; ``job_stage_reclaimed``), and the slot is
+released by the slot services (a draining slot ends disabled).
 """
 
 from datetime import datetime, timedelta
@@ -17,9 +17,8 @@ from django_q.models import Schedule
 
 from ..engines import is_resumable
 from ..models import GpuSlot, Host, Job
-from .bindings import job_stage_failed
+from .bindings import job_stage_reclaimed
 from .dispatcher import SLOT_FIELD, bind, dispatch
-from .events import Kind
 from .slots import slot_probe, slot_release
 
 SWEEP_SCHEDULE = "heygem-sweep"
@@ -87,10 +86,9 @@ def _reclaim(slot_id: int, stage: str, fence: int, now: datetime) -> int:
             if keeps_rendering:
                 bind(job=job, slot=slot, now=now, resume=True)
             else:
-                job_stage_failed(
+                job_stage_reclaimed(
                     job_id=job.pk, stage=stage, slot_id=slot.pk, fence=fence,
                     error=f"The worker running this stage on {slot.name} stopped answering.",
-                    slot_fault=False, kind=Kind.RECLAIMED,
                 )  # fmt: skip
             return 1
         # The job ended meanwhile (canceled): an engine that renders on without a

@@ -199,9 +199,26 @@ def test_a_draining_slot_whose_worker_died_ends_disabled_and_the_job_retries(
     tts.refresh_from_db()
     assert not tts.enabled and not tts.draining and tts.state == "disabled"
     job.refresh_from_db()
-    assert job.status == Job.Status.QUEUED and job.attempt == 1
-    assert job.avoid_slot_id == tts.pk and job.not_before is not None  # backoff, like a failure
-    assert job.events.filter(kind=JobEvent.Kind.RECLAIMED).exists()
+    # A dead worker is not the job's fault: it runs again, elsewhere if it can, no attempt lost.
+    assert job.status == Job.Status.QUEUED and job.attempt == 0 and job.reclaims == 1
+    assert job.avoid_slot_id == tts.pk
+    assert job.events.filter(kind=JobEvent.Kind.RECLAIMED,
+                             message__contains="no attempt counted").exists()  # fmt: skip
+
+
+def test_a_stage_that_keeps_killing_its_worker_starts_counting_attempts(
+    owner, embedded_slots, bindings, settings
+):
+    settings.HEYGEM = {**settings.HEYGEM, "FREE_RECLAIMS": 1}
+    job = make_job(owner)
+    tts = GpuSlot.objects.get(name="local-tts")
+    for expected_attempt in (0, 1):
+        dispatcher.dispatch()
+        Job.objects.filter(pk=job.pk).update(not_before=None)
+        GpuSlot.objects.filter(pk=tts.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+        assert services.sweep()["reclaimed"] == 1
+        job.refresh_from_db()
+        assert job.attempt == expected_attempt and job.reclaims == 1
 
 
 def test_no_connection_is_left_to_the_test_database(db):

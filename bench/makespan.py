@@ -1,0 +1,232 @@
+"""Makespan benchmark: do the GPUs idle while work waits? At default settings.
+
+    .venv/bin/python bench/makespan.py        # 30 jobs on 3 pairs: equal, one slow, seed mode
+    .venv/bin/python bench/makespan.py --big  # and 300 jobs on 30 pairs
+
+Fake GPU pairs (tests/fakes) on loopback: HeyGem renders 0.3 s per second of speech
+(a 300-character job has about 18 s of speech: a 5.4 s render), Fish-Speech speaks at
+0.0036 s per character (about a fifth of the render). Real `manage.py workers`, with
+nothing set but the database and the media folder. Its own database
+(heygem_bench_makespan, dropped afterwards).
+
+Printed per scenario, with the baseline from the same run:
+- makespan (first submit -> last job done) against the lower bound
+  LB = shortest TTS + max(sum of renders / sum of GPU rates, longest render on the
+  fastest GPU), computed from the fakes' speeds;
+- GPU utilization: render seconds the engines spent / (GPUs x makespan);
+- how late the end of a render is noticed (engine done -> outcome recorded), median
+  and p95, and the queries per render;
+- orchestration CPU seconds (the workers' process tree) and database transactions
+  per job (each statement outside a transaction block counts as one).
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "heygem_bench_makespan"
+RENDER_PER_AUDIO = 0.3
+TTS_PER_CHAR = 0.0036
+WORDS = ("photosynthesis turns light water and carbon dioxide into sugar and oxygen inside "
+         "the leaf while the roots bring minerals up through the stem").split()  # fmt: skip
+
+
+def text_of(n: int, chars: int = 300) -> str:
+    words, out = WORDS[n % len(WORDS) :] + WORDS, []
+    while len(" ".join(out)) < chars - 12:
+        out.append(words[len(out) % len(words)])
+    return (f"Lesson {n}. " + " ".join(out))[:chars].rstrip() + "."
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=30)
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--big", action="store_true", help="also 300 jobs on 30 pairs")
+    args = parser.parse_args()
+    media = Path(tempfile.mkdtemp(prefix="heygem-bench-makespan-"))
+    os.environ.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
+        MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="heygem_site.settings",
+        DEBUG=os.environ.get("DEBUG", "True"),
+    )  # fmt: skip
+    subprocess.run([sys.executable, "deploy/ensure_database.py"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
+    import django
+
+    django.setup()
+    print(f"{os.cpu_count()} CPU cores; workers at default settings")
+    try:
+        scenarios = [
+            ("equal GPUs", args.jobs, [1.0] * args.pairs, {}),
+            ("one GPU 2x slower", args.jobs, [1.0] * (args.pairs - 1) + [2.0], {}),
+            ("seed mode (render where the speech was made)", args.jobs, [1.0] * args.pairs,
+             {"HEYGEM_PAIR_SAME_GPU": "true"}),
+        ]  # fmt: skip
+        if args.big:
+            scenarios.append(("30 pairs", 300, [1.0] * 30, {}))
+        for name, jobs, slowdowns, env in scenarios:
+            report(name, run(media, jobs, slowdowns, env))
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop = f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", drop], check=False)
+
+
+def run(media: Path, count: int, slowdowns: list[float], env: dict) -> dict:
+    from contextlib import ExitStack
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from jobs import services
+    from jobs.models import GpuSlot, Host, Job
+    from tests.fakes import FakeFishSpeech, FakeHeyGem
+
+    Job.objects.all().delete()
+    GpuSlot.objects.all().delete()
+    Host.objects.all().delete()
+    get_user_model().objects.filter(username="bench").delete()
+    owner = get_user_model().objects.create_user("bench")
+    finished_at: dict[str, float] = {}
+    real_set = FakeHeyGem._set
+
+    def recording_set(self, run, **changes):  # when each fake render really ended
+        real_set(self, run, **changes)
+        if changes.get("status") == 2:
+            finished_at[run.code] = time.time()
+
+    FakeHeyGem._set = recording_set
+    with ExitStack() as stack:
+        fakes = []
+        for i, slow in enumerate(slowdowns):
+            video_dir, tts_dir = media / "engines" / f"gpu{i}", media / "engines" / f"tts{i}"
+            (video_dir / "temp").mkdir(parents=True, exist_ok=True)
+            (tts_dir / "origin_audio").mkdir(parents=True, exist_ok=True)
+            video = stack.enter_context(FakeHeyGem(
+                video_dir, render_seconds=0.1, keep_intermediates=False,
+                render_seconds_per_audio_second=RENDER_PER_AUDIO * slow))  # fmt: skip
+            tts = stack.enter_context(FakeFishSpeech(tts_dir, seconds_per_char=TTS_PER_CHAR * slow))
+            fakes.append((video, tts))
+            gpu = f"gpu{i}"
+            services.slot_create(name=f"{gpu}-video", stage="video", backend="heygem", gpu=gpu,
+                                 base_url=video.url, data_dir=str(video_dir))  # fmt: skip
+            services.slot_create(name=f"{gpu}-tts", stage="tts", backend="fish_speech", gpu=gpu,
+                                 base_url=tts.url, data_dir=str(tts_dir))  # fmt: skip
+        workers = subprocess.Popen([sys.executable, "manage.py", "workers"], cwd=ROOT,
+                                   env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+        try:
+            wanted = 2 * len(slowdowns) + 2
+            deadline = time.monotonic() + 120
+            while not Host.objects.filter(stage_workers=wanted, seen_at__isnull=False).exists():
+                if time.monotonic() > deadline:
+                    raise SystemExit("the workers did not start")
+                time.sleep(0.2)
+            time.sleep(3)  # let every worker process come up: start-up is not scheduling
+            services.job_create(owner=owner, text="Warm up.")  # prepares the default voice
+            wait_done(Job, timeout=120)
+            Job.objects.all().delete()
+            xacts, cpu0 = transactions(), tree_cpu(workers.pid)
+            started = timezone.now()
+            for n in range(count):
+                services.job_create(owner=owner, text=text_of(n))
+            wait_done(Job, timeout=60 + 10 * count)
+            cpu, xacts = tree_cpu(workers.pid) - cpu0, transactions() - xacts
+            queries = sum(video.queries for video, _ in fakes)
+        finally:
+            workers.terminate()
+            workers.wait(timeout=60)
+    FakeHeyGem._set = real_set
+    jobs = list(Job.objects.all())
+    failed = [j for j in jobs if j.status != Job.Status.SUCCEEDED]
+    if failed:
+        raise SystemExit(f"{len(failed)} jobs did not succeed: {failed[0].error}")
+    return {"jobs": jobs, "slowdowns": slowdowns, "started": started, "cpu": cpu,
+            "xacts": xacts, "queries": queries, "finished_at": finished_at}  # fmt: skip
+
+
+def wait_done(Job, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while Job.objects.filter(status__in=Job.LIVE_STATUSES).exists():
+        if time.monotonic() > deadline:
+            raise SystemExit("jobs did not finish in time")
+        time.sleep(0.2)
+
+
+def transactions() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xact_commit + xact_rollback FROM pg_stat_database "
+                       "WHERE datname = current_database()")  # fmt: skip
+        return cursor.fetchone()[0]
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of ``root`` and every live descendant (their finished children included)."""
+    parents, cpu = {}, {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+            cpu[int(entry.name)] = sum(int(f) for f in fields[11:15]) / tick
+    total = 0.0
+    for pid in cpu:
+        p = pid
+        while p > 1 and p != root:
+            p = parents.get(p, 0)
+        if p == root:
+            total += cpu[pid]
+    return total
+
+
+def pct(values, q) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
+
+
+def report(name: str, result: dict) -> None:
+    jobs, slowdowns = result["jobs"], result["slowdowns"]
+    rates = [1 / s for s in slowdowns]
+    # On a GPU of rate 1; the fake sleeps max(fixed part, per-audio-second x audio).
+    renders = [max(0.1, RENDER_PER_AUDIO * j.audio_seconds) for j in jobs]
+    ttss = [TTS_PER_CHAR * len(j.spoken_text) for j in jobs]
+    lower = min(ttss) + max(sum(renders) / sum(rates), max(renders) / max(rates))
+    end = max(j.finished_at for j in jobs)
+    makespan = (end - result["started"]).total_seconds()
+    gpu_seconds = 0.0
+    for job in jobs:
+        slow = slowdowns[int(job.video_slot.gpu[3:])]
+        gpu_seconds += max(0.1, RENDER_PER_AUDIO * slow * job.audio_seconds)
+    utilization = gpu_seconds / (len(slowdowns) * makespan)
+    late = []
+    for job in jobs:
+        done = result["finished_at"].get(job.engine_code)
+        if done is not None and job.render_finished_at:
+            late.append(job.render_finished_at.timestamp() - done)
+    print(f"\n{name}: {len(jobs)} jobs of ~300 characters on {len(slowdowns)} GPU pairs")
+    print(f"  makespan {makespan:.1f} s; lower bound {lower:.1f} s -> {makespan / lower:.3f} x")
+    print(f"  GPU utilization {utilization:.2f}")
+    per_render = result["queries"] / len(jobs)
+    print(f"  render end noticed after: median {statistics.median(late):.3f} s, "
+          f"p95 {pct(late, 95):.3f} s; {per_render:.1f} queries per render")  # fmt: skip
+    print(f"  orchestration: {result['cpu']:.1f} CPU s ({result['cpu'] / len(jobs):.2f} per job), "
+          f"{result['xacts'] / len(jobs):.0f} database transactions per job")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
