@@ -281,6 +281,10 @@ HEYGEM = {
     "TTS_TIMEOUT_PER_CHAR_SECONDS": env.float("HEYGEM_TTS_TIMEOUT_PER_CHAR_SECONDS", default=3.0),
     # Voice preparation (denoise + ASR of up to 30 s of audio).
     "TTS_PREPARE_TIMEOUT_SECONDS": env.float("HEYGEM_TTS_PREPARE_TIMEOUT_SECONDS", default=300.0),
+    # Seconds before each retry of a voice preparation that failed for a passing reason.
+    "TTS_PREPARE_RETRY_SECONDS": [
+        float(s) for s in env.list("HEYGEM_TTS_PREPARE_RETRY_SECONDS", default=["2", "5"])
+    ],
     # Silence put between the synthesized chunks of a long script.
     "TTS_PAUSE_SECONDS": env.float("HEYGEM_TTS_PAUSE_SECONDS", default=0.3),
     # The `lang` sent with preprocess_and_tran (the official client sends "zh").

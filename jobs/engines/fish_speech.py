@@ -13,6 +13,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 import wave
 from collections.abc import Callable
@@ -73,8 +74,7 @@ class FishSpeechEngine(TtsEngine):
         except OSError as exc:
             raise EngineUnavailable(f"Could not write the reference into {target}: {exc}.") from exc
         try:
-            answer = self._preprocess(f"origin_audio/{name}", heartbeat)
-            prepared = self._prepared(answer, audio_path, name)
+            prepared = self._prepare_retrying(name, audio_path, heartbeat)
             if reference_text.strip() and "|||" not in prepared.reference_audio:
                 prepared = replace(prepared, reference_text=reference_text.strip())
         except BaseException:
@@ -83,6 +83,29 @@ class FishSpeechEngine(TtsEngine):
         if self._container_path(name) not in prepared.reference_audio.split("|||"):
             target.unlink(missing_ok=True)  # the engine works from its own processed copy
         return prepared
+
+    def _prepare_retrying(
+        self, name: str, audio_path: Path, heartbeat: Heartbeat | None
+    ) -> PreparedVoice:
+        """Like ``/v1/invoke``, a preparation that fails for a passing reason is tried again
+        within the stage (the ASR service starts slowly and drops connections), so it
+        costs no attempt; a reference the engine cannot see is not retried."""
+        waits = settings.HEYGEM["TTS_PREPARE_RETRY_SECONDS"]
+        for tried, wait in enumerate([*waits, None], 1):
+            try:
+                return self._prepared(self._preprocess(f"origin_audio/{name}", heartbeat),
+                                      audio_path, name)  # fmt: skip
+            except EngineError as exc:
+                if wait is None or "file not exists" in exc.engine_message:
+                    if tried > 1:
+                        exc.args = (f"{exc} (tried {tried} times)",)
+                    raise
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
+                if heartbeat:
+                    heartbeat(None, detail=f"Preparing the voice: try {tried + 1} in a moment")
+                time.sleep(min(0.5, max(deadline - time.monotonic(), 0)))
+        raise AssertionError("unreachable")
 
     def _preprocess(self, reference: str, heartbeat: Heartbeat | None) -> dict[str, Any]:
         lang = settings.HEYGEM["TTS_LANG"]
@@ -114,6 +137,9 @@ class FishSpeechEngine(TtsEngine):
             )
         elif "Connection refused" in msg:
             text += " The ASR service the TTS container needs is not answering yet."
+        elif "'send'" in msg:  # "'NoneType' object has no attribute 'send'"
+            text += (" The TTS container lost its connection to the ASR service (it answers"
+                     " this while the ASR container starts or after it restarted).")  # fmt: skip
         return EngineError(text, engine_message=msg)
 
     def _container_path(self, name: str) -> str:

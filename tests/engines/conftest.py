@@ -17,6 +17,7 @@ def fast_engines(settings):
         "RENDER_POLL_SECONDS": 0.05,
         "RETRY_BACKOFF_SECONDS": 0,
         "RENDER_UNREACHABLE_GRACE_SECONDS": 0.5,
+        "TTS_PREPARE_RETRY_SECONDS": [0.05],
     }
 
 

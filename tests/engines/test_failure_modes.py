@@ -143,7 +143,7 @@ def test_canceling_a_render_keeps_the_slot_out_until_the_engine_is_free(owner, p
 
 
 def test_a_voice_preparation_that_fails_is_retried_on_another_tts_slot(owner, pairs):
-    pairs[0].tts.fail_next("preprocess_fail", "Connection refused")
+    pairs[0].tts.fail_next("preprocess_fail", "Connection refused", times=2)  # every try
 
     job = services.job_create(owner=owner, text="Prepare my voice.")
 

@@ -53,17 +53,25 @@ def test_a_long_reference_the_engine_splits_keeps_both_parts(fish, tmp_path):
     assert len(voice.reference_text.split("|||")) == 2
 
 
+def test_a_preparation_that_fails_once_is_retried_within_the_stage(fish, inputs):
+    fish.fail_next("preprocess_fail", "'NoneType' object has no attribute 'send'")
+
+    voice = prepared(FishSpeechEngine(tts_slot(fish).config()), inputs)
+
+    assert voice.reference_audio and len(fish.preprocess_calls) == 2
+
+
 def test_a_preparation_answered_with_code_minus_1_is_an_error_with_the_engines_message(
     fish, inputs
 ):
-    fish.fail_next("preprocess_fail", "Connection refused")
+    fish.fail_next("preprocess_fail", "Connection refused", times=2)
 
     with pytest.raises(EngineError) as failed:
         prepared(FishSpeechEngine(tts_slot(fish).config()), inputs)
 
     assert failed.value.engine_message == "Connection refused"
     assert "could not prepare the voice: Connection refused" in str(failed.value)
-    assert "ASR service" in str(failed.value)
+    assert "ASR service" in str(failed.value) and "(tried 2 times)" in str(failed.value)
     assert list((fish.data_dir / "origin_audio").iterdir()) == []
 
 
