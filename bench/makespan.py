@@ -90,7 +90,7 @@ def run(media: Path, count: int, slowdowns: list[float], env: dict) -> dict:
 
     from jobs import services
     from jobs.models import GpuSlot, Host, Job
-    from tests.fakes import FakeFishSpeech, FakeHeyGem
+    from tests.fakes import FakeFishSpeech, FakeHeyGem, make_test_video
 
     Job.objects.all().delete()
     GpuSlot.objects.all().delete()
@@ -133,13 +133,16 @@ def run(media: Path, count: int, slowdowns: list[float], env: dict) -> dict:
                     raise SystemExit("the workers did not start")
                 time.sleep(0.2)
             time.sleep(3)  # let every worker process come up: start-up is not scheduling
-            services.job_create(owner=owner, text="Warm up.")  # prepares the default voice
+            # A small silent speaker clip: the fakes' own ffmpeg work stays light, the
+            # default voice speaks.
+            speaker = make_test_video(media / "speaker.mp4", 2.0, size="160x120", audio=False)
+            services.job_create(owner=owner, text="Warm up.", video=speaker)
             wait_done(Job, timeout=120)
             Job.objects.all().delete()
             xacts, cpu0 = transactions(), tree_cpu(workers.pid)
             started = timezone.now()
             for n in range(count):
-                services.job_create(owner=owner, text=text_of(n))
+                services.job_create(owner=owner, text=text_of(n), video=speaker)
             wait_done(Job, timeout=60 + 10 * count)
             cpu, xacts = tree_cpu(workers.pid) - cpu0, transactions() - xacts
             queries = sum(video.queries for video, _ in fakes)

@@ -264,7 +264,7 @@ HEYGEM = {
     # HeyGem: the longest wait between two polls of a render (early in it), and the
     # shortest (as its expected end nears: the slot's speed × the audio's length).
     "RENDER_POLL_SECONDS": env.float("HEYGEM_RENDER_POLL_SECONDS", default=5.0),
-    "RENDER_POLL_FINAL_SECONDS": env.float("HEYGEM_RENDER_POLL_FINAL_SECONDS", default=0.2),
+    "RENDER_POLL_FINAL_SECONDS": env.float("HEYGEM_RENDER_POLL_FINAL_SECONDS", default=0.1),
     # A render is timed out after max(floor, factor × its expected time); the slot
     # is then quarantined and probed until the engine lets go of the task.
     "RENDER_TIMEOUT_FACTOR": env.float("HEYGEM_RENDER_TIMEOUT_FACTOR", default=3.0),
