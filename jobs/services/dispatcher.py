@@ -40,6 +40,10 @@ RESUME_KIND: dict[str, str] = {
 # Expected engine seconds per unit of work (an audio second for video, a character
 # of spoken text for TTS) on a slot that has not measured its own yet.
 DEFAULT_COST = {"espeak": 0.004, "fish_speech": 0.08, "dub": 0.4, "heygem": 2.5}
+COST_FIELD = {
+    GpuSlot.Stage.VIDEO: "seconds_per_audio_second",
+    GpuSlot.Stage.TTS: "seconds_per_char",
+}
 # How many waiting jobs per slot the placement looks ahead at.
 LOOKAHEAD_PER_SLOT = 2
 
@@ -131,18 +135,37 @@ def placement(stage: str, now: datetime) -> list[tuple[Any, int]]:
     return plan
 
 
+def unit_cost_estimate(slot: GpuSlot) -> float:
+    """A slot's cost per unit before it measured its own (see ``_cost``)."""
+    field = COST_FIELD[slot.stage]
+    peers = GpuSlot.objects.filter(stage=slot.stage, backend=slot.backend, **{
+        f"{field}__isnull": False}).exclude(pk=slot.pk).values_list(field, flat=True)  # fmt: skip
+    return _cost(None, list(peers), slot.backend)
+
+
+def _cost(measured: float | None, peers: list[float], backend: str) -> float:
+    """Its own measurement; else its measured peers' mean (a new GPU is taken to be like
+    the others of its backend); else the backend's default."""
+    if measured is not None:
+        return measured
+    return sum(peers) / len(peers) if peers else DEFAULT_COST[backend]
+
+
 def _slot_states(stage: str, now: datetime) -> list[_Slot]:
     rows = list(
         usable_slots(stage).values_list(
-            "pk", "gpu", "fence", "backend", "lease_until", "seconds_per_audio_second",
-            "seconds_per_char", "consecutive_failures",
+            "pk", "gpu", "fence", "backend", "lease_until", COST_FIELD[stage],
+            "consecutive_failures",
         )
     )  # fmt: skip
     running = _running_remaining(stage, {row[0] for row in rows if row[4] is not None}, now)
+    measured_by_backend: dict[str, list[float]] = {}
+    for row in rows:
+        if row[5] is not None:
+            measured_by_backend.setdefault(row[3], []).append(row[5])
     states = []
-    for pk, gpu, fence, backend, lease, per_audio, per_char, failures in rows:
-        measured = per_audio if stage == GpuSlot.Stage.VIDEO else per_char
-        cost = measured if measured is not None else DEFAULT_COST[backend]
+    for pk, gpu, fence, backend, lease, measured, failures in rows:
+        cost = _cost(measured, measured_by_backend.get(backend, []), backend)
         # A flaky slot gets less work, never none: its failures make it look slower.
         cost *= 1 + 0.5 * failures
         remaining = running.get(pk, (0.0, 0.0))

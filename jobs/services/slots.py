@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ..engines import EngineBusy, EngineError, engine_for_slot
 from ..models import GpuSlot
-from .dispatcher import dispatch_on_commit
+from .dispatcher import dispatch_on_commit, unit_cost_estimate
 
 # What an operator may change on a slot; the rest is state these services own.
 SLOT_CONFIG_FIELDS = ("gpu", "base_url", "data_dir", "container_data_dir")
@@ -139,11 +139,20 @@ def slot_release(
     return True
 
 
+# A stage this size (seconds of speech rendered, characters spoken) is a full sample of
+# a slot's speed; a smaller one is mostly fixed cost (file copies, start-up) and counts less.
+FULL_SAMPLE_UNITS = {"seconds_per_audio_second": 10.0, "seconds_per_char": 150.0}
+
+
 def slot_measure_speed(
     *, slot_id: int, engine_seconds: float, audio_seconds: float = 0.0, chars: int = 0
 ) -> None:
     """Fold one stage's speed into the slot's: engine seconds per second of speech
-    rendered (video) or per character spoken (TTS). ETAs, timeouts and placement use it."""
+    rendered (video) or per character spoken (TTS). ETAs, timeouts and placement use it.
+
+    Smoothed so one odd job does not swing them, and weighted by the stage's size: a
+    one-word job must not make a fast GPU look ten times slower than its peers.
+    """
     field, units = (
         ("seconds_per_audio_second", audio_seconds)
         if audio_seconds
@@ -151,10 +160,14 @@ def slot_measure_speed(
     )
     if units <= 0:
         return
-    sample = engine_seconds / units
-    previous = GpuSlot.objects.filter(pk=slot_id).values_list(field, flat=True).first()
-    # Smoothed so one odd job does not swing ETAs and timeouts.
-    speed = sample if previous is None else 0.7 * previous + 0.3 * sample
+    slot = GpuSlot.objects.filter(pk=slot_id).first()
+    if slot is None:
+        return
+    size = min(1.0, units / FULL_SAMPLE_UNITS[field])
+    previous, weight = getattr(slot, field), 0.3 * size
+    if previous is None:  # the first sample replaces the estimate as far as it is whole
+        previous, weight = unit_cost_estimate(slot), size
+    speed = (1 - weight) * previous + weight * engine_seconds / units
     GpuSlot.objects.filter(pk=slot_id).update(**{field: speed})
 
 

@@ -188,3 +188,67 @@ def test_a_stale_worker_cannot_write_after_its_binding_moved_on(owner, enqueued)
     assert not wrote
     job.refresh_from_db()
     assert job.fence == 2 and job.progress == 0
+
+
+def busy_with(video_slot, owner, *, audio_seconds, started_seconds_ago):
+    """A render running on ``video_slot`` (leased), started that long ago."""
+    started = timezone.now() - timedelta(seconds=started_seconds_ago)
+    job = make_job(owner, status=Job.Status.RENDERING, video_slot=video_slot,
+                   audio_seconds=audio_seconds, render_started_at=started)  # fmt: skip
+    GpuSlot.objects.filter(pk=video_slot.pk).update(
+        lease_until=timezone.now() + timedelta(minutes=1), fence=1
+    )
+    return job
+
+
+def test_at_the_tail_a_long_job_waits_for_a_fast_gpu_rather_than_start_on_a_slow_one(
+    owner, enqueued
+):
+    fast = slot("fast", "video", seconds_per_audio_second=0.5)
+    slow = slot("slow", "video", seconds_per_audio_second=5.0)
+    busy_with(fast, owner, audio_seconds=10, started_seconds_ago=3)  # ends in about 2 s
+    lecture = make_job(owner, status=Job.Status.AUDIO_READY, audio_seconds=60)
+
+    # On the slow GPU it would end in 300 s; on the fast one in 2 + 30 s.
+    assert dispatch_now() == 0
+    lecture.refresh_from_db()
+    assert lecture.status == Job.Status.AUDIO_READY
+    assert GpuSlot.objects.get(pk=slow.pk).lease_until is None
+
+
+def test_while_work_piles_up_a_slow_gpu_gets_some_of_it_never_none(owner, enqueued):
+    slot("fast", "video", seconds_per_audio_second=0.5)
+    slot("slow", "video", seconds_per_audio_second=2.0)
+    for _ in range(10):
+        make_job(owner, status=Job.Status.AUDIO_READY, audio_seconds=20)
+
+    assert dispatch_now() == 2  # both start at once: the queue is long enough for both
+
+    running = Job.objects.filter(status="rendering").values_list("video_slot__name", flat=True)
+    assert set(running) == {"fast", "slow"}
+
+
+def test_a_new_gpu_is_taken_to_be_as_fast_as_its_measured_peers(owner, enqueued):
+    fast = slot("fast", "video", seconds_per_audio_second=0.5)
+    slot("new", "video")  # unmeasured: the backend's default (0.4 for dub) is not used
+    GpuSlot.objects.filter(backend="dub").update(backend="heygem")  # default 2.5 s/s
+    busy_with(fast, owner, audio_seconds=10, started_seconds_ago=3)
+    make_job(owner, status=Job.Status.AUDIO_READY, audio_seconds=60)
+
+    assert dispatch_now() == 1  # like its peer (0.5), it ends sooner than waiting for fast
+    assert Job.objects.get(status="rendering", audio_seconds=60).video_slot.name == "new"
+
+
+def test_a_one_word_job_does_not_make_a_fast_gpu_look_slow(owner):
+    slot("peer", "video", seconds_per_audio_second=0.3)
+    new = slot("new", "video")
+
+    # 0.5 s of speech took 1.7 s, nearly all of it fixed cost.
+    services.slot_measure_speed(slot_id=new.pk, audio_seconds=0.5, engine_seconds=1.7)
+    new.refresh_from_db()
+    assert new.seconds_per_audio_second < 0.5
+
+    after_tiny = new.seconds_per_audio_second
+    services.slot_measure_speed(slot_id=new.pk, audio_seconds=20, engine_seconds=6)
+    new.refresh_from_db()
+    assert 0.3 < new.seconds_per_audio_second < after_tiny  # a full sample counts fully
