@@ -50,6 +50,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=30)
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--big", action="store_true", help="also 300 jobs on 30 pairs")
+    parser.add_argument("--only", type=int, help="run only this scenario (1-4)")
     args = parser.parse_args()
     media = Path(tempfile.mkdtemp(prefix="heygem-bench-makespan-"))
     os.environ.update(
@@ -70,8 +71,10 @@ def main() -> None:
             ("seed mode (render where the speech was made)", args.jobs, [1.0] * args.pairs,
              {"HEYGEM_PAIR_SAME_GPU": "true"}),
         ]  # fmt: skip
-        if args.big:
+        if args.big or args.only == 4:
             scenarios.append(("30 pairs", 300, [1.0] * 30, {}))
+        if args.only:
+            scenarios = [scenarios[args.only - 1]]
         for name, jobs, slowdowns, env in scenarios:
             report(name, run(media, jobs, slowdowns, env))
     finally:
@@ -197,6 +200,36 @@ def tree_cpu(root: int) -> float:
     return total
 
 
+def where_the_time_goes(jobs, slowdowns, started) -> dict[str, float]:
+    """Seconds of all video slots together: rendering at the fakes' speed, the rest of
+    each render stage (copies, polls, load), idle with speech waiting (hand-over), idle
+    with none ready (waiting for TTS), and after its last render."""
+    spans = {"render": 0.0, "stage overhead": 0.0, "idle, work waiting": 0.0,
+             "idle, no speech ready": 0.0, "idle after its last job": 0.0}  # fmt: skip
+    end = max(j.finished_at for j in jobs)
+    by_slot: dict[str, list] = {}
+    for job in jobs:
+        by_slot.setdefault(job.video_slot.gpu, []).append(job)
+    for gpu, runs in by_slot.items():
+        runs.sort(key=lambda j: j.render_started_at)
+        nominal = RENDER_PER_AUDIO * slowdowns[int(gpu[3:])]
+        cursor = started
+        for job in runs:
+            gap = (job.render_started_at - cursor).total_seconds()
+            # From when some job had its speech and no render yet.
+            pending = [j.tts_finished_at for j in jobs if j.render_started_at > cursor]
+            first_ready = max(min(pending), cursor) if pending else job.render_started_at
+            waiting = max(0.0, (job.render_started_at - first_ready).total_seconds())
+            spans["idle, work waiting"] += min(gap, waiting)
+            spans["idle, no speech ready"] += gap - min(gap, waiting)
+            took = (job.render_finished_at - job.render_started_at).total_seconds()
+            spans["render"] += nominal * job.audio_seconds
+            spans["stage overhead"] += took - nominal * job.audio_seconds
+            cursor = job.render_finished_at
+        spans["idle after its last job"] += (end - cursor).total_seconds()
+    return spans
+
+
 def pct(values, q) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))]
@@ -221,9 +254,11 @@ def report(name: str, result: dict) -> None:
         done = result["finished_at"].get(job.engine_code)
         if done is not None and job.render_finished_at:
             late.append(job.render_finished_at.timestamp() - done)
+    where = where_the_time_goes(jobs, slowdowns, result["started"])
     print(f"\n{name}: {len(jobs)} jobs of ~300 characters on {len(slowdowns)} GPU pairs")
     print(f"  makespan {makespan:.1f} s; lower bound {lower:.1f} s -> {makespan / lower:.3f} x")
     print(f"  GPU utilization {utilization:.2f}")
+    print("  GPU time: " + ", ".join(f"{k} {v:.1f} s" for k, v in where.items()))
     per_render = result["queries"] / len(jobs)
     print(f"  render end noticed after: median {statistics.median(late):.3f} s, "
           f"p95 {pct(late, 95):.3f} s; {per_render:.1f} queries per render")  # fmt: skip

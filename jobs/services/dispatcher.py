@@ -46,6 +46,14 @@ COST_FIELD = {
 }
 # How many waiting jobs per slot the placement looks ahead at.
 LOOKAHEAD_PER_SLOT = 2
+# At the tail a job waits for a busy slot only if it would end there this much sooner:
+# speed estimates are noisy, and a free slot left idle for nothing is lost time.
+TAIL_MARGIN = 1.25
+# Statuses of jobs that still need a stage (waiting for it or in an earlier one).
+WORK_AHEAD: dict[str, tuple[str, ...]] = {
+    GpuSlot.Stage.TTS: (Job.Status.QUEUED,),
+    GpuSlot.Stage.VIDEO: (Job.Status.QUEUED, Job.Status.SYNTHESIZING, Job.Status.AUDIO_READY),
+}
 
 
 def stage_queue(host: str) -> str:
@@ -105,29 +113,39 @@ class _Waiting:
 
 
 def placement(stage: str, now: datetime) -> list[tuple[Any, int]]:
-    """(job, free slot) pairs to bind now: each waiting job where it would finish first.
+    """(job, free slot) pairs to bind now: no free slot idles while work waits, and at
+    the tail of the queue each job goes where it would finish first.
 
-    A list schedule over the jobs in queue order (priority, then age): each goes to
-    the slot, free or busy, where it would end earliest given what is already
-    placed there, using each slot's measured speed. A free slot is left idle only
-    when every job that could run there ends sooner by waiting for a faster one,
-    which happens at the tail of the queue; while work piles up every slot gets
-    some. A retry avoids the slot it failed on when another free one can take it.
+    A list schedule over the waiting jobs in queue order (priority, then age), using
+    each slot's measured speed. While the stage has more work ahead (waiting here or
+    still in an earlier stage) than slots, every free slot takes a job: the job goes to
+    the free slot where it ends first. At the tail a job may instead wait for a busy
+    slot that would end it clearly sooner (by ``TAIL_MARGIN``): a long lecture waits a
+    moment for a fast GPU rather than start on a slow one. A retry avoids the slot it
+    failed on when another free one can take it.
     """
     slots = _slot_states(stage, now)
     if not any(slot.free for slot in slots):
         return []
     pairing = stage == GpuSlot.Stage.VIDEO and settings.HEYGEM["PAIR_SAME_GPU"]
+    tail = Job.objects.filter(status__in=WORK_AHEAD[stage]).count() <= len(slots)
     plan: list[tuple[Any, int]] = []
     for job in _waiting(stage, now, limit=LOOKAHEAD_PER_SLOT * len(slots) + 1):
         candidates = [s for s in slots if not pairing or s.gpu == job.gpu]
-        free_others = [s for s in candidates if s.free and s.pk != job.avoid]
-        if job.avoid and free_others:
+        if job.avoid and any(s.free and s.pk != job.avoid for s in candidates):
             candidates = [s for s in candidates if s.pk != job.avoid]
+        free = [s for s in candidates if s.free]
         if not candidates:
             continue
-        best = min(candidates, key=lambda s: (s.available + s.unit_cost * job.units,
-                                              not s.free, s.fence, s.pk))  # fmt: skip
+
+        def finish(slot: _Slot, units: float = job.units) -> tuple[float, int, int]:
+            return (slot.available + slot.unit_cost * units, slot.fence, slot.pk)
+
+        best = min(free or candidates, key=finish)
+        if tail and free:
+            sooner = min(candidates, key=finish)
+            if TAIL_MARGIN * finish(sooner)[0] < finish(best)[0]:
+                best = sooner
         if best.free:
             plan.append((job.pk, best.pk))
             best.free = False
