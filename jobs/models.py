@@ -1,8 +1,10 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .engines.base import SlotConfig
 
@@ -10,11 +12,23 @@ from .engines.base import SlotConfig
 PRIORITY_MIN, PRIORITY_MAX = -10, 10
 
 
+class HostQuerySet(models.QuerySet):
+    def not_working(self) -> "HostQuerySet":
+        """Hosts whose workers would not run a stage now: stopping, or silent (gone)."""
+        silent = timezone.now() - timedelta(seconds=Host.SILENT_SECONDS)
+        return self.filter(Q(stopping=True) | Q(seen_at__lt=silent))
+
+
 class Host(models.Model):
     """One box's worker pool (``manage.py workers``): what the dispatcher needs to know of it.
 
-    A host that is stopping gets no new binding: its workers would not run it.
+    A host that is stopping, or whose workers stopped reporting, gets no new binding:
+    nobody would run it. A slot whose host has no row yet is usable (tests, a site
+    run on plain qcluster).
     """
+
+    # The workers report every second; one silent this long is taken to be gone.
+    SILENT_SECONDS = 15
 
     name = models.SlugField(max_length=64, unique=True)
     stopping = models.BooleanField(default=False)
@@ -22,6 +36,8 @@ class Host(models.Model):
     stage_workers = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     seen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HostQuerySet.as_manager()
 
     def __str__(self):
         return self.name

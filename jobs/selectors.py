@@ -412,22 +412,19 @@ def slot_busy_intervals(*, since, until) -> dict[int, list[tuple]]:
     }
 
 
-# `manage.py workers` reports every second (jobs.workers): one silent for this long
-# is not taking work.
-WORKERS_SILENT_SECONDS = 15
-
-
 def readiness() -> dict[str, str | None]:
     """What /readyz checks, each with None when fine or the reason it is not."""
     checks: dict[str, str | None] = {}
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     checks["database"] = None
-    recent = timezone.now() - datetime.timedelta(seconds=WORKERS_SILENT_SECONDS)
-    running = Host.objects.filter(stopping=False, seen_at__gte=recent).exists()
-    checks["workers"] = (
-        None if running else f"no `manage.py workers` has reported in {WORKERS_SILENT_SECONDS} s"
+    working = Host.objects.filter(seen_at__isnull=False).exclude(
+        pk__in=Host.objects.not_working().values("pk")
     )
+    checks["workers"] = (
+        None if working.exists()
+        else f"no `manage.py workers` has reported in {Host.SILENT_SECONDS} s"
+    )  # fmt: skip
     usable = set(GpuSlot.objects.filter(enabled=True, healthy=True).values_list("stage", flat=True))
     for stage in GpuSlot.Stage.values:
         checks[f"{stage}_slot"] = None if stage in usable else f"no healthy {stage} slot"

@@ -63,10 +63,9 @@ def stage_queue(host: str) -> str:
 
 def usable_slots(stage: str) -> QuerySet[GpuSlot]:
     """Slots that may take work now or when their current stage ends."""
-    stopping = Host.objects.filter(stopping=True).values("name")
     return GpuSlot.objects.filter(
         stage=stage, enabled=True, draining=False, healthy=True, engine_busy=False
-    ).exclude(host__in=stopping)
+    ).exclude(host__in=Host.objects.not_working().values("name"))
 
 
 def free_slots(stage: str) -> QuerySet[GpuSlot]:

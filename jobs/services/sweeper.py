@@ -81,7 +81,13 @@ def _reclaim(slot_id: int, stage: str, fence: int, now: datetime) -> int:
         )
         if slot is None:  # renewed meanwhile, or another sweeper has it
             return 0
-        keeps_rendering = is_resumable(slot.backend) and job is not None and bool(job.engine_code)
+        # A render resumes where its engine runs, unless that host's workers are gone:
+        # then it runs again on a host that works.
+        host_gone = Host.objects.not_working().filter(name=slot.host).exists()
+        keeps_rendering = (
+            is_resumable(slot.backend) and job is not None and bool(job.engine_code)
+            and not host_gone
+        )  # fmt: skip
         if job is not None and job.status == Job.RUNNING_IN[stage]:
             if keeps_rendering:
                 bind(job=job, slot=slot, now=now, resume=True)
