@@ -81,15 +81,29 @@ def _refuse_duplicate(lexicon: Lexicon, grapheme: str, case_sensitive: bool, pk=
         )
 
 
+def entry_validate(
+    *, lexicon: Lexicon, grapheme: Any, alias: Any, case_sensitive: bool = False,
+    entry: LexiconEntry | None = None,
+) -> tuple[str, str]:
+    """Refuse an entry (new, or ``entry`` changed) that would make the lexicon unusable;
+    returns the word and its reading with their spacing tidied."""
+    grapheme, alias = _validated(grapheme, alias)
+    pk = entry.pk if entry is not None else None
+    _refuse_duplicate(lexicon, grapheme, case_sensitive, pk=pk)
+    phoneme = (entry.phoneme or None) if entry is not None else None
+    changed = normalization.Entry(grapheme, alias, case_sensitive, phoneme)
+    _check(lexicon, [*_current(lexicon, without=pk), changed], "alias")
+    return grapheme, alias
+
+
 def entry_create(
     *, lexicon: Lexicon, grapheme: Any, alias: Any, case_sensitive: bool = False
 ) -> LexiconEntry:
-    grapheme, alias = _validated(grapheme, alias)
     with transaction.atomic():
         lexicon = _locked(lexicon)
-        _refuse_duplicate(lexicon, grapheme, case_sensitive)
-        new = normalization.Entry(grapheme, alias, case_sensitive)
-        _check(lexicon, [*_current(lexicon), new], "alias")
+        grapheme, alias = entry_validate(
+            lexicon=lexicon, grapheme=grapheme, alias=alias, case_sensitive=case_sensitive
+        )
         entry = LexiconEntry.objects.create(
             lexicon=lexicon, grapheme=grapheme, alias=alias, case_sensitive=case_sensitive,
             key=entry_key(grapheme, case_sensitive),
@@ -100,15 +114,13 @@ def entry_create(
 
 def entry_update(*, entry: LexiconEntry, **changes: Any) -> LexiconEntry:
     """Change any of grapheme, alias, case_sensitive."""
-    grapheme = changes.get("grapheme", entry.grapheme)
-    alias = changes.get("alias", entry.alias)
     case_sensitive = bool(changes.get("case_sensitive", entry.case_sensitive))
-    grapheme, alias = _validated(grapheme, alias)
     with transaction.atomic():
         lexicon = _locked(entry.lexicon)
-        _refuse_duplicate(lexicon, grapheme, case_sensitive, pk=entry.pk)
-        changed = normalization.Entry(grapheme, alias, case_sensitive, entry.phoneme or None)
-        _check(lexicon, [*_current(lexicon, without=entry.pk), changed], "alias")
+        grapheme, alias = entry_validate(
+            lexicon=lexicon, grapheme=changes.get("grapheme", entry.grapheme),
+            alias=changes.get("alias", entry.alias), case_sensitive=case_sensitive, entry=entry,
+        )  # fmt: skip
         entry.grapheme, entry.alias, entry.case_sensitive = grapheme, alias, case_sensitive
         entry.key = entry_key(grapheme, case_sensitive)
         entry.save()
@@ -173,6 +185,7 @@ __all__ = [
     "entry_create",
     "entry_delete",
     "entry_update",
+    "entry_validate",
     "lexicon_export_pls",
     "lexicon_import_pls",
     "lexicon_of",
