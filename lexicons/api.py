@@ -100,6 +100,7 @@ class ImportApi(ScopedApi):
         count = services.lexicon_import_pls(
             lexicon=lexicon, document=document, replace=data.validated_data["replace"]
         )
+        lexicon.refresh_from_db()
         return Response(ImportOutput({"imported": count,
                                       "lexicon": lexicon_data(lexicon, request.user)}).data)  # fmt: skip
 
