@@ -17,10 +17,12 @@ urlpatterns = [
     *lexicon_urls.page_patterns,
     path(
         "api/v1/",
-        include(job_api_urls.v1_patterns
-        + voice_urls.api_patterns
-        + webhook_urls.api_patterns
-        + lexicon_urls.api_patterns),
+        include(
+            job_api_urls.v1_patterns
+            + voice_urls.api_patterns
+            + webhook_urls.api_patterns
+            + lexicon_urls.api_patterns
+        ),
     ),
     path("api/", include(job_api_urls.seed_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

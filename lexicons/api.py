@@ -101,8 +101,8 @@ class ImportApi(ScopedApi):
             lexicon=lexicon, document=document, replace=data.validated_data["replace"]
         )
         lexicon.refresh_from_db()
-        return Response(ImportOutput({"imported": count,
-                                      "lexicon": lexicon_data(lexicon, request.user)}).data)  # fmt: skip
+        body = {"imported": count, "lexicon": lexicon_data(lexicon, request.user)}
+        return Response(ImportOutput(body).data)
 
 
 class ExportApi(ScopedApi):
@@ -119,34 +119,65 @@ ENTRY_PAGE = paginated(EntryOutput)
 
 def _schemas(site: bool) -> dict:
     """Per view: its methods' operation ids and summaries, for one scope."""
-    prefix, whose = ("lexicon_site", "the site-wide lexicon") if site else ("lexicon", "your lexicon")
+    prefix, whose = (
+        ("lexicon_site", "the site-wide lexicon") if site else ("lexicon", "your lexicon")
+    )
     staff = " (staff)" if site else ""
     return {
-        LexiconApi: {"get": extend_schema(
-            operation_id=f"{prefix}_retrieve", summary=f"{whose.capitalize()}: version, size, limits",
-            responses=LexiconOutput)},
+        LexiconApi: {
+            "get": extend_schema(
+                operation_id=f"{prefix}_retrieve",
+                summary=f"{whose.capitalize()}: version, size, limits",
+                responses=LexiconOutput,
+            )
+        },
         EntryCollectionApi: {
-            "get": extend_schema(operation_id=f"{prefix}_entries_list",
-                                 summary=f"The entries of {whose}", responses=ENTRY_PAGE),
-            "post": extend_schema(operation_id=f"{prefix}_entries_create",
-                                  summary=f"Add an entry to {whose}{staff}", request=EntryInput,
-                                  responses={201: EntryOutput})},
+            "get": extend_schema(
+                operation_id=f"{prefix}_entries_list",
+                summary=f"The entries of {whose}",
+                responses=ENTRY_PAGE,
+            ),
+            "post": extend_schema(
+                operation_id=f"{prefix}_entries_create",
+                summary=f"Add an entry to {whose}{staff}",
+                request=EntryInput,
+                responses={201: EntryOutput},
+            ),
+        },
         EntryDetailApi: {
-            "get": extend_schema(operation_id=f"{prefix}_entries_retrieve",
-                                 summary=f"One entry of {whose}", responses=EntryOutput),
-            "patch": extend_schema(operation_id=f"{prefix}_entries_update",
-                                   summary=f"Change an entry of {whose}{staff}; send what changes",
-                                   request=EntryUpdateInput, responses=EntryOutput),
-            "delete": extend_schema(operation_id=f"{prefix}_entries_destroy",
-                                    summary=f"Delete an entry of {whose}{staff}",
-                                    responses={204: None})},
-        ImportApi: {"post": extend_schema(
-            operation_id=f"{prefix}_import", summary=f"Import a W3C PLS file into {whose}{staff}",
-            request={"multipart/form-data": ImportInput}, responses=ImportOutput)},
-        ExportApi: {"get": extend_schema(
-            operation_id=f"{prefix}_export", summary=f"{whose.capitalize()} as a W3C PLS file",
-            responses={(200, PLS_TYPE): OpenApiResponse(bytes, description="PLS 1.0 XML.")})},
-    }  # fmt: skip
+            "get": extend_schema(
+                operation_id=f"{prefix}_entries_retrieve",
+                summary=f"One entry of {whose}",
+                responses=EntryOutput,
+            ),
+            "patch": extend_schema(
+                operation_id=f"{prefix}_entries_update",
+                summary=f"Change an entry of {whose}{staff}; send what changes",
+                request=EntryUpdateInput,
+                responses=EntryOutput,
+            ),
+            "delete": extend_schema(
+                operation_id=f"{prefix}_entries_destroy",
+                summary=f"Delete an entry of {whose}{staff}",
+                responses={204: None},
+            ),
+        },
+        ImportApi: {
+            "post": extend_schema(
+                operation_id=f"{prefix}_import",
+                summary=f"Import a W3C PLS file into {whose}{staff}",
+                request={"multipart/form-data": ImportInput},
+                responses=ImportOutput,
+            )
+        },
+        ExportApi: {
+            "get": extend_schema(
+                operation_id=f"{prefix}_export",
+                summary=f"{whose.capitalize()} as a W3C PLS file",
+                responses={(200, PLS_TYPE): OpenApiResponse(bytes, description="PLS 1.0 XML.")},
+            )
+        },
+    }
 
 
 def scoped_views(site: bool) -> dict:

@@ -57,7 +57,8 @@ def _bump(lexicon: Lexicon) -> None:
 
 
 def _current(lexicon: Lexicon, *, without: int | None = None) -> list[normalization.Entry]:
-    return [row.as_entry() for row in lexicon.entries.exclude(pk=without)]
+    rows = lexicon.entries.all() if without is None else lexicon.entries.exclude(pk=without)
+    return [row.as_entry() for row in rows]
 
 
 def _validated(grapheme: Any, alias: Any) -> tuple[str, str]:
@@ -72,9 +73,13 @@ def _validated(grapheme: Any, alias: Any) -> tuple[str, str]:
     return grapheme, alias
 
 
-def _refuse_duplicate(lexicon: Lexicon, grapheme: str, case_sensitive: bool, pk=None) -> None:
+def _refuse_duplicate(
+    lexicon: Lexicon, grapheme: str, case_sensitive: bool, pk: int | None = None
+) -> None:
     key = entry_key(grapheme, case_sensitive)
-    twins = lexicon.entries.filter(key=key, case_sensitive=case_sensitive).exclude(pk=pk)
+    twins = lexicon.entries.filter(key=key, case_sensitive=case_sensitive)
+    if pk is not None:
+        twins = twins.exclude(pk=pk)
     if twins.exists():
         raise ValidationError(
             {"grapheme": f"{grapheme!r} already has an entry in this lexicon; change that one."}
@@ -82,7 +87,11 @@ def _refuse_duplicate(lexicon: Lexicon, grapheme: str, case_sensitive: bool, pk=
 
 
 def entry_validate(
-    *, lexicon: Lexicon, grapheme: Any, alias: Any, case_sensitive: bool = False,
+    *,
+    lexicon: Lexicon,
+    grapheme: Any,
+    alias: Any,
+    case_sensitive: bool = False,
     entry: LexiconEntry | None = None,
 ) -> tuple[str, str]:
     """Refuse an entry (new, or ``entry`` changed) that would make the lexicon unusable;

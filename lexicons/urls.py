@@ -23,7 +23,11 @@ api_patterns = [
 page_patterns = [
     path("lexicon/", views.lexicon_page, {"site": False}, name="lexicon"),
     path("lexicon/site/", views.lexicon_page, {"site": True}, name="site-lexicon"),
-    path("lexicon/<str:scope>/entries/<int:pk>/delete", views.entry_delete, name="lexicon-entry-delete"),
+    path(
+        "lexicon/<str:scope>/entries/<int:pk>/delete",
+        views.entry_delete,
+        name="lexicon-entry-delete",
+    ),
     path("lexicon/<str:scope>/import", views.lexicon_import, name="lexicon-import"),
     path("lexicon/<str:scope>/export", views.lexicon_export, name="lexicon-export"),
     path("settings/speech", views.speech_settings, name="speech-settings"),

@@ -1,8 +1,8 @@
 """v1 operations: slots (staff), the queue summary, the normalization preview."""
 
 from django.shortcuts import get_object_or_404
-from rest_framework.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -92,11 +92,16 @@ class NormalizeApi(APIView):
                     "chunks": ["Solve x squared equals four."],
                     "spans": [
                         {"source": "Solve ", "reading": "Solve ", "kind": "text"},
-                        {"source": "$x^2 = 4$", "reading": "x squared equals four",
-                         "kind": "formula"},
+                        {
+                            "source": "$x^2 = 4$",
+                            "reading": "x squared equals four",
+                            "kind": "formula",
+                        },
                         {"source": ".", "reading": ".", "kind": "text"},
                     ],
-                    "pauses": [0.0], "ssml": False, "lexicon_versions": {"site": 2, "own": 5},
+                    "pauses": [0.0],
+                    "ssml": False,
+                    "lexicon_versions": {"site": 2, "own": 5},
                 },
             ),  # fmt: skip
         ],

@@ -33,7 +33,7 @@ from .base import (
 )
 from .datadir import checked_subdir, host_path
 from .http import EngineHttp, call_with_heartbeat, error_text
-from .wav import WavJoiner, read_wav
+from .wav import WavJoiner
 
 HEALTH_READ_TIMEOUT = 10.0
 MARKER_TEXT = "This is a HeyGem Studio probe."

@@ -136,7 +136,9 @@ def job_speech(*, owner: Any, text: str) -> Speech:
     try:
         lexicon, versions = lexicon_selectors.lexicon_for(owner)
     except normalization.LexiconError as exc:
-        raise ValidationError({"text": f"Your pronunciation lexicon cannot be used: {exc}"})
+        raise ValidationError(
+            {"text": f"Your pronunciation lexicon cannot be used: {exc}"}
+        ) from None
     spoken = normalization.to_speech(text, lexicon=lexicon)
     plan: list = []
     if normalization.is_ssml(text):
@@ -273,9 +275,11 @@ def job_respeak(*, job: Job, text: str | None = None) -> bool:
         if done:
             changed = "new text" if text != job.text else "the same text"
             event_record(
-                job_id=job.pk, kind=Kind.RESPOKEN, message=f"Speech asked for again with {changed}.",
+                job_id=job.pk,
+                kind=Kind.RESPOKEN,
+                message=f"Speech asked for again with {changed}.",
                 lexicon_versions=speech.lexicon_versions,
-            )  # fmt: skip
+            )
             dispatch_on_commit()
     job.refresh_from_db()
     return bool(done)

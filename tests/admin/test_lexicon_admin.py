@@ -45,8 +45,8 @@ def test_deleting_entries_in_the_admin_bumps_the_version(client, operator):
     client.force_login(operator)
     lexicon = site_lexicon()
     entry = services.entry_create(lexicon=lexicon, grapheme="CPU", alias="processor")
-    client.post("/admin/lexicons/lexiconentry/",
-                {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})  # fmt: skip
+    form = {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}
+    client.post("/admin/lexicons/lexiconentry/", form)
     lexicon.refresh_from_db()
     assert not LexiconEntry.objects.exists() and lexicon.version == 2
 

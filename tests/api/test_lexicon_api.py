@@ -76,7 +76,9 @@ def test_an_entry_that_would_loop_is_refused_naming_it_and_nothing_is_stored(api
     looping = add(api, "artificial intelligence", "AI")
     assert looping.status_code == 400
     message = error(looping, "alias")
-    assert "'AI'" in message and "'artificial intelligence'" in message and "never settle" in message
+    assert (
+        "'AI'" in message and "'artificial intelligence'" in message and "never settle" in message
+    )
     assert LexiconEntry.objects.count() == 2
     assert api.get("/api/v1/lexicon/").json()["version"] == version
 
@@ -204,7 +206,7 @@ def test_the_preview_lists_the_pauses_of_an_ssml_document(api):
     [
         ('<speak>Hello <voice name="x">there</voice></speak>', "<voice> is not supported"),
         ('<speak>Hello <break time="1s"></speak>', "malformed SSML: mismatched tag (line 1"),
-        ('<speak>Wait <break time="a while"/></speak>', 'write the pause as 500ms or 1.5s'),
+        ('<speak>Wait <break time="a while"/></speak>', "write the pause as 500ms or 1.5s"),
         ('<speak><say-as interpret-as="cardinal">many</say-as></speak>', "cannot read 'many'"),
     ],
 )

@@ -123,7 +123,8 @@ def test_a_creator_submits_a_video_watches_it_finish_plays_and_downloads_it(
 
 
 PAGES = [("history", "/jobs/"), ("submit", "/jobs/new/"), ("dashboard", "/slots/"),
-         ("voices", "/voices/"), ("lexicon", "/lexicon/"), ("site-lexicon", "/lexicon/site/")]  # fmt: skip
+         ("voices", "/voices/"), ("lexicon", "/lexicon/"),
+         ("site-lexicon", "/lexicon/site/")]  # fmt: skip
 
 
 @pytest.fixture

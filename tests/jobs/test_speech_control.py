@@ -89,7 +89,10 @@ def test_ssml_breaks_are_silence_of_their_length_between_the_chunks(owner, fish_
     ]  # fmt: skip
     # The fake engine's parts are tones with no silence of their own: every silent
     # stretch in the file is one we made, as long as the break asked.
-    assert silences(speech_path(job)) == [pytest.approx(1.5, abs=0.02), pytest.approx(0.7, abs=0.02)]
+    assert silences(speech_path(job)) == [
+        pytest.approx(1.5, abs=0.02),
+        pytest.approx(0.7, abs=0.02),
+    ]
 
 
 def test_espeak_speaks_ssml_breaks_as_silence_too(owner, embedded_slots):
@@ -118,8 +121,11 @@ def test_review_before_render_end_to_end(owner, embedded_slots, settings, monkey
                         lambda task, job_id, event, **kw: webhooks.append(event))  # fmt: skip
     api = api_for(owner)
 
-    created = api.post("/api/v1/jobs/", {"text": "We use SQL daily.", "review": True,
-                                         "callback_url": "http://127.0.0.1:9/hook"}, format="json")
+    created = api.post(
+        "/api/v1/jobs/",
+        {"text": "We use SQL daily.", "review": True, "callback_url": "http://127.0.0.1:9/hook"},
+        format="json",
+    )
     assert created.status_code == 201, created.json()
 
     # The speech is made, then the job stops: no render, no video slot.
