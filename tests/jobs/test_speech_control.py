@@ -95,6 +95,19 @@ def test_ssml_breaks_are_silence_of_their_length_between_the_chunks(owner, fish_
     ]
 
 
+def test_a_pause_before_the_first_words_and_after_the_last_is_in_the_speech(owner, fish_slots):
+    text = '<speak><break time="1s"/>Hello there.<break time="600ms"/></speak>'
+    job = services.job_create(owner=owner, text=text)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.speech_plan == [["", 1.0], ["Hello there.", 0.6]]
+    assert silences(speech_path(job)) == [
+        pytest.approx(1.0, abs=0.02),
+        pytest.approx(0.6, abs=0.02),
+    ]
+
+
 def test_espeak_speaks_ssml_breaks_as_silence_too(owner, embedded_slots):
     text = '<speak>Look at this.<break time="2s"/>Now look again.</speak>'
     job = services.job_create(owner=owner, text=text)
