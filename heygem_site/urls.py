@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from jobs import urls as job_urls
 from jobs.api import urls as job_api_urls
+from lexicons import urls as lexicon_urls
 from voices import urls as voice_urls
 from webhooks import urls as webhook_urls
 
@@ -13,9 +14,15 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="job-submit", permanent=False)),
     *job_urls.page_patterns,
     *voice_urls.page_patterns,
+    *lexicon_urls.page_patterns,
     path(
         "api/v1/",
-        include(job_api_urls.v1_patterns + voice_urls.api_patterns + webhook_urls.api_patterns),
+        include(
+            job_api_urls.v1_patterns
+            + voice_urls.api_patterns
+            + webhook_urls.api_patterns
+            + lexicon_urls.api_patterns
+        ),
     ),
     path("api/", include(job_api_urls.seed_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

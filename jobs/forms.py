@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 
+from lexicons.selectors import review_by_default
 from voices.selectors import voices_usable_by
 
 from .models import Job
@@ -27,9 +28,14 @@ class JobSubmitForm(forms.Form):
         initial=0,
         help_text=f"{Job.PRIORITY_MIN} … {Job.PRIORITY_MAX}; higher runs first.",
     )
+    review = forms.BooleanField(
+        required=False,
+        label="Let me listen to the speech before the video renders",
+    )
 
     def __init__(self, *args, user, can_clone_voices=True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["review"].initial = review_by_default(user)
         if can_clone_voices:
             self.fields["voice"].queryset = voices_usable_by(user)
         else:

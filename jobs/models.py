@@ -160,13 +160,21 @@ class Job(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued"
         SYNTHESIZING = "synthesizing"
+        # Stopped after TTS until the owner approves the speech (review before render).
+        SPEECH_REVIEW = "speech_review", "Speech ready for review"
         AUDIO_READY = "audio_ready", "Audio ready"
         RENDERING = "rendering"
         SUCCEEDED = "succeeded"
         FAILED = "failed"
         CANCELED = "canceled"
 
-    LIVE_STATUSES = (Status.QUEUED, Status.SYNTHESIZING, Status.AUDIO_READY, Status.RENDERING)
+    LIVE_STATUSES = (
+        Status.QUEUED,
+        Status.SYNTHESIZING,
+        Status.SPEECH_REVIEW,
+        Status.AUDIO_READY,
+        Status.RENDERING,
+    )
     # Ended jobs a user may run again, from the stage they stopped in.
     RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELED)
     PRIORITY_MIN, PRIORITY_MAX = PRIORITY_MIN, PRIORITY_MAX  # the module's, for callers
@@ -195,6 +203,14 @@ class Job(models.Model):
     speech_audio = models.CharField(max_length=500, blank=True)
     result_video = models.CharField(max_length=500, blank=True)
     audio_seconds = models.FloatField(null=True, blank=True)
+    # The text spoken as SSML: [[words, seconds of silence after them], …] between
+    # <break>s and paragraphs (empty for plain text, which is spoken_text in one piece).
+    speech_plan = models.JSONField(default=list, blank=True)
+    # The pronunciation lexicons the spoken text was made with: {"site": 3, "own": 7}.
+    lexicon_versions = models.JSONField(default=dict, blank=True)
+    review = models.BooleanField(
+        default=False, help_text="Stop after the speech until the owner approves it."
+    )
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -326,6 +342,9 @@ class JobEvent(models.Model):
         VIDEO_STARTED = "video_started", "Render started"
         VIDEO_RESUMED = "video_resumed", "Render resumed"
         RENDER_FINISHED = "render_finished", "Render finished"
+        SPEECH_REVIEW = "speech_review", "Speech ready for review"
+        APPROVED = "approved", "Speech approved"
+        RESPOKEN = "respoken", "Speech asked for again"
         ENGINE = "engine", "Engine"
         ENGINE_BUSY = "engine_busy", "Engine busy"
         RETRY = "retry", "Attempt failed"

@@ -358,7 +358,8 @@ def queue_summary() -> dict:
     waiting = statuses[Job.Status.QUEUED] + statuses[Job.Status.AUDIO_READY]
     return {
         "waiting": waiting,
-        "running": sum(statuses.values()) - waiting,
+        # A job under review holds no slot and waits for its owner, not for the queue.
+        "running": statuses[Job.Status.SYNTHESIZING] + statuses[Job.Status.RENDERING],
         "by_status": statuses,
         "slots": slots,
     }

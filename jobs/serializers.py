@@ -37,6 +37,18 @@ class JobCreateInput(InputSerializer):
         help_text="Higher runs first.",
     )
     callback_url = serializers.URLField(required=False, default="", allow_blank=True)
+    review = serializers.BooleanField(
+        required=False, allow_null=True, default=None,
+        help_text="Stop after the speech until you approve it (missing or null: your "
+        "default, `review_before_render` in /api/v1/speech-settings/).",
+    )  # fmt: skip
+
+
+class JobRespeakInput(InputSerializer):
+    text = StrictCharField(
+        required=False, trim_whitespace=False,
+        help_text="New text to speak; missing: the same text, with the lexicons as they are now.",
+    )  # fmt: skip
 
 
 class JobFilterInput(serializers.Serializer):
@@ -68,6 +80,10 @@ class JobFilterInput(serializers.Serializer):
 class NormalizeInput(InputSerializer):
     text = StrictCharField(trim_whitespace=False)
     max_chars = serializers.IntegerField(required=False, default=400, min_value=50, max_value=4000)
+    lexicon = serializers.BooleanField(
+        required=False, default=True,
+        help_text="Apply the site-wide and your pronunciation lexicons first, as jobs do.",
+    )  # fmt: skip
 
     def validate_text(self, value):
         # Previewed as it will be stored and spoken (jobs.textclean).
@@ -148,6 +164,8 @@ class LinksOutput(serializers.Serializer):
     retry = serializers.CharField(allow_null=True)
     result = serializers.CharField(allow_null=True)
     speech = serializers.CharField(allow_null=True)
+    approve = serializers.CharField(allow_null=True, help_text="While the speech awaits review.")
+    respeak = serializers.CharField(allow_null=True, help_text="While the speech awaits review.")
 
 
 class JobDetailOutput(JobSummaryOutput):
@@ -158,6 +176,12 @@ class JobDetailOutput(JobSummaryOutput):
     eta_seconds = serializers.SerializerMethodField()
     waiting = serializers.SerializerMethodField()
     spoken_text = serializers.CharField()
+    review = serializers.BooleanField(help_text="Stops after the speech until approved.")
+    lexicon_versions = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text='Lexicon versions the speech was made with: {"site": 3, "own": 7}.',
+    )
+    pauses = serializers.SerializerMethodField()
     voice = serializers.IntegerField(source="voice_id", allow_null=True)
     progress_detail = serializers.CharField()
     attempt = serializers.IntegerField()
@@ -190,6 +214,10 @@ class JobDetailOutput(JobSummaryOutput):
     def get_events(self, job) -> list:
         return EventOutput(self.context["details"].events, many=True).data
 
+    def get_pauses(self, job) -> list[float]:
+        """Seconds of silence the SSML asks for after each of its pieces."""
+        return [pause for _, pause in job.speech_plan if pause]
+
     @extend_schema_field(LinksOutput)
     def get_links(self, job) -> dict:
         return job_links(job)
@@ -199,6 +227,8 @@ def job_links(job: Job) -> dict:
     def url(name, ok=True):
         return reverse(name, args=[job.pk]) if ok else None
 
+    in_review = job.status == Job.Status.SPEECH_REVIEW
+
     return {
         "self": url("api-job-detail"),
         "page": url("job-detail"),
@@ -206,6 +236,8 @@ def job_links(job: Job) -> dict:
         "retry": url("api-job-retry", job.is_retryable),
         "result": url("api-job-result", bool(job.result_video)),
         "speech": url("api-job-speech", bool(job.speech_audio)),
+        "approve": url("api-job-approve", in_review),
+        "respeak": url("api-job-respeak", in_review),
     }
 
 
@@ -237,6 +269,18 @@ class QueueOutput(serializers.Serializer):
     slots = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
 
 
+class SpanOutput(serializers.Serializer):
+    source = serializers.CharField(help_text="A piece of the text as written.")
+    reading = serializers.CharField(help_text="What is said for it.")
+    kind = serializers.CharField(help_text="text, formula, date, money, lexicon, say-as, …")
+
+
 class NormalizeOutput(serializers.Serializer):
     spoken_text = serializers.CharField()
     chunks = serializers.ListField(child=serializers.CharField())
+    spans = SpanOutput(many=True, help_text="Each piece of the text with its reading, in order.")
+    pauses = serializers.ListField(
+        child=serializers.FloatField(), help_text="SSML: seconds of silence after each chunk."
+    )
+    ssml = serializers.BooleanField(help_text="Whether the text was read as an SSML document.")
+    lexicon_versions = serializers.DictField(child=serializers.IntegerField())

@@ -252,14 +252,29 @@ def _synthesize(job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding) ->
     prepared = None
     if voice is not None:
         prepared = voice_prepare(voice=voice, slot=slot, engine=engine, heartbeat=binding)
-    chunks = normalization.split_for_tts(job.spoken_text, engine.max_chunk_chars)
+    chunks, pauses = speech_chunks(job, engine.max_chunk_chars)
     name = storage.job_name(job.pk, "speech.wav")
     with storage.writing(name) as out:
-        engine.synthesize(SpeechRequest(chunks=chunks, out_path=out, voice=prepared), binding)
+        request = SpeechRequest(chunks=chunks, out_path=out, voice=prepared, pauses=pauses)
+        engine.synthesize(request, binding)
         info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
         if not info.has_audio or info.duration <= 0:
             raise EngineError("the engine returned no speech")
     return name, info.duration
+
+
+def speech_chunks(job: Job, max_chars: int) -> tuple[list[str], tuple[float, ...]]:
+    """The engine's chunks and the silence after each: an SSML job's plan (its pieces
+    between breaks, each cut to the engine's size), else its spoken text."""
+    if not job.speech_plan:
+        return normalization.split_for_tts(job.spoken_text, max_chars), ()
+    chunks: list[str] = []
+    pauses: list[float] = []
+    for text, pause in job.speech_plan:
+        parts = normalization.split_for_tts(text, max_chars) or [""]
+        chunks.extend(parts)
+        pauses.extend([0.0] * (len(parts) - 1) + [float(pause)])
+    return chunks, tuple(pauses)
 
 
 def _render(job: Job, engine: VideoEngine, binding: Binding, *, resume: bool) -> str:

@@ -72,7 +72,8 @@ def live_context(job, user) -> dict:
     details = selectors.job_details(job)
     phases = charts.job_phases(details.events, now=timezone.now(), live=job.is_live)
     tag = selectors.job_watch_tag(user=user, pk=job.pk)
-    return {"job": job, "details": details, "chart": charts.phase_bars(phases), "watch_tag": tag}
+    return {"job": job, "details": details, "chart": charts.phase_bars(phases), "watch_tag": tag,
+            "max_text_chars": settings.HEYGEM["MAX_TEXT_CHARS"]}  # fmt: skip
 
 
 def voice_to_keep(job, user):
@@ -137,6 +138,35 @@ def job_retry(request, pk):
         messages.success(request, "The job was queued again.")
     else:
         messages.error(request, "Only failed or canceled jobs can be retried.")
+    return redirect("job-detail", pk=job.pk)
+
+
+@require_POST
+@login_required
+def job_approve(request, pk):
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+    if services.job_approve(job=job):
+        messages.success(request, "Speech approved: the video renders next.")
+    else:
+        messages.error(request, "Only speech under review can be approved.")
+    return redirect("job-detail", pk=job.pk)
+
+
+@require_POST
+@login_required
+def job_respeak(request, pk):
+    """Speak again: the posted text (when changed) with the lexicons as they are now."""
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+    text = request.POST.get("text")
+    try:
+        done = services.job_respeak(job=job, text=text if text and text.strip() else None)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if done:
+            messages.success(request, "Speaking again.")
+        else:
+            messages.error(request, "Only speech under review can be spoken again.")
     return redirect("job-detail", pk=job.pk)
 
 

@@ -156,8 +156,9 @@ def _tokens(text, records, replacements):
     for kind, source, words in records:
         at = text.find(source, cursor) if source.strip() else -1
         if at >= 0:
-            found.append((at, at + len(source), kind, words.split()))
-            cursor = at + len(source)
+            start, end = _with_delimiters(text, at, at + len(source))
+            found.append((start, end, kind, words.split()))
+            cursor = end
     found.extend((a, b, "lexicon", alias.split()) for a, b, alias in replacements)
     found.sort()
     tokens = []
@@ -170,6 +171,19 @@ def _tokens(text, records, replacements):
         position = end
     tokens.extend(_word_tokens(text, position, len(text)))
     return tokens
+
+
+# A formula is recorded without its math delimiters; its span takes them with it, so
+# "$x^2$" is one formula rather than "with $" and "x^2$".
+_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+
+
+def _with_delimiters(text, start, end):
+    for left, right in _DELIMITERS:
+        before = start - len(left)
+        if before >= 0 and text.startswith(left, before) and text.startswith(right, end):
+            return before, end + len(right)
+    return start, end
 
 
 def _word_tokens(text, start, end):

@@ -13,6 +13,7 @@ from django.db.models import Q
 class EventType(models.TextChoices):
     JOB_QUEUED = "job.queued", "Job queued (submitted, or retried)"
     JOB_SPEECH_READY = "job.speech_ready", "Speech ready"
+    JOB_SPEECH_REVIEW = "job.speech_review", "Speech ready for review (the job waits for approval)"
     JOB_SUCCEEDED = "job.succeeded", "Job succeeded"
     JOB_FAILED = "job.failed", "Job failed"
     JOB_CANCELED = "job.canceled", "Job canceled"

@@ -33,6 +33,7 @@ from ..serializers import (
     JobCreateInput,
     JobDetailOutput,
     JobFilterInput,
+    JobRespeakInput,
     JobSummaryOutput,
     WaitingOutput,
 )
@@ -229,6 +230,38 @@ class JobRetryApi(APIView):
         job = visible_job(request, pk)
         if not services.job_retry(job=job):
             raise Conflict(f"The job is {job.status}: only failed or canceled jobs can be retried.")
+        return Response(job_detail_data(job))
+
+
+class JobApproveApi(APIView):
+    @extend_schema(
+        operation_id="jobs_approve",
+        summary="Approve the speech of a job under review: the render starts",
+        request=None,
+        responses={200: JobDetailOutput, 409: CONFLICT},
+    )
+    def post(self, request, pk):
+        job = visible_job(request, pk)
+        if not services.job_approve(job=job):
+            raise Conflict(f"The job is {job.status}: only speech under review can be approved.")
+        return Response(job_detail_data(job))
+
+
+class JobRespeakApi(APIView):
+    @extend_schema(
+        operation_id="jobs_respeak",
+        summary="Speak a job under review again, with new text or the lexicons as they are now",
+        request=JobRespeakInput,
+        responses={200: JobDetailOutput, 409: CONFLICT},
+    )
+    def post(self, request, pk):
+        job = visible_job(request, pk)
+        data = JobRespeakInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        if job.status != Job.Status.SPEECH_REVIEW:
+            raise Conflict(f"The job is {job.status}: only speech under review can be re-spoken.")
+        if not services.job_respeak(job=job, text=data.validated_data.get("text")):
+            raise Conflict(f"The job is {job.status}: only speech under review can be re-spoken.")
         return Response(job_detail_data(job))
 
 

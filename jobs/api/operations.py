@@ -2,11 +2,13 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import normalization
+from lexicons.selectors import lexicon_for
 
 from .. import selectors, services
 from ..models import GpuSlot
@@ -71,11 +73,13 @@ class QueueApi(APIView):
 
 
 class NormalizeApi(APIView):
-    """Preview what the TTS engine will be asked to say, and how it is chunked."""
+    """Preview what the TTS engine will be asked to say, piece by piece, and its chunks."""
 
     @extend_schema(
         operation_id="normalize",
-        summary="Preview the spoken text and its chunks (nothing is stored)",
+        summary="Preview the spoken text, each piece's reading and the chunks (nothing is stored)",
+        description="The site-wide and your lexicons apply first, as in a job; an SSML "
+        "document (a `<speak>` root) is read with its markup, its pauses listed per chunk.",
         request=NormalizeInput,
         responses=NormalizeOutput,
         examples=[
@@ -86,13 +90,39 @@ class NormalizeApi(APIView):
                 value={
                     "spoken_text": "Solve x squared equals four.",
                     "chunks": ["Solve x squared equals four."],
+                    "spans": [
+                        {"source": "Solve ", "reading": "Solve ", "kind": "text"},
+                        {
+                            "source": "$x^2 = 4$",
+                            "reading": "x squared equals four",
+                            "kind": "formula",
+                        },
+                        {"source": ".", "reading": ".", "kind": "text"},
+                    ],
+                    "pauses": [0.0],
+                    "ssml": False,
+                    "lexicon_versions": {"site": 2, "own": 5},
                 },
-            ),
+            ),  # fmt: skip
         ],
     )
     def post(self, request):
         data = NormalizeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        spoken = normalization.to_speech(data.validated_data["text"])
-        chunks = normalization.split_for_tts(spoken, data.validated_data["max_chars"])
-        return Response(NormalizeOutput({"spoken_text": spoken, "chunks": chunks}).data)
+        text, max_chars = data.validated_data["text"], data.validated_data["max_chars"]
+        lexicon, versions = None, {}
+        try:
+            if data.validated_data["lexicon"]:
+                lexicon, versions = lexicon_for(request.user)
+            planned = normalization.plan_speech(text, lexicon=lexicon, max_chars=max_chars)
+        except normalization.InputError as exc:  # bad SSML, or lexicons that loop together
+            raise ValidationError({"text": [str(exc)]}) from None
+        spoken = normalization.to_speech(text, lexicon=lexicon)
+        spans = normalization.explain(text, lexicon=lexicon)
+        body = {
+            "spoken_text": spoken, "chunks": [c.text for c in planned],
+            "pauses": [c.pause_after_seconds for c in planned],
+            "spans": [vars(span) for span in spans], "ssml": normalization.is_ssml(text),
+            "lexicon_versions": versions,
+        }  # fmt: skip
+        return Response(NormalizeOutput(body).data)

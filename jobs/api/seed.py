@@ -30,6 +30,8 @@ from .jobs import job_file_response
 SEED_STATUS = {
     Job.Status.QUEUED: "queued",
     Job.Status.SYNTHESIZING: "processing",
+    # A seed client knows no "waiting for you" word: it keeps polling until approved.
+    Job.Status.SPEECH_REVIEW: "processing",
     Job.Status.AUDIO_READY: "processing",
     Job.Status.RENDERING: "processing",
     Job.Status.SUCCEEDED: "completed",

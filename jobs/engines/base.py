@@ -126,6 +126,28 @@ class SpeechRequest:
     chunks: list[str]
     out_path: Path
     voice: PreparedVoice | None = None
+    # Seconds of silence after each chunk (SSML breaks and paragraph ends), made in the
+    # WAV between the chunks' audio; () when the text asks for none. A chunk may be
+    # empty: a pause before any words.
+    pauses: tuple[float, ...] = ()
+
+    def chunks_with_pauses(self) -> list[tuple[str, float]]:
+        pauses = list(self.pauses) + [0.0] * (len(self.chunks) - len(self.pauses))
+        return list(zip(self.chunks, pauses, strict=False))
+
+    def pause_groups(self) -> list[tuple[str, float]]:
+        """The chunks joined (one per line) between the pauses: (text, pause after it)."""
+        groups: list[tuple[str, float]] = []
+        lines: list[str] = []
+        for chunk, pause in self.chunks_with_pauses():
+            if chunk.strip():
+                lines.append(chunk)
+            if pause > 0:
+                groups.append(("\n".join(lines), pause))
+                lines = []
+        if lines or not groups:
+            groups.append(("\n".join(lines), 0.0))
+        return groups
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,9 @@ text (ENGINES.md #49, #488), so chunks stay a few sentences long and read
 timeouts grow with the text.
 """
 
-import io
 import shutil
-import subprocess
-import tempfile
 import time
 import uuid
-import wave
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -38,6 +34,7 @@ from .base import (
 )
 from .datadir import checked_subdir, host_path
 from .http import EngineHttp, call_with_heartbeat, error_text
+from .wav import WavJoiner
 
 HEALTH_READ_TIMEOUT = 10.0
 MARKER_TEXT = "This is a HeyGem Studio probe."
@@ -159,20 +156,27 @@ class FishSpeechEngine(TtsEngine):
         voice = request.voice
         if voice is None or not voice.reference_audio:
             raise EngineError("Fish-Speech needs a prepared reference voice.")
-        # A part too long for one call is cut by the one chunker every engine shares.
+        # A part too long for one call is cut by the one chunker every engine shares;
+        # the silence planned after a chunk (an SSML <break>) follows its last part.
         limit = self.max_chunk_chars
-        chunks = [part for chunk in request.chunks for part in split_for_tts(chunk, limit)]
-        if not chunks:
+        parts = [
+            (split_for_tts(chunk, limit), pause) for chunk, pause in request.chunks_with_pauses()
+        ]
+        count = sum(len(texts) for texts, _ in parts)
+        if not count:
             raise EngineError("There is no text to synthesize.")
         part_file = request.out_path.with_name(f"{request.out_path.stem}.partial.wav")
-        total, done = sum(map(len, chunks)), 0
+        total, done, number = sum(len(t) for texts, _ in parts for t in texts), 0, 0
         try:
             with WavJoiner(part_file, settings.HEYGEM["TTS_PAUSE_SECONDS"]) as joiner:
-                for number, chunk in enumerate(chunks, 1):
-                    progress = 100 * done / total
-                    heartbeat(progress, detail=f"Speech part {number} of {len(chunks)}")
-                    joiner.add(self._invoke(chunk, voice, partial(heartbeat, progress)))
-                    done += len(chunk)
+                for texts, pause in parts:
+                    for text in texts:
+                        number += 1
+                        progress = 100 * done / total
+                        heartbeat(progress, detail=f"Speech part {number} of {count}")
+                        joiner.add(self._invoke(text, voice, partial(heartbeat, progress)))
+                        done += len(text)
+                    joiner.silence(pause)
         except BaseException:
             part_file.unlink(missing_ok=True)
             raise
@@ -245,57 +249,3 @@ class FishSpeechEngine(TtsEngine):
             f"Fish-Speech on {self.slot.name} cannot prepare voices: {msg} (the ASR service "
             "may still be starting)."
         )
-
-
-class WavJoiner:
-    """Writes WAV chunks one after another into one file, with a pause between them."""
-
-    def __init__(self, path: Path, pause_seconds: float):
-        self.path, self.pause_seconds = path, pause_seconds
-        self.out: wave.Wave_write | None = None
-        self.params: wave._wave_params | None = None
-
-    def __enter__(self) -> "WavJoiner":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.out is not None:
-            self.out.close()
-
-    def add(self, data: bytes) -> None:
-        params, frames = read_wav(data)
-        if self.out is None or self.params is None:
-            self.out = wave.open(str(self.path), "wb")  # noqa: SIM115 - closed in __exit__
-            self.out.setnchannels(params.nchannels)
-            self.out.setsampwidth(params.sampwidth)
-            self.out.setframerate(params.framerate)
-            self.params = params
-        else:
-            if params[:3] != self.params[:3]:
-                raise EngineError("The engine returned parts in different audio formats.")
-            silence = b"\x80" if params.sampwidth == 1 else b"\x00"
-            pause = int(self.pause_seconds * params.framerate)
-            self.out.writeframes(silence * pause * params.sampwidth * params.nchannels)
-        self.out.writeframes(frames)
-
-
-def read_wav(data: bytes) -> tuple[wave._wave_params, bytes]:
-    """(params, frames) of a WAV answer; non-PCM WAVs are converted to 16-bit PCM first."""
-    try:
-        with wave.open(io.BytesIO(data), "rb") as wav:
-            return wav.getparams(), wav.readframes(wav.getnframes())
-    except (wave.Error, EOFError) as exc:
-        if not data.startswith(b"RIFF"):
-            raise EngineError(f"The engine answered something that is not a WAV: {exc}") from exc
-    return read_wav(_to_pcm16(data))
-
-
-def _to_pcm16(data: bytes) -> bytes:
-    with tempfile.TemporaryDirectory() as scratch:
-        source, target = Path(scratch) / "in.wav", Path(scratch) / "out.wav"
-        source.write_bytes(data)
-        try:
-            media.run_ffmpeg(["-i", str(source), "-c:a", "pcm_s16le", str(target)], timeout=120)
-        except (media.MediaError, subprocess.SubprocessError) as exc:
-            raise EngineError(f"The engine's WAV could not be read: {exc}") from exc
-        return target.read_bytes()

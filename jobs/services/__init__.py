@@ -20,7 +20,15 @@ from .bindings import (
 )
 from .dispatcher import dispatch, dispatch_on_commit
 from .events import event_record, job_ended_record
-from .jobs import job_cancel, job_create, job_retry, job_validate_text
+from .jobs import (
+    job_approve,
+    job_cancel,
+    job_create,
+    job_respeak,
+    job_retry,
+    job_speech,
+    job_validate_text,
+)
 from .slots import (
     SLOT_CONFIG_FIELDS,
     slot_check,
@@ -42,15 +50,18 @@ __all__ = [
     "dispatch",
     "dispatch_on_commit",
     "event_record",
+    "job_approve",
     "job_cancel",
     "job_create",
     "job_ended_record",
     "job_engine_event",
     "job_progress_update",
     "job_render_finished",
+    "job_respeak",
     "job_retry",
     "job_speech_finished",
     "job_stage_engine_busy",
+    "job_speech",
     "job_stage_failed",
     "job_validate_text",
     "slot_check",

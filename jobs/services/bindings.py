@@ -69,8 +69,10 @@ def job_speech_finished(
     engine_seconds: float,
 ) -> bool:
     with transaction.atomic():
+        # A job under review stops here until its owner approves (jobs.job_approve).
+        review = Job.objects.filter(pk=job_id, review=True).exists()
         done = _binding(job_id, GpuSlot.Stage.TTS, slot_id, fence).update(
-            status=Status.AUDIO_READY,
+            status=Status.SPEECH_REVIEW if review else Status.AUDIO_READY,
             speech_audio=speech_name,
             audio_seconds=audio_seconds,
             tts_finished_at=timezone.now(),
@@ -88,6 +90,9 @@ def job_speech_finished(
                 audio_seconds=audio_seconds,
                 engine_seconds=round(engine_seconds, 3),
             )
+            if review:
+                event_record(job_id=job_id, kind=Kind.SPEECH_REVIEW,
+                             message="Listen, then approve the speech or change it.")  # fmt: skip
             slot_release(slot_id=slot_id, fence=fence, success=True)
             chars = Job.objects.filter(pk=job_id).values_list(Length("spoken_text"), flat=True)
             slot_measure_speed(

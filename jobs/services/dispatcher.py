@@ -40,7 +40,7 @@ RESUME_KIND: dict[str, str] = {
 # Expected engine seconds per unit of work (an audio second for video, a character
 # of spoken text for TTS) on a slot that has not measured its own yet.
 DEFAULT_COST = {"espeak": 0.004, "fish_speech": 0.08, "dub": 0.4, "heygem": 2.5}
-COST_FIELD = {
+COST_FIELD: dict[str, str] = {
     GpuSlot.Stage.VIDEO: "seconds_per_audio_second",
     GpuSlot.Stage.TTS: "seconds_per_char",
 }

@@ -16,6 +16,8 @@ WEBHOOK_EVENTS = {
     Kind.CREATED: "job.queued",
     Kind.RETRIED: "job.queued",
     Kind.TTS_FINISHED: "job.speech_ready",
+    Kind.SPEECH_REVIEW: "job.speech_review",
+    Kind.RESPOKEN: "job.queued",
     Kind.SUCCEEDED: "job.succeeded",
     Kind.FAILED: "job.failed",
     Kind.CANCELED: "job.canceled",

@@ -1,6 +1,7 @@
 """Creating, canceling and retrying jobs: what users and operators ask for."""
 
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import normalization
+from lexicons import selectors as lexicon_selectors
 from voices import services as voice_services
 from voices.models import Voice
 from webhooks.addresses import target_problem
@@ -31,10 +33,12 @@ def job_create(
     priority: int = 0,
     idempotency_key: str = "",
     callback_url: str = "",
+    review: bool | None = None,
 ) -> Job:
     """Validate everything, store the speaker video, create the job, dispatch.
 
-    ``video`` is an uploaded file or a local path. Bad input raises
+    ``review``: stop after the speech for the owner's approval (None: the owner's
+    default). ``video`` is an uploaded file or a local path. Bad input raises
     ValidationError before any row exists, and no file is left behind.
     """
     fingerprint = (
@@ -56,9 +60,9 @@ def job_create(
         )
     if voice is not None and voice.owner_id not in (None, owner.pk):
         raise ValidationError({"voice": "Unknown voice."})
-    spoken = normalization.to_speech(text)
-    if not spoken.strip():
-        raise ValidationError({"text": "The text has nothing that can be spoken."})
+    speech = job_speech(owner=owner, text=text)
+    if review is None:
+        review = lexicon_selectors.review_by_default(owner)
 
     job_id = uuid.uuid4()
     try:
@@ -76,7 +80,10 @@ def job_create(
                 id=job_id,
                 owner=owner,
                 text=text,
-                spoken_text=spoken,
+                spoken_text=speech.spoken,
+                speech_plan=speech.plan,
+                lexicon_versions=speech.lexicon_versions,
+                review=review,
                 voice=voice,
                 speaker_video=speaker,
                 priority=priority,
@@ -102,6 +109,44 @@ def job_create(
         storage.delete_folder(storage.job_folder(job_id))
         raise
     return job
+
+
+# Pieces of an SSML plan are cut to the engine's chunk size at TTS time: here only
+# the breaks matter, so no piece is cut.
+PLAN_PIECE_CHARS = 10**9
+
+
+@dataclass(frozen=True)
+class Speech:
+    spoken: str
+    plan: list = field(default_factory=list)  # [[words, pause seconds after], …]; [] for plain
+    lexicon_versions: dict = field(default_factory=dict)
+
+
+def job_speech(*, owner: Any, text: str) -> Speech:
+    """What ``owner``'s text says: site-wide then owner's lexicon, then the normalizer.
+
+    An SSML document (a <speak> root) is checked and planned with its pauses; one that
+    cannot be read is refused naming the tag and where. Plain text is never SSML.
+    """
+    try:
+        normalization.check_ssml(text)
+    except normalization.SSMLError as exc:
+        raise ValidationError({"text": str(exc)}) from None
+    try:
+        lexicon, versions = lexicon_selectors.lexicon_for(owner)
+    except normalization.LexiconError as exc:
+        raise ValidationError(
+            {"text": f"Your pronunciation lexicon cannot be used: {exc}"}
+        ) from None
+    spoken = normalization.to_speech(text, lexicon=lexicon)
+    plan: list = []
+    if normalization.is_ssml(text):
+        chunks = normalization.plan_speech(text, lexicon=lexicon, max_chars=PLAN_PIECE_CHARS)
+        plan = [[chunk.text, chunk.pause_after_seconds] for chunk in chunks]
+    if not spoken.strip():
+        raise ValidationError({"text": "The text has nothing that can be spoken."})
+    return Speech(spoken, plan, versions)
 
 
 def _check_callback_url(url: str) -> None:
@@ -188,6 +233,52 @@ def job_retry(*, job: Job) -> bool:
             stage = "video" if has_speech else "speech"
             event_record(
                 job_id=job.pk, kind=Kind.RETRIED, message=f"Retried from the {stage} stage."
+            )
+            dispatch_on_commit()
+    job.refresh_from_db()
+    return bool(done)
+
+
+def job_approve(*, job: Job) -> bool:
+    """The owner listened and approves the speech: the job waits for a video slot."""
+    with transaction.atomic():
+        done = Job.objects.filter(pk=job.pk, status=Status.SPEECH_REVIEW).update(
+            status=Status.AUDIO_READY, progress_detail=""
+        )
+        if done:
+            event_record(job_id=job.pk, kind=Kind.APPROVED, message="Speech approved: render next.")
+            dispatch_on_commit()
+    job.refresh_from_db()
+    return bool(done)
+
+
+def job_respeak(*, job: Job, text: str | None = None) -> bool:
+    """Speak a job under review again: with new text, or the same text with the lexicons
+    as they are now. Bad text raises ValidationError and changes nothing."""
+    text = job.text if text is None else job_validate_text(text)
+    speech = job_speech(owner=job.owner, text=text)
+    with transaction.atomic():
+        done = Job.objects.filter(pk=job.pk, status=Status.SPEECH_REVIEW).update(
+            status=Status.QUEUED,
+            text=text,
+            spoken_text=speech.spoken,
+            speech_plan=speech.plan,
+            lexicon_versions=speech.lexicon_versions,
+            progress=0,
+            progress_detail="",
+            attempt=0,
+            speech_audio="",
+            audio_seconds=None,
+            tts_started_at=None,
+            tts_finished_at=None,
+        )
+        if done:
+            changed = "new text" if text != job.text else "the same text"
+            event_record(
+                job_id=job.pk,
+                kind=Kind.RESPOKEN,
+                message=f"Speech asked for again with {changed}.",
+                lexicon_versions=speech.lexicon_versions,
             )
             dispatch_on_commit()
     job.refresh_from_db()

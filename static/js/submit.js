@@ -23,12 +23,36 @@
         var ok = result[0], body = result[1];
         if (ok) {
           var chunks = body.chunks.length;
-          preview.textContent = body.spoken_text + "\n\n(" + chunks + " chunk" + (chunks === 1 ? "" : "s") + " for the speech engine)";
+          var pauses = body.pauses.filter(function (p) { return p > 0; }).length;
+          preview.textContent = body.spoken_text + "\n\n(" + chunks + " chunk" + (chunks === 1 ? "" : "s") + " for the speech engine" +
+            (pauses ? ", " + pauses + " pause" + (pauses === 1 ? "" : "s") : "") + ")";
+          showReadings(body.spans);
         } else {
-          preview.textContent = (body.text || [body.detail || "The preview is not available."]).join(" ");
+          var errors = body.errors || [];
+          preview.textContent = errors.length ? errors.map(function (e) { return e.detail; }).join(" ") : "The preview is not available.";
+          showReadings([]);
         }
       })
       .catch(function () { if (ticket === sent) preview.textContent = "The preview is not available right now."; });
+  }
+
+  // The pieces read differently from how they are written, side by side (plain prose is left out).
+  var readings = document.getElementById("readings");
+  function showReadings(spans) {
+    var body = readings.querySelector("tbody");
+    body.textContent = "";
+    spans.forEach(function (span) {
+      if (span.kind === "text" || !span.source.trim()) return;
+      var row = document.createElement("tr");
+      [span.source.trim(), span.reading.trim(), span.kind].forEach(function (value, i) {
+        var cell = document.createElement("td");
+        cell.textContent = value;
+        if (i === 0) cell.className = "mono";
+        row.appendChild(cell);
+      });
+      body.appendChild(row);
+    });
+    readings.hidden = !body.children.length;
   }
 
   text.addEventListener("input", function () {

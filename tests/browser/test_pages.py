@@ -123,7 +123,8 @@ def test_a_creator_submits_a_video_watches_it_finish_plays_and_downloads_it(
 
 
 PAGES = [("history", "/jobs/"), ("submit", "/jobs/new/"), ("dashboard", "/slots/"),
-         ("voices", "/voices/")]  # fmt: skip
+         ("voices", "/voices/"), ("lexicon", "/lexicon/"),
+         ("site-lexicon", "/lexicon/site/")]  # fmt: skip
 
 
 @pytest.fixture
@@ -211,3 +212,45 @@ def test_every_page_reads_well_at_desktop_and_phone_width(
     services.slot_drain(slot=GpuSlot.objects.get(name="gpu0-video"))
     expect(page.locator("#slot-table")).to_contain_text("disabled", timeout=8_000)  # no reload
     shot(page, "dashboard-refreshed-desktop")
+
+
+def test_a_teacher_fixes_a_reading_listens_under_review_and_approves(
+    browser, live_server, qcluster, owner, embedded_slots
+):
+    qcluster(workers=2)
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", "owner-pass-123")
+    page.click("button[type=submit]")
+
+    page.goto(f"{live_server.url}/lexicon/")
+    page.fill("#id_grapheme", "SQL")
+    page.fill("#id_alias", "sequel")
+    page.click("#entry-form button[type=submit]")
+    expect(page.locator("#lexicon-version")).to_have_text("version 1")
+    assert page.locator("#lexicon-table input[value=sequel]").count() == 1
+    shot(page, "lexicon")
+
+    page.goto(f"{live_server.url}/jobs/new/")
+    page.fill("#id_text", "We query SQL tables with $x^2$ rows.")
+    readings = page.locator("#readings")
+    expect(readings).to_be_visible(timeout=10_000)
+    expect(readings).to_contain_text("sequel")
+    expect(readings).to_contain_text("x squared")
+    shot(page, "submit-readings")
+    page.check("#id_review")
+    page.click("#submit-button")
+
+    page.wait_for_url("**/jobs/*/")
+    expect(page.locator("#job-status")).to_have_text("Speech ready for review", timeout=30_000)
+    expect(page.locator("#approve-button")).to_be_visible()  # appeared without a reload
+    expect(page.locator("#speech-audio")).to_be_attached()
+    expect(page.locator("#job-lexicons")).to_contain_text("yours v1")
+    job = Job.objects.get()
+    assert job.video_slot_id is None and job.spoken_text.startswith("We query sequel")
+    shot(page, "job-review")
+
+    page.click("#approve-button")
+    expect(page.locator("#job-status")).to_have_text("Succeeded", timeout=45_000)
+    expect(page.locator("#approve-button")).to_have_count(0)

@@ -165,3 +165,12 @@ def test_explain_works_for_ssml_documents_too():
     assert ("Dr.", "doctor", "substitution") in {
         (s.source, s.reading.strip(), s.kind) for s in spans
     }
+
+
+@pytest.mark.parametrize("formula", ["$x^2$", "$$x^2$$", "\\(x^2\\)", "\\[x^2\\]"])
+def test_a_formula_span_holds_its_delimiters(formula):
+    spans = explain(f"We take {formula} rows.")
+    assert [(s.source.strip(), s.kind) for s in spans if s.kind == "formula"] == [
+        (formula, "formula")
+    ]
+    assert spans[0].source == "We take "

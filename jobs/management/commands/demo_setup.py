@@ -37,10 +37,13 @@ class Command(BaseCommand):
 
 
 def _operators_group() -> Group:
-    """Every permission on the product's own models (jobs, slots, events, voices, webhooks)."""
+    """Every permission on the product's own models (jobs, slots, events, voices, webhooks,
+    lexicons)."""
     group, _ = Group.objects.get_or_create(name=OPERATORS_GROUP)
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["jobs", "voices", "webhooks"])
+        Permission.objects.filter(
+            content_type__app_label__in=["jobs", "voices", "webhooks", "lexicons"]
+        )
     )
     return group
 

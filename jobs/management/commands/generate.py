@@ -32,8 +32,15 @@ class Command(BaseCommand):
         parser.add_argument("--wait", action="store_true", help="Wait and show progress.")
         parser.add_argument("--timeout", type=float, default=0, help="Give up after N s.")
         parser.add_argument("--json", action="store_true", help="Print the job as JSON.")
+        # Off unless asked: a command that waits for the mp4 must not stop for a review
+        # nobody at the terminal is asked to give (the owner's page default is theirs).
+        parser.add_argument(
+            "--review", action="store_true", help="Stop after the speech until approved."
+        )
 
-    def handle(self, *args, text, video, voice, priority, user, wait, timeout, json, **opts):
+    def handle(
+        self, *args, text, video, voice, priority, user, wait, timeout, json, review, **opts
+    ):
         owner = _owner(user)
         if text == "-":
             text = sys.stdin.read()
@@ -41,8 +48,9 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {video}")
         try:
             job = services.job_create(
-                owner=owner, text=text, video=video, voice=_voice(voice, owner), priority=priority
-            )
+                owner=owner, text=text, video=video, voice=_voice(voice, owner),
+                priority=priority, review=review,
+            )  # fmt: skip
         except ValidationError as exc:
             raise CommandError(_message(exc)) from exc
         if json:
