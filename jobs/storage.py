@@ -181,3 +181,26 @@ def delete_folder(folder: str) -> None:
         media().delete(f"{folder}/{filename}")
     for sub in dirs:
         delete_folder(f"{folder}/{sub}")
+
+
+def free_bytes() -> int | None:
+    """Free bytes on the disk holding the media store; None when it is not a local disk."""
+    local = _local(DEFAULTS)
+    if local is None:
+        return None
+    while not local.exists() and local != local.parent:  # the store's folders come on first use
+        local = local.parent
+    return shutil.disk_usage(local).free
+
+
+def folder_size(folder: str) -> int:
+    """Bytes stored under ``folder`` (what deleting it frees)."""
+    local = _local(folder)
+    if local is not None:
+        return sum(p.stat().st_size for p in local.rglob("*") if p.is_file()) if local.exists() else 0
+    if not media().exists(folder):
+        return 0
+    dirs, files = media().listdir(folder)
+    return sum(media().size(f"{folder}/{f}") for f in files) + sum(
+        folder_size(f"{folder}/{d}") for d in dirs
+    )

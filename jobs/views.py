@@ -42,7 +42,7 @@ def job_submit(request):
     notices = selectors.embedded_notices()
     can_clone = selectors.NO_VOICE_CLONING not in notices
     form = JobSubmitForm(*data, user=request.user, can_clone_voices=can_clone)
-    wait = None
+    wait, refused = None, None
     if request.method == "POST" and form.is_valid():
         wait = too_many_submissions(request, form)
         if wait is None:
@@ -50,6 +50,9 @@ def job_submit(request):
                 job = services.job_create(owner=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_service_errors(exc)
+            except services.SubmitRefused as exc:
+                form.add_error(None, str(exc))
+                refused = exc
             else:
                 return redirect("job-detail", pk=job.pk)
     context = {
@@ -57,7 +60,7 @@ def job_submit(request):
         "notices": notices,
         "max_upload_bytes": settings.HEYGEM["MAX_UPLOAD_BYTES"],
     }
-    return form_response(request, "jobs/job_submit.html", context, wait)
+    return form_response(request, "jobs/job_submit.html", context, wait, refused)
 
 
 @login_required

@@ -20,7 +20,8 @@ from .bindings import (
 )
 from .dispatcher import dispatch, dispatch_on_commit
 from .events import event_record, job_ended_record
-from .jobs import job_cancel, job_create, job_retry, job_validate_text
+from .jobs import job_cancel, job_create, job_retry, job_validate, job_validate_text
+from .limits import CapExceeded, StorageLow, SubmitRefused, owner_caps, owner_usage
 from .slots import (
     SLOT_CONFIG_FIELDS,
     slot_check,
@@ -38,6 +39,12 @@ from .sweeper import sweep
 
 __all__ = [
     "SLOT_CONFIG_FIELDS",
+    "CapExceeded",
+    "StorageLow",
+    "SubmitRefused",
+    "owner_caps",
+    "owner_usage",
+    "job_validate",
     "binding_is_current",
     "dispatch",
     "dispatch_on_commit",

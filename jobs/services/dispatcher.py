@@ -17,6 +17,7 @@ from django_q.tasks import async_task
 
 from ..models import GpuSlot, Job
 from .events import Kind, event_record
+from .limits import owners_at_running_cap
 
 STAGE_TASK = "jobs.tasks.run_stage"
 STAGE_START_FIELD: dict[str, str] = {
@@ -46,8 +47,10 @@ def free_slots(stage: str) -> QuerySet[GpuSlot]:
 
 
 def waiting_jobs(stage: str, now: datetime) -> QuerySet[Job]:
-    return Job.objects.filter(status=Job.WAITING_FOR[stage]).filter(
-        Q(not_before__isnull=True) | Q(not_before__lte=now)
+    return (
+        Job.objects.filter(status=Job.WAITING_FOR[stage])
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .exclude(owner__in=owners_at_running_cap())  # HEYGEM_CAP_RUNNING, per owner
     )
 
 
