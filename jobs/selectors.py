@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from . import eta
-from .models import GpuSlot, Job, JobEvent
+from .models import Batch, BatchItem, GpuSlot, Job, JobEvent
 
 # Engine seconds per second of speech for slots not measured yet (measured
 # speeds replace these after the first job on a slot).
@@ -463,3 +463,65 @@ def dashboard_alerts(
     if disk_free_bytes < disk_low_bytes:
         alerts.append(Alert("error", f"Disk low: {disk_free_bytes / 1e9:.1f} GB free for media."))
     return alerts
+
+
+# --- Batches -----------------------------------------------------------------
+
+# What a batch's status can be: its jobs' statuses taken together.
+BATCH_STATUSES = ("queued", "running", "succeeded", "failed", "canceled")
+
+
+def batches_visible_to(user) -> QuerySet[Batch]:
+    batches = Batch.objects.select_related("owner")
+    return batches if user.is_staff else batches.filter(owner=user)
+
+
+def batch_items(batch: Batch) -> QuerySet[BatchItem]:
+    return batch.items.select_related("job").order_by("row")
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    status: str
+    total: int
+    by_status: dict[str, int]
+    progress: int  # ended jobs count as done
+    eta_seconds: int | None  # until its last live job should be done
+    finished_at: datetime.datetime | None
+
+
+def batch_summary(batch: Batch) -> BatchSummary:
+    """A batch's status, progress and ETA, from its jobs (the ETA from the queue model)."""
+    rows = list(
+        Job.objects.filter(batch_item__batch=batch).values_list(
+            "pk", "status", "progress", "finished_at"
+        )
+    )
+    by_status = {status: 0 for status in Job.Status.values}
+    for _, status, _, _ in rows:
+        by_status[status] += 1
+    live = [pk for pk, status, _, _ in rows if status in Job.LIVE_STATUSES]
+    ended = len(rows) - len(live)
+    progress = sum(100 if status not in Job.LIVE_STATUSES else p for _, status, p, _ in rows)
+    eta_seconds = None
+    if live:
+        speeds = _remembered("stage-speeds", 5, stage_speeds)
+        table = _remembered("eta-table", 1, lambda: eta_table(speeds))
+        seconds = [table.get(pk) for pk in live]
+        if all(s is not None for s in seconds):
+            eta_seconds = max(1, math.ceil(max(s for s in seconds if s is not None)))
+    if live:
+        status = "queued" if by_status[Job.Status.QUEUED] == len(rows) else "running"
+    elif by_status[Job.Status.SUCCEEDED] == len(rows):
+        status = "succeeded"
+    else:
+        status = "failed" if by_status[Job.Status.FAILED] else "canceled"
+    finished = [f for _, _, _, f in rows if f is not None]
+    return BatchSummary(
+        status=status,
+        total=len(rows),
+        by_status=by_status,
+        progress=round(progress / len(rows)) if rows else 0,
+        eta_seconds=eta_seconds,
+        finished_at=max(finished) if finished and not live and ended else None,
+    )

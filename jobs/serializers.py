@@ -240,3 +240,87 @@ class QueueOutput(serializers.Serializer):
 class NormalizeOutput(serializers.Serializer):
     spoken_text = serializers.CharField()
     chunks = serializers.ListField(child=serializers.CharField())
+
+
+# --- Batches ------------------------------------------------------------------
+
+
+class BatchCreateInput(InputSerializer):
+    """Rows as JSON (``rows``) or as an uploaded CSV or JSON file (``file``, multipart)."""
+
+    title = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+    rows = serializers.ListField(
+        child=serializers.JSONField(), required=False,
+        help_text="Each: text, and optionally voice (name or id), priority, title, callback_url.",
+    )  # fmt: skip
+    file = serializers.FileField(required=False, help_text="A CSV with a header line, or JSON.")
+
+    def validate(self, attrs):
+        if ("rows" in attrs) == ("file" in attrs):
+            raise serializers.ValidationError("Send either rows (JSON) or a file (multipart).")
+        return attrs
+
+
+class BatchItemOutput(serializers.Serializer):
+    row = serializers.IntegerField(help_text="1: the first row under the header.")
+    title = serializers.CharField()
+    job = JobSummaryOutput()
+
+
+class BatchOutput(serializers.Serializer):
+    """A batch; ``summary`` (selectors.batch_summary) comes in the context."""
+
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    status = serializers.SerializerMethodField()
+    total = serializers.SerializerMethodField()
+    by_status = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+    eta_seconds = serializers.SerializerMethodField()
+    finished_at = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    def _summary(self, batch):
+        return self.context["summaries"][batch.pk]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["queued", "running", "succeeded",
+                                                          "failed", "canceled"]))  # fmt: skip
+    def get_status(self, batch) -> str:
+        return self._summary(batch).status
+
+    def get_total(self, batch) -> int:
+        return self._summary(batch).total
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_by_status(self, batch) -> dict:
+        return self._summary(batch).by_status
+
+    def get_progress(self, batch) -> int:
+        return self._summary(batch).progress
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_eta_seconds(self, batch) -> int | None:
+        return self._summary(batch).eta_seconds
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_finished_at(self, batch):
+        return self._summary(batch).finished_at
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_links(self, batch) -> dict:
+        return {
+            "self": reverse("api-batch-detail", args=[batch.pk]),
+            "page": reverse("batch-detail", args=[batch.pk]),
+            "cancel": reverse("api-batch-cancel", args=[batch.pk]),
+            "retry": reverse("api-batch-retry", args=[batch.pk]),
+            "results": reverse("api-batch-results", args=[batch.pk]),
+        }
+
+
+class BatchDetailOutput(BatchOutput):
+    items = serializers.SerializerMethodField()
+
+    @extend_schema_field(BatchItemOutput(many=True))
+    def get_items(self, batch) -> list:
+        return BatchItemOutput(self.context["items"], many=True).data

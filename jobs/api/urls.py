@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import jobs, operations, seed
+from . import batches, jobs, operations, seed
 
 v1_patterns = [
     path("jobs/", jobs.JobCollectionApi.as_view(), name="api-job-list"),
@@ -9,6 +9,12 @@ v1_patterns = [
     path("jobs/<uuid:pk>/retry/", jobs.JobRetryApi.as_view(), name="api-job-retry"),
     path("jobs/<uuid:pk>/result/", jobs.JobResultApi.as_view(), name="api-job-result"),
     path("jobs/<uuid:pk>/speech/", jobs.JobSpeechApi.as_view(), name="api-job-speech"),
+    path("batches/", batches.BatchCollectionApi.as_view(), name="api-batch-list"),
+    path("batches/<uuid:pk>/", batches.BatchDetailApi.as_view(), name="api-batch-detail"),
+    path("batches/<uuid:pk>/cancel/", batches.BatchCancelApi.as_view(), name="api-batch-cancel"),
+    path("batches/<uuid:pk>/retry/", batches.BatchRetryApi.as_view(), name="api-batch-retry"),
+    path("batches/<uuid:pk>/results.zip", batches.BatchResultsApi.as_view(),
+         name="api-batch-results"),  # fmt: skip
     path("slots/", operations.SlotListApi.as_view(), name="api-slot-list"),
     *[
         path(

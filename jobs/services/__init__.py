@@ -9,6 +9,14 @@ Inside the package imports run one way (a contract in ``.importlinter``):
 ``jobs`` and ``sweeper`` → ``bindings`` → ``slots`` → ``dispatcher`` → ``events``.
 """
 
+from .batches import (
+    BatchRow,
+    batch_cancel,
+    batch_create,
+    batch_retry,
+    batch_rows_check,
+    batch_rows_parse,
+)
 from .bindings import (
     binding_is_current,
     job_engine_event,
@@ -39,6 +47,12 @@ from .sweeper import sweep
 
 __all__ = [
     "SLOT_CONFIG_FIELDS",
+    "BatchRow",
+    "batch_cancel",
+    "batch_create",
+    "batch_retry",
+    "batch_rows_check",
+    "batch_rows_parse",
     "CapExceeded",
     "StorageLow",
     "SubmitRefused",

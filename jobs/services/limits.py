@@ -102,7 +102,7 @@ def submit_check(*, owner: Any, jobs: int, chars: int) -> None:
                 + (f" (about {wait} s)." if wait else "."),
                 retry_after=wait,
             )
-    if caps.chars_per_day:
+    if caps.chars_per_day and chars:
         _chars_check(owner, chars, caps.chars_per_day)
 
 
