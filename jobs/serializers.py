@@ -167,6 +167,10 @@ class JobDetailOutput(JobSummaryOutput):
     notices = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
+    pinned = serializers.BooleanField(help_text="Kept for good: the retention purge passes it over.")
+    media_purged_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the retention purge removed the job's media."
+    )
 
     @extend_schema_field(serializers.ChoiceField(choices=GpuSlot.Stage.choices, allow_null=True))
     def get_stage(self, job) -> str | None:

@@ -10,6 +10,7 @@ page_patterns = [
     path("jobs/<uuid:pk>/live", views.job_live, name="job-live"),
     path("jobs/<uuid:pk>/cancel", views.job_cancel, name="job-cancel"),
     path("jobs/<uuid:pk>/retry", views.job_retry, name="job-retry"),
+    path("jobs/<uuid:pk>/pin", views.job_pin, name="job-pin"),
     path("jobs/<uuid:pk>/save-voice", views.job_save_voice, name="job-save-voice"),
     path("jobs/<uuid:pk>/thumbnail", views.job_thumbnail, name="job-thumbnail"),
     path("jobs/<uuid:pk>/<str:kind>", views.job_media, name="job-media"),

@@ -145,6 +145,18 @@ def job_retry(request, pk):
 
 @require_POST
 @login_required
+def job_pin(request, pk):
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+    pinned = request.POST.get("pinned") == "1"
+    if services.job_pin(job=job, pinned=pinned):
+        messages.success(request, "Pinned: kept for good." if pinned else "Unpinned.")
+    elif job.media_purged_at is not None:
+        messages.error(request, "The job's media was purged already.")
+    return redirect("job-detail", pk=job.pk)
+
+
+@require_POST
+@login_required
 def job_save_voice(request, pk):
     """Keep the voice taken from the job's speaker video as one of the owner's voices."""
     job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk, owner=request.user)
