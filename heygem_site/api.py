@@ -53,6 +53,11 @@ class ErrorHandler(ExceptionHandler):
     def convert_known_exceptions(self, exc):
         return super().convert_known_exceptions(as_drf_exception(exc))
 
+    def report_exception(self, exc, response):
+        # A 507 for a nearly full disk is an answer, not a crash to report as one.
+        if not isinstance(exc, Refused):
+            super().report_exception(exc, response)
+
 
 def seed_exception_handler(exc, context):
     """DRF's own shapes, which the seed's views wrap in theirs."""

@@ -148,7 +148,6 @@ class JobAdmin(admin.ModelAdmin):
         level = messages.SUCCESS if not skipped else messages.WARNING
         self.message_user(request, f"Retried {done} job(s); {skipped} could not be.", level)
 
-
     @admin.action(description="Pin selected jobs (keep their media for good)")
     def pin(self, request, queryset):
         done = sum(services.job_pin(job=job, pinned=True) for job in queryset)

@@ -76,7 +76,9 @@ def batch_confirm(request, form, context):
 
 @login_required
 def batch_list(request):
-    page = Paginator(selectors.batches_visible_to(request.user), 20).get_page(request.GET.get("page"))
+    page = Paginator(selectors.batches_visible_to(request.user), 20).get_page(
+        request.GET.get("page")
+    )
     rows = [(batch, selectors.batch_summary(batch)) for batch in page]
     return render(request, "jobs/batch_list.html", {"page": page, "rows": rows})
 

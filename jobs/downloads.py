@@ -189,9 +189,10 @@ def zip_stream(entries: Iterable[tuple[str, str | bytes]]) -> Iterator[bytes]:
                 archive.writestr(arcname, source)
                 yield out.take()
                 continue
-            with storage.open_for_download(source) as src, archive.open(
-                arcname, "w", force_zip64=True
-            ) as dst:
+            with (
+                storage.open_for_download(source) as src,
+                archive.open(arcname, "w", force_zip64=True) as dst,
+            ):
                 while chunk := src.read(CHUNK * 16):
                     dst.write(chunk)
                     yield out.take()
@@ -199,7 +200,9 @@ def zip_stream(entries: Iterable[tuple[str, str | bytes]]) -> Iterator[bytes]:
     yield out.take()  # the central directory, written as the archive closes
 
 
-def zip_response(entries: Iterable[tuple[str, str | bytes]], filename: str) -> StreamingHttpResponse:
+def zip_response(
+    entries: Iterable[tuple[str, str | bytes]], filename: str
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(zip_stream(entries), content_type="application/zip")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -3,6 +3,8 @@
 import datetime
 import hashlib
 import math
+import pathlib
+import shutil
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -11,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_q.models import Schedule
 
-from . import eta
+from . import eta, storage
 from .models import Batch, BatchItem, GpuSlot, Job, JobEvent
 
 # Engine seconds per second of speech for slots not measured yet (measured
@@ -525,3 +527,32 @@ def batch_summary(batch: Batch) -> BatchSummary:
         eta_seconds=eta_seconds,
         finished_at=max(finished) if finished and not live and ended else None,
     )
+
+
+# --- Disks -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Volume:
+    label: str  # "media", or the slot whose engine data dir it is
+    path: str
+    free_bytes: int
+    total_bytes: int
+
+
+def disk_volumes() -> list[Volume]:
+    """Free space of the media store and of every engine data dir found on this host.
+
+    A slot's data dir on another host (or not made yet) is left out: only that
+    host can measure it.
+    """
+    volumes = []
+    media_usage = storage.disk_usage()
+    if media_usage is not None:
+        volumes.append(Volume("media", *media_usage))
+    for name, data_dir in GpuSlot.objects.exclude(data_dir="").values_list("name", "data_dir"):
+        path = pathlib.Path(data_dir).expanduser()
+        if path.is_dir():
+            usage = shutil.disk_usage(path)
+            volumes.append(Volume(name, str(path), usage.free, usage.total))
+    return volumes

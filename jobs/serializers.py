@@ -167,7 +167,9 @@ class JobDetailOutput(JobSummaryOutput):
     notices = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
-    pinned = serializers.BooleanField(help_text="Kept for good: the retention purge passes it over.")
+    pinned = serializers.BooleanField(
+        help_text="Kept for good: the retention purge passes it over."
+    )
     media_purged_at = serializers.DateTimeField(
         allow_null=True, help_text="When the retention purge removed the job's media."
     )

@@ -1,7 +1,6 @@
 """Server-rendered pages: submit, history, job detail with live progress, GPU dashboard."""
 
 import mimetypes
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -198,13 +197,15 @@ def dashboard_context(request) -> dict:
     gpus = None if readings is None else [
         (reading, [s.name for s in slots if s.gpu == reading.label]) for reading in readings
     ]  # fmt: skip
-    disk = shutil.disk_usage(settings.MEDIA_ROOT)
+    volumes = selectors.disk_volumes()
+    low = settings.HEYGEM["DISK_LOW_BYTES"]
+    # A store that is not a local disk (object storage) has no free space to warn about.
+    media_free = next((v.free_bytes for v in volumes if v.label == "media"), low)
     return {
         "slots": slots,
         "gpus": gpus,
-        "alerts": selectors.dashboard_alerts(
-            slots, disk_free_bytes=disk.free, disk_low_bytes=settings.HEYGEM["DISK_LOW_BYTES"]
-        ),
+        "volumes": volumes,
+        "alerts": selectors.dashboard_alerts(slots, disk_free_bytes=media_free, disk_low_bytes=low),
         "queue": selectors.queue_summary(),
         "ticks": charts.hour_ticks(timezone.localtime(since)),
         "refreshed_at": now,

@@ -270,7 +270,6 @@ class JobSpeechApi(APIView):
         return job_file_response(request, visible_job(request, pk), "speech")
 
 
-
 def job_pin_response(request, pk, *, pinned: bool) -> Response:
     job = visible_job(request, pk)
     if not services.job_pin(job=job, pinned=pinned) and job.media_purged_at is not None:

@@ -15,8 +15,9 @@ v1_patterns = [
     path("batches/<uuid:pk>/", batches.BatchDetailApi.as_view(), name="api-batch-detail"),
     path("batches/<uuid:pk>/cancel/", batches.BatchCancelApi.as_view(), name="api-batch-cancel"),
     path("batches/<uuid:pk>/retry/", batches.BatchRetryApi.as_view(), name="api-batch-retry"),
-    path("batches/<uuid:pk>/results.zip", batches.BatchResultsApi.as_view(),
-         name="api-batch-results"),  # fmt: skip
+    path(
+        "batches/<uuid:pk>/results.zip", batches.BatchResultsApi.as_view(), name="api-batch-results"
+    ),  # fmt: skip
     path("slots/", operations.SlotListApi.as_view(), name="api-slot-list"),
     *[
         path(

@@ -12,7 +12,6 @@ class EspeakEngine(TtsEngine):
 
     def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> None:
         text_file = request.out_path.with_suffix(".txt")
-        text_file.write_text("\n".join(request.chunks), encoding="utf-8")
         partial = request.out_path.with_name(request.out_path.stem + ".partial.wav")
         cmd = [
             media.tool("espeak-ng"),
@@ -21,8 +20,11 @@ class EspeakEngine(TtsEngine):
             "-f", str(text_file), "-w", str(partial),
         ]  # fmt: skip
         try:
+            # Inside the try: a full disk may stop this write half-way, too.
+            text_file.write_text("\n".join(request.chunks), encoding="utf-8")
             media.run_command(cmd, heartbeat=heartbeat, timeout=1800)
         except media.MediaError as exc:
+            partial.unlink(missing_ok=True)
             raise EngineError(str(exc)) from exc
         finally:
             text_file.unlink(missing_ok=True)

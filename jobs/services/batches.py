@@ -72,8 +72,10 @@ def _csv_rows(content: str) -> list[dict[str, Any]]:
     header = [name.strip() for name in reader.fieldnames or []]
     if "text" not in header:
         raise ValidationError(
-            {"file": f"The CSV's first line must name its columns, text among them "
-                     f"(columns: {', '.join(COLUMNS)})."}  # fmt: skip
+            {
+                "file": f"The CSV's first line must name its columns, text among them "
+                f"(columns: {', '.join(COLUMNS)})."
+            }  # fmt: skip
         )
     reader.fieldnames = header
     rows = []
@@ -93,7 +95,9 @@ def batch_rows_check(*, owner: Any, rows: list[Any]) -> list[BatchRow]:
     if not rows:
         raise ValidationError({"rows": "The batch has no rows."})
     if len(rows) > limit:
-        raise ValidationError({"rows": f"The batch has {len(rows):,} rows; the limit is {limit:,}."})
+        raise ValidationError(
+            {"rows": f"The batch has {len(rows):,} rows; the limit is {limit:,}."}
+        )
     voices = voices_usable_by(owner)
     checked, errors = [], {}
     for number, raw in enumerate(rows, start=1):

@@ -42,8 +42,9 @@ def purge_due(now: datetime) -> QuerySet[Job]:
         output_field=DateTimeField(),
     )
     return (
-        Job.objects.filter(status__in=ENDED, pinned=False, media_purged_at__isnull=True,
-                           finished_at__isnull=False)  # fmt: skip
+        Job.objects.filter(
+            status__in=ENDED, pinned=False, media_purged_at__isnull=True, finished_at__isnull=False
+        )  # fmt: skip
         .annotate(retention_days=days)
         .filter(retention_days__gt=0)
         .annotate(keep_until=keep_until)
@@ -106,8 +107,12 @@ def purge_schedule_ensure() -> None:
     minutes = settings.HEYGEM["PURGE_EVERY_MINUTES"]
     schedule, created = Schedule.objects.get_or_create(
         name=PURGE_SCHEDULE,
-        defaults={"func": PURGE_TASK, "schedule_type": Schedule.MINUTES, "minutes": minutes,
-                  "repeats": -1},  # fmt: skip
+        defaults={
+            "func": PURGE_TASK,
+            "schedule_type": Schedule.MINUTES,
+            "minutes": minutes,
+            "repeats": -1,
+        },  # fmt: skip
     )
     if not created and schedule.minutes != minutes:
         Schedule.objects.filter(pk=schedule.pk).update(minutes=minutes)

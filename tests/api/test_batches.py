@@ -22,6 +22,7 @@ def local_callbacks(settings):
     """Callback URLs on this machine are allowed (no DNS lookups in tests)."""
     settings.HEYGEM = {**settings.HEYGEM, "CALLBACK_ALLOW_PRIVATE": True}
 
+
 CSV = (
     "text,title,priority,voice,callback_url\n"
     '"The area is $\\pi r^2$.",Circles,2,,\n'
@@ -46,9 +47,7 @@ def finish(job, *, with_result=True):
     Job.objects.filter(pk=job.pk).update(**fields)
 
 
-def test_a_json_batch_makes_one_job_per_row_with_its_voice_priority_title_and_callback(
-    api, owner
-):
+def test_a_json_batch_makes_one_job_per_row_with_its_voice_priority_title_and_callback(api, owner):
     voice = make_voice(owner, "Narrator")
     response = create(api, [
         {"text": "First $x^2$.", "title": "One", "priority": 3},

@@ -1,4 +1,4 @@
-"""Per-owner caps: every way in (v1, the seed's /api/generate, the form, the CLI) is refused alike."""
+"""Per-owner caps and the disk floor: v1, the seed API, the form and the CLI refuse alike."""
 
 import threading
 from datetime import timedelta
@@ -150,3 +150,45 @@ def test_two_racing_submits_cannot_both_take_the_last_place(owner, monkeypatch, 
         thread.join()
     assert sorted(outcomes) == ["created", "refused"]
     assert Job.objects.filter(owner=owner).count() == 2
+
+
+# --- A nearly full media disk -------------------------------------------------------
+
+
+@pytest.fixture
+def disk_nearly_full(settings):
+    """The free-space floor set above what the test machine has free."""
+    settings.HEYGEM = {**settings.HEYGEM, "SUBMIT_MIN_FREE_BYTES": 1 << 62}
+
+
+def test_submits_get_507_while_the_media_disk_is_nearly_full(api, owner, disk_nearly_full, client):
+    response = api.post("/api/v1/jobs/", {"text": "Hello."}, format="json")
+    assert response.status_code == 507
+    assert response.json()["errors"][0]["code"] == "storage_low"
+    assert "The media disk is nearly full" in error(response)
+    seed = api.post("/api/generate", {"text": "Hello."})
+    assert seed.status_code == 507 and "nearly full" in seed.json()["message"]
+    batch = api.post("/api/v1/batches/", {"rows": [{"text": "Hi."}]}, format="json")
+    assert batch.status_code == 507
+    client.force_login(owner)
+    page = client.post("/jobs/new/", {"text": "Hello.", "priority": 0})
+    assert page.status_code == 507 and "nearly full" in page.content.decode()
+    with pytest.raises(CommandError, match="Refused: The media disk is nearly full"):
+        call_command("generate", "--user", "owner", "--text", "Hi.", stdout=StringIO())
+    assert not Job.objects.exists()
+
+
+def test_metrics_export_free_bytes_of_the_media_volume_and_engine_data_dirs(
+    client, operator, tmp_path
+):
+    data_dir = tmp_path / "gpu0"
+    data_dir.mkdir()
+    make_slot("gpu0-video", stage="video", backend="heygem", data_dir=str(data_dir))
+    client.force_login(operator)
+    body = client.get("/metrics").content.decode()
+    lines = [line for line in body.splitlines() if line.startswith("heygem_disk_free_bytes")]
+    assert any('volume="media"' in line for line in lines)
+    assert any('volume="gpu0-video"' in line and str(data_dir) in line for line in lines), lines
+    assert all(float(line.rsplit(" ", 1)[1]) > 0 for line in lines)
+    dashboard = client.get("/slots/").content.decode()
+    assert "gpu0-video data dir" in dashboard and str(data_dir) in dashboard

@@ -17,7 +17,9 @@ def _messages(exc: ValidationError) -> str:
 
 
 class Command(BaseCommand):
-    help = "Submit many jobs from a CSV/JSON file (see docs/api.md, Batches), or show, cancel, retry."
+    help = (
+        "Submit many jobs from a CSV/JSON file (see docs/api.md, Batches), or show, cancel, retry."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -25,8 +27,9 @@ class Command(BaseCommand):
         submit.add_argument("file", type=Path)
         submit.add_argument("--title", default="")
         submit.add_argument("--user", help="Owner (default: the only superuser or staff user).")
-        submit.add_argument("--dry-run", action="store_true",
-                            help="Check every row and print its spoken text; create nothing.")  # fmt: skip
+        submit.add_argument(
+            "--dry-run", action="store_true", help="Check every row, print its spoken text."
+        )
         for name in ("show", "cancel", "retry"):
             one = sub.add_parser(name)
             one.add_argument("id")

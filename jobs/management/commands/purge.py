@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Show, delete nothing.")
-        parser.add_argument("--json", dest="as_json", action="store_true", help="Print jobs and bytes as JSON.")
+        parser.add_argument(
+            "--json", dest="as_json", action="store_true", help="Print jobs and bytes as JSON."
+        )
 
     def handle(self, *args, dry_run, as_json, **opts):
         purged = services.media_purge(dry_run=dry_run)
@@ -28,4 +30,3 @@ class Command(BaseCommand):
             self.stdout.write(f"{pk}\t{size:,} bytes")
         verb = "would free" if dry_run else "freed"
         self.stdout.write(f"{len(purged)} job(s), {verb} {total:,} bytes ({total / 1e6:.1f} MB).")
-
