@@ -7,9 +7,12 @@ import pathlib
 import shutil
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_q.models import Schedule
 
@@ -276,11 +279,36 @@ def usable_stages() -> set[str]:
     return set(GpuSlot.objects.filter(enabled=True, healthy=True).values_list("stage", flat=True))
 
 
+def owners_at_running_cap() -> QuerySet:
+    """Owners whose jobs hold as many slots as their cap (HEYGEM_CAP_RUNNING, or their own).
+
+    The dispatcher passes their waiting jobs over. A correlated count per user;
+    the users table is small next to the jobs.
+    """
+    running = (
+        Job.objects.filter(owner=OuterRef("pk"), status__in=Job.RUNNING_IN.values())
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        get_user_model()
+        .objects.annotate(
+            cap=Coalesce("limits__max_running", Value(settings.HEYGEM["CAP_RUNNING"])),
+            running=Coalesce(Subquery(running), Value(0)),
+        )
+        .filter(cap__gt=0, running__gte=F("cap"))
+        .values("pk")
+    )
+
+
 def job_waiting(job: Job, *, position: int | None, usable: set[str], now=None) -> dict | None:
     """Why a live job is not running now, in words and fields; None while it runs or ended.
 
     reason ``retry``: a failed attempt's backoff; ``no_slot``: no healthy slot for
-    its stage, so it waits for an operator; ``slot``: every slot of its stage is busy.
+    its stage, so it waits for an operator; ``cap``: its owner's running-jobs cap;
+    ``slot``: every slot of its stage is busy.
     """
     if job.status not in Job.WAITING_FOR.values():
         return None
@@ -296,6 +324,9 @@ def job_waiting(job: Job, *, position: int | None, usable: set[str], now=None) -
     if stage not in usable:
         text = f"waiting: no healthy {stage_name} slot (an operator must enable or fix one)"
         return {**common, "reason": "no_slot", "text": text}
+    if owners_at_running_cap().filter(pk=job.owner_id).exists():
+        text = "waiting: as many of this owner's jobs run as their cap allows"
+        return {**common, "reason": "cap", "text": text}
     ahead = max(0, (position or 1) - 1)
     text = f"waiting for a free {stage_name} slot" + (f", {ahead} ahead" if ahead else ", next")
     return {**common, "reason": "slot", "text": text}

@@ -131,6 +131,7 @@ class WaitingOutput(serializers.Serializer):
     reason = serializers.ChoiceField(
         choices=[("retry", "backoff after a failed attempt"),
                  ("no_slot", "no healthy slot for the stage: an operator must act"),
+                 ("cap", "the owner's running-jobs cap: one of their jobs must end first"),
                  ("slot", "every slot of the stage is busy")],
     )  # fmt: skip
     text = serializers.CharField(help_text='In words: "attempt 2 of 3 in 12 s".')

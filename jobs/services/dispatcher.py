@@ -16,8 +16,8 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from ..models import GpuSlot, Job
+from ..selectors import owners_at_running_cap
 from .events import Kind, event_record
-from .limits import owners_at_running_cap
 
 STAGE_TASK = "jobs.tasks.run_stage"
 STAGE_START_FIELD: dict[str, str] = {

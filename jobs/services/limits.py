@@ -3,7 +3,7 @@
 Caps (settings ``HEYGEM_CAP_*``, an owner's ``OwnerLimits`` over them; 0: no cap):
 
 - ``running``: jobs holding a GPU slot at once. A submit is never refused for it:
-  the dispatcher passes the owner's further jobs over (``owners_at_running_cap``);
+  the dispatcher passes the owner's further jobs over (selectors.owners_at_running_cap);
 - ``queued``: jobs waiting for a slot (queued, or audio ready); past it a submit is refused;
 - ``chars_per_day``: text characters of the jobs submitted in any 24 hours.
 
@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Sum
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
@@ -153,29 +153,6 @@ def disk_check() -> None:
             f"The media disk is nearly full ({free / 1e9:.2f} GB free; new jobs need "
             f"{floor / 1e9:.2f} GB): try again once an operator has made room."
         )
-
-
-def owners_at_running_cap() -> QuerySet:
-    """Owners whose jobs hold as many slots as their cap: the dispatcher passes them over.
-
-    A correlated count per user; the users table is small next to the jobs.
-    """
-    running = (
-        Job.objects.filter(owner=OuterRef("pk"), status__in=RUNNING)
-        .order_by()
-        .values("owner")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        get_user_model()
-        .objects.annotate(
-            cap=Coalesce("limits__max_running", Value(settings.HEYGEM["CAP_RUNNING"])),
-            running=Coalesce(Subquery(running), Value(0)),
-        )
-        .filter(cap__gt=0, running__gte=F("cap"))
-        .values("pk")
-    )
 
 
 def owner_usage(owner: Any) -> dict[str, int]:

@@ -99,7 +99,7 @@ def test_the_cli_refuses_past_a_cap_with_the_reason(owner, settings):
 
 
 def test_the_running_cap_holds_an_owners_further_jobs_back_at_dispatch(
-    owner, teammate, monkeypatch, settings
+    owner, teammate, monkeypatch, api
 ):
     monkeypatch.setattr(dispatcher, "_enqueue", lambda *args: None)
     OwnerLimits.objects.create(owner=owner, max_running=1)
@@ -112,6 +112,9 @@ def test_the_running_cap_holds_an_owners_further_jobs_back_at_dispatch(
     statuses = {job.pk: Job.objects.get(pk=job.pk).status for job in [*mine, theirs]}
     assert sorted(statuses[j.pk] for j in mine) == ["queued", "synthesizing"]
     assert statuses[theirs.pk] == "synthesizing"
+    held = next(j for j in mine if statuses[j.pk] == "queued")
+    waiting = api.get(f"/api/v1/jobs/{held.pk}/").json()["waiting"]
+    assert waiting["reason"] == "cap" and "cap allows" in waiting["text"]
 
 
 @pytest.mark.django_db(transaction=True)
