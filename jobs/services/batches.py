@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from voices.models import Voice
 from voices.selectors import voices_usable_by
@@ -111,7 +112,7 @@ def batch_rows_check(*, owner: Any, rows: list[Any]) -> list[BatchRow]:
     return checked
 
 
-def _row(owner: Any, number: int, raw: Any, voices: Any) -> BatchRow:
+def _row(owner: Any, number: int, raw: Any, voices: QuerySet[Voice]) -> BatchRow:
     """One row checked field by field, so each of its bad fields is named at once."""
     if not isinstance(raw, dict):
         raise ValidationError({"row": "A row must be an object with a text."})
@@ -167,14 +168,15 @@ def _priority(value: Any) -> int:
     raise ValidationError({"priority": "Must be a whole number."})
 
 
-def _voice(value: Any, voices: Any) -> Voice | None:
+def _voice(value: Any, voices: QuerySet[Voice]) -> Voice | None:
     if value is None or value == "":
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         found = voices.filter(pk=value).first()
     elif isinstance(value, str):
         name = value.strip()
-        found = voices.filter(name=name).order_by("owner").first()  # own voice before built-in
+        # The owner's own voice before a built-in one of the same name (NULLs sort last).
+        found = voices.filter(name=name).order_by("owner").first()
         if found is None and name.isdigit():
             found = voices.filter(pk=int(name)).first()
     else:
