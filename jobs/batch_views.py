@@ -86,7 +86,9 @@ def batch_list(request):
 @login_required
 def batch_detail(request, pk):
     batch = get_object_or_404(selectors.batches_visible_to(request.user), pk=pk)
-    context = {"batch": batch, "summary": selectors.batch_summary(batch),
+    summary = selectors.batch_summary(batch)
+    counts = ", ".join(f"{n} {status}" for status, n in summary.by_status.items() if n)
+    context = {"batch": batch, "summary": summary, "counts": counts,
                "items": selectors.batch_items(batch)}  # fmt: skip
     return render(request, "jobs/batch_detail.html", context)
 
