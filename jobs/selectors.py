@@ -11,13 +11,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 from django_q.models import Schedule
 
 from . import eta, storage
-from .models import Batch, BatchItem, GpuSlot, Job, JobEvent
+from .models import Batch, BatchItem, GpuSlot, Job, JobEvent, OwnerLimits
 
 # Engine seconds per second of speech for slots not measured yet (measured
 # speeds replace these after the first job on a slot).
@@ -587,3 +587,44 @@ def disk_volumes() -> list[Volume]:
             usage = shutil.disk_usage(path)
             volumes.append(Volume(name, str(path), usage.free, usage.total))
     return volumes
+
+
+# --- Caps ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caps:
+    running: int  # 0: no cap
+    queued: int
+    chars_per_day: int
+    retention_days: float  # 0: kept for good
+
+
+def owner_caps(owner) -> Caps:
+    """The owner's caps: their own limits (admin › Owner limits) where set, else the settings."""
+    hg = settings.HEYGEM
+    own = OwnerLimits.objects.filter(owner_id=owner.pk).first()
+
+    def pick(field: str, default):
+        value = getattr(own, field, None)
+        return default if value is None else value
+
+    return Caps(
+        running=pick("max_running", hg["CAP_RUNNING"]),
+        queued=pick("max_queued", hg["CAP_QUEUED"]),
+        chars_per_day=pick("max_chars_per_day", hg["CAP_CHARS_PER_DAY"]),
+        retention_days=pick("retention_days", hg["RETENTION_DAYS"]),
+    )
+
+
+def owner_usage(owner) -> dict[str, int]:
+    """What the owner uses of each cap now (running, waiting, characters in 24 h)."""
+    since = timezone.now() - datetime.timedelta(hours=24)
+    jobs = Job.objects.filter(owner_id=owner.pk)
+    return {
+        "running": jobs.filter(status__in=Job.RUNNING_IN.values()).count(),
+        "queued": jobs.filter(status__in=Job.WAITING_FOR.values()).count(),
+        "chars_per_day": jobs.filter(created_at__gt=since).aggregate(
+            n=Coalesce(Sum(Length("text")), 0)
+        )["n"],
+    }

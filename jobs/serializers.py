@@ -331,3 +331,21 @@ class BatchDetailOutput(BatchOutput):
     @extend_schema_field(BatchItemOutput(many=True))
     def get_items(self, batch) -> list:
         return BatchItemOutput(self.context["items"], many=True).data
+
+
+class CapsOutput(serializers.Serializer):
+    running = serializers.IntegerField(help_text="Jobs holding a slot at once (more wait).")
+    queued = serializers.IntegerField(help_text="Jobs waiting for a slot.")
+    chars_per_day = serializers.IntegerField(help_text="Text characters in any 24 hours.")
+    retention_days = serializers.FloatField(help_text="Days finished media is kept (0: for good).")
+
+
+class UsageOutput(serializers.Serializer):
+    running = serializers.IntegerField()
+    queued = serializers.IntegerField()
+    chars_per_day = serializers.IntegerField()
+
+
+class LimitsOutput(serializers.Serializer):
+    caps = CapsOutput(help_text="0: no cap.")
+    usage = UsageOutput()

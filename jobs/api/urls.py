@@ -28,6 +28,7 @@ v1_patterns = [
         for action in ("drain", "enable", "probe")
     ],
     path("queue/", operations.QueueApi.as_view(), name="api-queue"),
+    path("limits/", operations.LimitsApi.as_view(), name="api-limits"),
     path("normalize/", operations.NormalizeApi.as_view(), name="api-normalize"),
 ]
 

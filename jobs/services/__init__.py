@@ -29,7 +29,7 @@ from .bindings import (
 from .dispatcher import dispatch, dispatch_on_commit
 from .events import event_record, job_ended_record
 from .jobs import job_cancel, job_create, job_retry, job_validate, job_validate_text
-from .limits import CapExceeded, StorageLow, SubmitRefused, owner_caps, owner_usage
+from .limits import CapExceeded, StorageLow, SubmitRefused
 from .retention import job_media_purge, job_pin, media_purge, purge_due
 from .slots import (
     SLOT_CONFIG_FIELDS,
@@ -57,8 +57,6 @@ __all__ = [
     "CapExceeded",
     "StorageLow",
     "SubmitRefused",
-    "owner_caps",
-    "owner_usage",
     "job_validate",
     "job_media_purge",
     "job_pin",

@@ -13,7 +13,6 @@ behind each other and the second counts the first's jobs.
 """
 
 import math
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +24,7 @@ from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from .. import selectors, storage
-from ..models import Job, OwnerLimits
+from ..models import Job
 
 WAITING = tuple(Job.WAITING_FOR.values())
 RUNNING = tuple(Job.RUNNING_IN.values())
@@ -57,31 +56,6 @@ class StorageLow(SubmitRefused):
     code = "storage_low"
 
 
-@dataclass(frozen=True)
-class Caps:
-    running: int
-    queued: int
-    chars_per_day: int
-    retention_days: float
-
-
-def owner_caps(owner: Any) -> Caps:
-    """The owner's caps: their own limits where set, else the settings."""
-    hg = settings.HEYGEM
-    own = OwnerLimits.objects.filter(owner_id=owner.pk).first()
-
-    def pick(field: str, default: Any) -> Any:
-        value = getattr(own, field, None)
-        return default if value is None else value
-
-    return Caps(
-        running=pick("max_running", hg["CAP_RUNNING"]),
-        queued=pick("max_queued", hg["CAP_QUEUED"]),
-        chars_per_day=pick("max_chars_per_day", hg["CAP_CHARS_PER_DAY"]),
-        retention_days=pick("retention_days", hg["RETENTION_DAYS"]),
-    )
-
-
 def submit_check(*, owner: Any, jobs: int, chars: int) -> None:
     """Refuse ``jobs`` new jobs of ``chars`` text characters over a cap or a full disk.
 
@@ -90,7 +64,7 @@ def submit_check(*, owner: Any, jobs: int, chars: int) -> None:
     """
     disk_check()
     get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
-    caps = owner_caps(owner)
+    caps = selectors.owner_caps(owner)
     if caps.queued:
         waiting = Job.objects.filter(owner_id=owner.pk, status__in=WAITING).count()
         if waiting + jobs > caps.queued:
@@ -153,16 +127,3 @@ def disk_check() -> None:
             f"The media disk is nearly full ({free / 1e9:.2f} GB free; new jobs need "
             f"{floor / 1e9:.2f} GB): try again once an operator has made room."
         )
-
-
-def owner_usage(owner: Any) -> dict[str, int]:
-    """What the owner uses of each cap now, for their pages and the API."""
-    since = timezone.now() - DAY
-    jobs = Job.objects.filter(owner_id=owner.pk)
-    return {
-        "running": jobs.filter(status__in=RUNNING).count(),
-        "queued": jobs.filter(status__in=WAITING).count(),
-        "chars_per_day": jobs.filter(created_at__gt=since).aggregate(
-            n=Coalesce(Sum(Length("text")), 0)
-        )["n"],
-    }

@@ -49,6 +49,16 @@ def test_an_owners_own_limit_replaces_the_setting(api, owner, teammate, api_as, 
     assert api_as(teammate).post("/api/v1/jobs/", {"text": "No."}, format="json").status_code == 429
 
 
+def test_an_owner_reads_their_caps_and_usage(api, owner, settings):
+    settings.HEYGEM = {**settings.HEYGEM, "CAP_QUEUED": 5, "CAP_CHARS_PER_DAY": 100}
+    OwnerLimits.objects.create(owner=owner, max_running=2)
+    make_job(owner, text="x" * 7), make_job(owner, status=Job.Status.RENDERING, text="y" * 3)
+    body = api.get("/api/v1/limits/").json()
+    assert body["caps"] == {"running": 2, "queued": 5, "chars_per_day": 100,
+                            "retention_days": settings.HEYGEM["RETENTION_DAYS"]}  # fmt: skip
+    assert body["usage"] == {"running": 1, "queued": 1, "chars_per_day": 10}
+
+
 def test_the_daily_character_cap_frees_as_the_24_hour_window_slides(api, owner, settings):
     settings.HEYGEM = {**settings.HEYGEM, "CAP_CHARS_PER_DAY": 30}
     old = make_job(owner, text="x" * 20, status=Job.Status.SUCCEEDED)
