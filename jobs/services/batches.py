@@ -45,6 +45,10 @@ def batch_rows_parse(*, content: bytes | str, filename: str = "") -> list[dict[s
 
     JSON is told by the file name (``.json``) or by the content starting with ``[`` or ``{``.
     """
+    # Room for every row at its longest text, so a huge file is refused before it is read.
+    largest = settings.HEYGEM["BATCH_MAX_ROWS"] * (settings.HEYGEM["MAX_TEXT_CHARS"] + 2_000)
+    if len(content) > largest:
+        raise ValidationError({"file": f"The file is over {largest:,} bytes: split the batch."})
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")

@@ -105,6 +105,14 @@ def test_a_batch_longer_than_the_row_limit_is_refused(api, settings):
     assert "the limit is 2" in error(response, "rows")
 
 
+def test_a_file_larger_than_any_batch_could_be_is_refused_unread(api, settings):
+    settings.HEYGEM = {**settings.HEYGEM, "BATCH_MAX_ROWS": 1, "MAX_TEXT_CHARS": 10}
+    upload = SimpleUploadedFile("big.csv", b"text\n" + b"x" * 3000)
+    response = api.post("/api/v1/batches/", {"file": upload})
+    assert response.status_code == 400
+    assert "split the batch" in error(response, "file")
+
+
 def test_status_and_progress_follow_the_jobs(api):
     body = create(api, [{"text": "One."}, {"text": "Two."}]).json()
     jobs = [Job.objects.get(pk=item["job"]["id"]) for item in body["items"]]
