@@ -388,6 +388,7 @@ SPECTACULAR_SETTINGS = {
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum",
         "JobStatusEnum": "jobs.models.Job.Status",
+        "BatchStatusEnum": "jobs.selectors.BATCH_STATUSES",
         "StageEnum": "jobs.models.GpuSlot.Stage",
         "BackendEnum": "jobs.models.GpuSlot.Backend",
         "WebhookEventTypeEnum": "webhooks.models.EventType",

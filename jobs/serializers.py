@@ -10,6 +10,7 @@ from heygem_site.api import InputSerializer, StrictCharField
 from voices.selectors import voices_usable_by
 
 from .models import GpuSlot, Job, JobEvent
+from .selectors import BATCH_STATUSES
 from .textclean import clean_text
 
 # --- Input --------------------------------------------------------------------
@@ -291,8 +292,7 @@ class BatchOutput(serializers.Serializer):
     def _summary(self, batch):
         return self.context["summaries"][batch.pk]
 
-    @extend_schema_field(serializers.ChoiceField(choices=["queued", "running", "succeeded",
-                                                          "failed", "canceled"]))  # fmt: skip
+    @extend_schema_field(serializers.ChoiceField(choices=BATCH_STATUSES))
     def get_status(self, batch) -> str:
         return self._summary(batch).status
 
