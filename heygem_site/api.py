@@ -23,9 +23,25 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from jobs.services.limits import CapExceeded, SubmitRefused
+
+
+class Refused(exceptions.APIException):
+    """A submit over an owner's cap (429) or onto a nearly full disk (507), with Retry-After."""
+
+    def __init__(self, refused: SubmitRefused):
+        self.status_code = 429 if isinstance(refused, CapExceeded) else 507
+        self.wait = refused.retry_after  # Retry-After, when the service knows it
+        super().__init__(str(refused), code=refused.code)
+
 
 def as_drf_exception(exc):
-    """Services raise Django's ValidationError keyed by field; the API answers it as a 400."""
+    """Services raise Django's ValidationError keyed by field; the API answers it as a 400.
+
+    A refused submit (jobs.services.limits) answers 429 or 507 naming the cap.
+    """
+    if isinstance(exc, SubmitRefused):
+        return Refused(exc)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, BadRequest):  # e.g. a body cut off mid-upload (complete_bodies)
@@ -36,6 +52,11 @@ def as_drf_exception(exc):
 class ErrorHandler(ExceptionHandler):
     def convert_known_exceptions(self, exc):
         return super().convert_known_exceptions(as_drf_exception(exc))
+
+    def report_exception(self, exc, response):
+        # A 507 for a nearly full disk is an answer, not a crash to report as one.
+        if not isinstance(exc, Refused):
+            super().report_exception(exc, response)
 
 
 def seed_exception_handler(exc, context):

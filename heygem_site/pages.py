@@ -4,6 +4,8 @@ from math import ceil
 
 from django.shortcuts import render
 
+from jobs.services.limits import CapExceeded, SubmitRefused
+
 from .throttles import SubmitRateThrottle
 
 
@@ -24,9 +26,18 @@ def too_many_submissions(request, form) -> float | None:
     return wait
 
 
-def form_response(request, template: str, context: dict, wait: float | None):
-    """A form page: 429 with Retry-After over the submission limit, 400 on errors."""
+def form_response(
+    request, template: str, context: dict, wait: float | None, refused: SubmitRefused | None = None
+):
+    """A form page: 429 with Retry-After over the submission limit, 400 on errors.
+
+    ``refused``: the services refused the submit (an owner's cap: 429, a nearly full
+    disk: 507); its message is already on the form.
+    """
     status = 429 if wait is not None else 400 if context["form"].errors else 200
+    if refused is not None:
+        status = 429 if isinstance(refused, CapExceeded) else 507
+        wait = refused.retry_after
     response = render(request, template, context, status=status)
     if wait is not None:
         response["Retry-After"] = str(ceil(wait))

@@ -251,6 +251,22 @@ HEYGEM = {
     "WATCH_MAX_HELD": env.int("HEYGEM_WATCH_MAX_HELD", default=50),
     # The GPU dashboard raises an alert when the media disk has less than this free.
     "DISK_LOW_BYTES": env.int("HEYGEM_DISK_LOW_BYTES", default=5_000_000_000),
+    # Submits are refused (507) while the media disk has less than this free.
+    "SUBMIT_MIN_FREE_BYTES": env.int("HEYGEM_SUBMIT_MIN_FREE_BYTES", default=1_000_000_000),
+    # Per-owner caps (0: none); an owner's own limits in the admin replace them.
+    # Jobs holding a GPU slot at once (more wait their turn, they are not refused):
+    "CAP_RUNNING": env.int("HEYGEM_CAP_RUNNING", default=0),
+    # Jobs waiting for a slot; a submit past it is refused (429).
+    "CAP_QUEUED": env.int("HEYGEM_CAP_QUEUED", default=1000),
+    # Text characters submitted in any 24 hours; a submit past it is refused (429).
+    "CAP_CHARS_PER_DAY": env.int("HEYGEM_CAP_CHARS_PER_DAY", default=2_000_000),
+    # Most rows in one batch (CSV or JSON list of jobs).
+    "BATCH_MAX_ROWS": env.int("HEYGEM_BATCH_MAX_ROWS", default=500),
+    # Days a finished job's media is kept before the purge removes it (0: for good);
+    # pinned jobs are kept, and an owner's limits may say otherwise.
+    "RETENTION_DAYS": env.float("HEYGEM_RETENTION_DAYS", default=30.0),
+    # How often the purge schedule runs.
+    "PURGE_EVERY_MINUTES": env.int("HEYGEM_PURGE_EVERY_MINUTES", default=60),
     # Who sends media downloads: "django" (streamed by gunicorn; the demo and tests)
     # or "nginx" (X-Accel-Redirect after Django's owner check; production).
     "DOWNLOADS": env.str("HEYGEM_DOWNLOADS", default="django"),
@@ -400,6 +416,7 @@ SPECTACULAR_SETTINGS = {
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum",
         "JobStatusEnum": "jobs.models.Job.Status",
+        "BatchStatusEnum": "jobs.selectors.BATCH_STATUSES",
         "StageEnum": "jobs.models.GpuSlot.Stage",
         "BackendEnum": "jobs.models.GpuSlot.Backend",
         "WebhookEventTypeEnum": "webhooks.models.EventType",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import services
-from .models import GpuSlot, Job, JobEvent
+from .models import Batch, BatchItem, GpuSlot, Job, JobEvent, OwnerLimits
 
 
 class JobEventInline(admin.TabularInline):
@@ -66,6 +66,7 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = (
         "status",
         "priority",
+        "pinned",
         ("tts_slot__backend", backend_filter("speech backend")),
         ("video_slot__backend", backend_filter("video backend")),
         "created_at",
@@ -78,7 +79,7 @@ class JobAdmin(admin.ModelAdmin):
     editable_fields = ("priority", "max_attempts")
 
     inlines = [JobEventInline]
-    actions = ["cancel", "retry"]
+    actions = ["cancel", "retry", "pin", "unpin"]
 
     # Shown as links to the owner-checked media views instead of bare storage names.
     media_fields = {"speaker_video": "speaker", "speech_audio": "speech", "result_video": "result"}
@@ -146,6 +147,64 @@ class JobAdmin(admin.ModelAdmin):
         skipped = queryset.count() - done
         level = messages.SUCCESS if not skipped else messages.WARNING
         self.message_user(request, f"Retried {done} job(s); {skipped} could not be.", level)
+
+    @admin.action(description="Pin selected jobs (keep their media for good)")
+    def pin(self, request, queryset):
+        done = sum(services.job_pin(job=job, pinned=True) for job in queryset)
+        self.message_user(request, f"Pinned {done} job(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpin selected jobs (purged in their time)")
+    def unpin(self, request, queryset):
+        done = sum(services.job_pin(job=job, pinned=False) for job in queryset)
+        self.message_user(request, f"Unpinned {done} job(s).", messages.SUCCESS)
+
+
+@admin.register(OwnerLimits)
+class OwnerLimitsAdmin(admin.ModelAdmin):
+    """An owner's own caps and retention; empty fields use the settings."""
+
+    list_display = ("owner", "max_running", "max_queued", "max_chars_per_day", "retention_days")
+    search_fields = ("owner__username",)
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+
+
+class BatchItemInline(admin.TabularInline):
+    model = BatchItem
+    extra = 0
+    can_delete = False
+    fields = ("row", "title", "job")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ("id", "owner", "title", "created_at")
+    search_fields = ("id", "title", "owner__username")
+    list_select_related = ("owner",)
+    readonly_fields = ("id", "owner", "title", "created_at")
+    inlines = [BatchItemInline]
+    actions = ["cancel", "retry"]
+
+    def has_add_permission(self, request):
+        return False  # batches come from the API, the batch page or `manage.py batch`
+
+    @admin.action(description="Cancel every live job of the selected batches")
+    def cancel(self, request, queryset):
+        done = sum(services.batch_cancel(batch=batch) for batch in queryset)
+        self.message_user(request, f"Canceled {done} job(s).", messages.SUCCESS)
+
+    @admin.action(description="Retry the failed and canceled jobs of the selected batches")
+    def retry(self, request, queryset):
+        try:
+            done = sum(services.batch_retry(batch=batch) for batch in queryset)
+        except services.SubmitRefused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, f"Retried {done} job(s).", messages.SUCCESS)
 
 
 @admin.register(JobEvent)

@@ -14,6 +14,7 @@ class JobsConfig(AppConfig):
         # After every migrate (and every test-database flush), not in a data
         # migration whose row a flush would delete.
         post_migrate.connect(ensure_sweep_schedule, sender=self)
+        post_migrate.connect(ensure_purge_schedule, sender=self)
 
 
 def ensure_sweep_schedule(**kwargs):
@@ -22,6 +23,13 @@ def ensure_sweep_schedule(**kwargs):
     from .services.sweeper import sweep_schedule_ensure
 
     sweep_schedule_ensure()
+
+
+def ensure_purge_schedule(**kwargs):
+    # Imported here, as above.
+    from .services.retention import purge_schedule_ensure
+
+    purge_schedule_ensure()
 
 
 def check_heygem_settings(app_configs=None, **kwargs):

@@ -13,8 +13,11 @@ as RFC 9110 allows, and the whole file is sent; so is a ``Range`` whose
 ``If-Range`` names another version of the file.
 """
 
+import csv
+import io
 import re
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -22,9 +25,10 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
+from django.utils.text import slugify
 from django_sendfile import sendfile
 
-from . import storage
+from . import selectors, storage
 
 RANGE_RE = re.compile(r"^bytes=\s*(\d*)\s*-\s*(\d*)\s*$")
 CHUNK = 64 * 1024
@@ -147,3 +151,81 @@ def _streamed(request, name, size, content_type, filename, as_attachment, *, app
     response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"
     response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     return response
+
+
+# --- Zips of many files (a batch's results) --------------------------------------
+
+
+class _Chunks(io.RawIOBase):
+    """A write-only, unseekable stream: zipfile writes into it, the generator hands it on."""
+
+    def __init__(self):
+        self._parts: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+def zip_stream(entries: Iterable[tuple[str, str | bytes]]) -> Iterator[bytes]:
+    """A zip of (name in the zip, storage name or bytes) made while it is sent.
+
+    Nothing is held but one chunk: zipfile writes local headers, data and data
+    descriptors in order to an unseekable stream. Videos are stored, not
+    deflated (they are compressed already); ZIP64 lets a member pass 4 GB.
+    """
+    out = _Chunks()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for arcname, source in entries:
+            if isinstance(source, bytes):
+                archive.writestr(arcname, source)
+                yield out.take()
+                continue
+            with (
+                storage.open_for_download(source) as src,
+                archive.open(arcname, "w", force_zip64=True) as dst,
+            ):
+                while chunk := src.read(CHUNK * 16):
+                    dst.write(chunk)
+                    yield out.take()
+        yield out.take()
+    yield out.take()  # the central directory, written as the archive closes
+
+
+def zip_response(
+    entries: Iterable[tuple[str, str | bytes]], filename: str
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(zip_stream(entries), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def batch_zip_response(batch) -> StreamingHttpResponse:
+    """A batch's finished videos, one per row, and manifest.csv saying what became of each row.
+
+    404 while no row has a video.
+    """
+    items = list(selectors.batch_items(batch))
+    manifest = io.StringIO()
+    writer = csv.writer(manifest)
+    writer.writerow(["row", "title", "job", "status", "file", "error"])
+    files = []
+    for item in items:
+        job, name = item.job, ""
+        if job.result_video and storage.exists(job.result_video):
+            stem = slugify(item.title)[:60] or str(job.pk)
+            name = f"{item.row:04d}-{stem}.mp4"
+            files.append((name, job.result_video))
+        writer.writerow([item.row, item.title, job.pk, job.status, name, job.error])
+    if not files:
+        raise Http404("No row of the batch has a finished video yet.")
+    entries = [("manifest.csv", manifest.getvalue().encode()), *files]
+    return zip_response(entries, f"heygem-batch-{batch.pk}.zip")

@@ -71,3 +71,18 @@ class JobFilterForm(forms.Form):
             "created_to": data.get("created_to"),
             "search": data.get("q", ""),
         }
+
+
+class BatchUploadForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".csv,.json,text/csv,application/json"}),
+        help_text="A CSV with a header line (or a JSON list of rows).",
+    )
+    title = forms.CharField(required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and "token" not in self.data:
+            self.add_error("file", "Choose a CSV file.")
+        return data

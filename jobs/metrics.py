@@ -27,6 +27,7 @@ from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 
 from heygem_site import http_metrics
 
+from . import selectors
 from .gpus import gpu_readings
 from .models import GpuSlot, Job
 
@@ -110,6 +111,16 @@ class DatabaseCollector:
                          "Seconds a job waited for a slot of a stage.", WAIT_SPANS)  # fmt: skip
         yield from self.slots()
         yield from self.gpus()
+        yield from self.disks()
+
+    def disks(self):
+        volumes = selectors.disk_volumes()
+        labels = ["volume", "path"]
+        yield _gauge("heygem_disk_free_bytes",
+                     "Free bytes on the media volume and each engine data dir on this host.",
+                     labels, [([v.label, v.path], v.free_bytes) for v in volumes])  # fmt: skip
+        yield _gauge("heygem_disk_total_bytes", "Size of each of those volumes.", labels,
+                     [([v.label, v.path], v.total_bytes) for v in volumes])  # fmt: skip
 
     def slots(self):
         slots = list(GpuSlot.objects.all())

@@ -261,6 +261,10 @@ class Job(models.Model):
     # for a different request is refused instead of answered with this job.
     request_fingerprint = models.CharField(max_length=64, blank=True)
     callback_url = models.URLField(blank=True)
+    # Retention (jobs.services.retention): a pinned job keeps its media for good;
+    # a purged one has none left and cannot be run again.
+    pinned = models.BooleanField(default=False, help_text="Keep this job's media for good.")
+    media_purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -309,7 +313,7 @@ class Job(models.Model):
 
     @property
     def is_retryable(self) -> bool:
-        return self.status in self.RETRYABLE_STATUSES
+        return self.status in self.RETRYABLE_STATUSES and self.media_purged_at is None
 
     @property
     def tts_seconds(self) -> float | None:
@@ -356,6 +360,9 @@ class JobEvent(models.Model):
         CANCELED = "canceled", "Canceled"
         CALLBACK_SENT = "callback_sent", "Webhook delivered"
         CALLBACK_FAILED = "callback_failed", "Webhook failed"
+        PURGED = "purged", "Media purged"
+        PINNED = "pinned", "Pinned"
+        UNPINNED = "unpinned", "Unpinned"
 
     # A stage holds its slot from one of these events …
     STAGE_STARTS = (Kind.TTS_STARTED, Kind.TTS_RESUMED, Kind.VIDEO_STARTED, Kind.VIDEO_RESUMED)
@@ -390,3 +397,70 @@ class JobEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.message}"
+
+
+class OwnerLimits(models.Model):
+    """One owner's own caps and retention, where they differ from the settings.
+
+    Empty fields use the setting (``HEYGEM_CAP_*``, ``HEYGEM_RETENTION_DAYS``);
+    0 means no cap (for retention: keep for good). jobs.services.limits reads them.
+    """
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="limits"
+    )
+    max_running = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Jobs holding a GPU slot at once (empty: the setting)."
+    )
+    max_queued = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Jobs waiting for a slot (empty: the setting)."
+    )
+    max_chars_per_day = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Text characters submitted in 24 h (empty: the setting)."
+    )
+    retention_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days finished media is kept (empty: the setting)."
+    )
+
+    class Meta:
+        verbose_name = "owner limits"
+        verbose_name_plural = "owner limits"
+
+    def __str__(self):
+        return f"Limits of {self.owner}"
+
+
+class Batch(models.Model):
+    """Many jobs submitted at once (a CSV or JSON list of rows); its status is its jobs'."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="batches"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="batch_owner_recent_idx")]
+
+    def __str__(self):
+        return f"Batch {self.id}"
+
+
+class BatchItem(models.Model):
+    """One row of a batch and the job it became."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="items")
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="batch_item")
+    row = models.PositiveIntegerField(help_text="1: the first row under the header.")
+    title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["batch", "row"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "row"], name="one_item_per_batch_row")
+        ]
+
+    def __str__(self):
+        return f"Row {self.row} of {self.batch_id}"

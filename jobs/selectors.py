@@ -3,15 +3,20 @@
 import datetime
 import hashlib
 import math
+import pathlib
+import shutil
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
-from . import eta
-from .models import GpuSlot, Host, Job, JobEvent
+from . import eta, storage
+from .models import Batch, BatchItem, GpuSlot, Host, Job, JobEvent, OwnerLimits
 
 # Engine seconds per second of speech for slots not measured yet (measured
 # speeds replace these after the first job on a slot).
@@ -273,11 +278,36 @@ def usable_stages() -> set[str]:
     return set(GpuSlot.objects.filter(enabled=True, healthy=True).values_list("stage", flat=True))
 
 
+def owners_at_running_cap() -> QuerySet:
+    """Owners whose jobs hold as many slots as their cap (HEYGEM_CAP_RUNNING, or their own).
+
+    The dispatcher passes their waiting jobs over. A correlated count per user;
+    the users table is small next to the jobs.
+    """
+    running = (
+        Job.objects.filter(owner=OuterRef("pk"), status__in=Job.RUNNING_IN.values())
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        get_user_model()
+        .objects.annotate(
+            cap=Coalesce("limits__max_running", Value(settings.HEYGEM["CAP_RUNNING"])),
+            running=Coalesce(Subquery(running), Value(0)),
+        )
+        .filter(cap__gt=0, running__gte=F("cap"))
+        .values("pk")
+    )
+
+
 def job_waiting(job: Job, *, position: int | None, usable: set[str], now=None) -> dict | None:
     """Why a live job is not running now, in words and fields; None while it runs or ended.
 
     reason ``retry``: a failed attempt's backoff; ``no_slot``: no healthy slot for
-    its stage, so it waits for an operator; ``slot``: every slot of its stage is busy.
+    its stage, so it waits for an operator; ``cap``: its owner's running-jobs cap;
+    ``slot``: every slot of its stage is busy.
     """
     if job.status not in Job.WAITING_FOR.values():
         return None
@@ -293,6 +323,9 @@ def job_waiting(job: Job, *, position: int | None, usable: set[str], now=None) -
     if stage not in usable:
         text = f"waiting: no healthy {stage_name} slot (an operator must enable or fix one)"
         return {**common, "reason": "no_slot", "text": text}
+    if owners_at_running_cap().filter(pk=job.owner_id).exists():
+        text = "waiting: as many of this owner's jobs run as their cap allows"
+        return {**common, "reason": "cap", "text": text}
     ahead = max(0, (position or 1) - 1)
     text = f"waiting for a free {stage_name} slot" + (f", {ahead} ahead" if ahead else ", next")
     return {**common, "reason": "slot", "text": text}
@@ -461,3 +494,135 @@ def dashboard_alerts(
     if disk_free_bytes < disk_low_bytes:
         alerts.append(Alert("error", f"Disk low: {disk_free_bytes / 1e9:.1f} GB free for media."))
     return alerts
+
+
+# --- Batches -----------------------------------------------------------------
+
+# What a batch's status can be: its jobs' statuses taken together.
+BATCH_STATUSES = ("queued", "running", "succeeded", "failed", "canceled")
+
+
+def batches_visible_to(user) -> QuerySet[Batch]:
+    batches = Batch.objects.select_related("owner")
+    return batches if user.is_staff else batches.filter(owner=user)
+
+
+def batch_items(batch: Batch) -> QuerySet[BatchItem]:
+    return batch.items.select_related("job").order_by("row")
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    status: str
+    total: int
+    by_status: dict[str, int]
+    progress: int  # ended jobs count as done
+    eta_seconds: int | None  # until its last live job should be done
+    finished_at: datetime.datetime | None
+
+
+def batch_summary(batch: Batch) -> BatchSummary:
+    """A batch's status, progress and ETA, from its jobs (the ETA from the queue model)."""
+    rows = list(
+        Job.objects.filter(batch_item__batch=batch).values_list(
+            "pk", "status", "progress", "finished_at"
+        )
+    )
+    by_status = {status: 0 for status in Job.Status.values}
+    for _, status, _, _ in rows:
+        by_status[status] += 1
+    live = [pk for pk, status, _, _ in rows if status in Job.LIVE_STATUSES]
+    ended = len(rows) - len(live)
+    progress = sum(100 if status not in Job.LIVE_STATUSES else p for _, status, p, _ in rows)
+    eta_seconds = None
+    if live:
+        speeds = _remembered("stage-speeds", 5, stage_speeds)
+        table = _remembered("eta-table", 1, lambda: eta_table(speeds))
+        seconds = [table.get(pk) for pk in live]
+        if all(s is not None for s in seconds):
+            eta_seconds = max(1, math.ceil(max(s for s in seconds if s is not None)))
+    if live:
+        status = "queued" if by_status[Job.Status.QUEUED] == len(rows) else "running"
+    elif by_status[Job.Status.SUCCEEDED] == len(rows):
+        status = "succeeded"
+    else:
+        status = "failed" if by_status[Job.Status.FAILED] else "canceled"
+    finished = [f for _, _, _, f in rows if f is not None]
+    return BatchSummary(
+        status=status,
+        total=len(rows),
+        by_status=by_status,
+        progress=round(progress / len(rows)) if rows else 0,
+        eta_seconds=eta_seconds,
+        finished_at=max(finished) if finished and not live and ended else None,
+    )
+
+
+# --- Disks -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Volume:
+    label: str  # "media", or the slot whose engine data dir it is
+    path: str
+    free_bytes: int
+    total_bytes: int
+
+
+def disk_volumes() -> list[Volume]:
+    """Free space of the media store and of every engine data dir found on this host.
+
+    A slot's data dir on another host (or not made yet) is left out: only that
+    host can measure it.
+    """
+    volumes = []
+    media_usage = storage.disk_usage()
+    if media_usage is not None:
+        volumes.append(Volume("media", *media_usage))
+    for name, data_dir in GpuSlot.objects.exclude(data_dir="").values_list("name", "data_dir"):
+        path = pathlib.Path(data_dir).expanduser()
+        if path.is_dir():
+            usage = shutil.disk_usage(path)
+            volumes.append(Volume(name, str(path), usage.free, usage.total))
+    return volumes
+
+
+# --- Caps ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Caps:
+    running: int  # 0: no cap
+    queued: int
+    chars_per_day: int
+    retention_days: float  # 0: kept for good
+
+
+def owner_caps(owner) -> Caps:
+    """The owner's caps: their own limits (admin › Owner limits) where set, else the settings."""
+    hg = settings.HEYGEM
+    own = OwnerLimits.objects.filter(owner_id=owner.pk).first()
+
+    def pick(field: str, default):
+        value = getattr(own, field, None)
+        return default if value is None else value
+
+    return Caps(
+        running=pick("max_running", hg["CAP_RUNNING"]),
+        queued=pick("max_queued", hg["CAP_QUEUED"]),
+        chars_per_day=pick("max_chars_per_day", hg["CAP_CHARS_PER_DAY"]),
+        retention_days=pick("retention_days", hg["RETENTION_DAYS"]),
+    )
+
+
+def owner_usage(owner) -> dict[str, int]:
+    """What the owner uses of each cap now (running, waiting, characters in 24 h)."""
+    since = timezone.now() - datetime.timedelta(hours=24)
+    jobs = Job.objects.filter(owner_id=owner.pk)
+    return {
+        "running": jobs.filter(status__in=Job.RUNNING_IN.values()).count(),
+        "queued": jobs.filter(status__in=Job.WAITING_FOR.values()).count(),
+        "chars_per_day": jobs.filter(created_at__gt=since).aggregate(
+            n=Coalesce(Sum(Length("text")), 0)
+        )["n"],
+    }

@@ -10,6 +10,7 @@ from heygem_site.api import InputSerializer, StrictCharField
 from voices.selectors import voices_usable_by
 
 from .models import GpuSlot, Job, JobEvent
+from .selectors import BATCH_STATUSES
 from .textclean import clean_text
 
 # --- Input --------------------------------------------------------------------
@@ -147,6 +148,7 @@ class WaitingOutput(serializers.Serializer):
     reason = serializers.ChoiceField(
         choices=[("retry", "backoff after a failed attempt"),
                  ("no_slot", "no healthy slot for the stage: an operator must act"),
+                 ("cap", "the owner's running-jobs cap: one of their jobs must end first"),
                  ("slot", "every slot of the stage is busy")],
     )  # fmt: skip
     text = serializers.CharField(help_text='In words: "attempt 2 of 3 in 12 s".')
@@ -191,6 +193,12 @@ class JobDetailOutput(JobSummaryOutput):
     notices = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
+    pinned = serializers.BooleanField(
+        help_text="Kept for good: the retention purge passes it over."
+    )
+    media_purged_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the retention purge removed the job's media."
+    )
 
     @extend_schema_field(serializers.ChoiceField(choices=GpuSlot.Stage.choices, allow_null=True))
     def get_stage(self, job) -> str | None:
@@ -284,3 +292,104 @@ class NormalizeOutput(serializers.Serializer):
     )
     ssml = serializers.BooleanField(help_text="Whether the text was read as an SSML document.")
     lexicon_versions = serializers.DictField(child=serializers.IntegerField())
+
+
+# --- Batches ------------------------------------------------------------------
+
+
+class BatchCreateInput(InputSerializer):
+    """Rows as JSON (``rows``) or as an uploaded CSV or JSON file (``file``, multipart)."""
+
+    title = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
+    rows = serializers.ListField(
+        child=serializers.JSONField(), required=False,
+        help_text="Each: text, and optionally voice (name or id), priority, title, callback_url.",
+    )  # fmt: skip
+    file = serializers.FileField(required=False, help_text="A CSV with a header line, or JSON.")
+
+    def validate(self, attrs):
+        if ("rows" in attrs) == ("file" in attrs):
+            raise serializers.ValidationError("Send either rows (JSON) or a file (multipart).")
+        return attrs
+
+
+class BatchItemOutput(serializers.Serializer):
+    row = serializers.IntegerField(help_text="1: the first row under the header.")
+    title = serializers.CharField()
+    job = JobSummaryOutput()
+
+
+class BatchOutput(serializers.Serializer):
+    """A batch; ``summary`` (selectors.batch_summary) comes in the context."""
+
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    status = serializers.SerializerMethodField()
+    total = serializers.SerializerMethodField()
+    by_status = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+    eta_seconds = serializers.SerializerMethodField()
+    finished_at = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    def _summary(self, batch):
+        return self.context["summaries"][batch.pk]
+
+    @extend_schema_field(serializers.ChoiceField(choices=BATCH_STATUSES))
+    def get_status(self, batch) -> str:
+        return self._summary(batch).status
+
+    def get_total(self, batch) -> int:
+        return self._summary(batch).total
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_by_status(self, batch) -> dict:
+        return self._summary(batch).by_status
+
+    def get_progress(self, batch) -> int:
+        return self._summary(batch).progress
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_eta_seconds(self, batch) -> int | None:
+        return self._summary(batch).eta_seconds
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_finished_at(self, batch):
+        return self._summary(batch).finished_at
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_links(self, batch) -> dict:
+        return {
+            "self": reverse("api-batch-detail", args=[batch.pk]),
+            "page": reverse("batch-detail", args=[batch.pk]),
+            "cancel": reverse("api-batch-cancel", args=[batch.pk]),
+            "retry": reverse("api-batch-retry", args=[batch.pk]),
+            "results": reverse("api-batch-results", args=[batch.pk]),
+        }
+
+
+class BatchDetailOutput(BatchOutput):
+    items = serializers.SerializerMethodField()
+
+    @extend_schema_field(BatchItemOutput(many=True))
+    def get_items(self, batch) -> list:
+        return BatchItemOutput(self.context["items"], many=True).data
+
+
+class CapsOutput(serializers.Serializer):
+    running = serializers.IntegerField(help_text="Jobs holding a slot at once (more wait).")
+    queued = serializers.IntegerField(help_text="Jobs waiting for a slot.")
+    chars_per_day = serializers.IntegerField(help_text="Text characters in any 24 hours.")
+    retention_days = serializers.FloatField(help_text="Days finished media is kept (0: for good).")
+
+
+class UsageOutput(serializers.Serializer):
+    running = serializers.IntegerField()
+    queued = serializers.IntegerField()
+    chars_per_day = serializers.IntegerField()
+
+
+class LimitsOutput(serializers.Serializer):
+    caps = CapsOutput(help_text="0: no cap.")
+    usage = UsageOutput()

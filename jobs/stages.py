@@ -8,11 +8,13 @@ the heartbeat rides out an outage as long as a lease lasts, then the stage stops
 without writing or deleting anything, and the sweep resumes or re-runs it.
 """
 
+import errno
 import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any, TypeVar
 
@@ -184,7 +186,7 @@ def _run(job: Job, slot: GpuSlot, binding: Binding, *, resume: bool) -> str:
                 audio_seconds=seconds, engine_seconds=time.monotonic() - started,
             ))  # fmt: skip
         else:
-            name = _render(job, engine, binding, resume=resume)
+            name = _render(job, slot, engine, binding, resume=resume)
             recorded = binding.call(partial(
                 bindings.job_render_finished, **binding.outcome_key(), result_name=name,
                 engine_seconds=time.monotonic() - started,
@@ -215,6 +217,11 @@ def _run(job: Job, slot: GpuSlot, binding: Binding, *, resume: bool) -> str:
         # An orphan's files go when a probe sees the engine let go of it.
         _discard_if(recorded and not exc.orphan_code, engine, job)
         return "failed"
+    except DiskFull as exc:  # not the engine's fault: its slot's health is left alone
+        binding.call(partial(
+            bindings.job_stage_failed, **binding.key(), error=str(exc), slot_fault=False
+        ))  # fmt: skip
+        return "disk full"
     except media.MediaError as exc:
         binding.call(partial(bindings.job_stage_failed, **binding.key(), error=str(exc)))
         return "failed"
@@ -254,7 +261,7 @@ def _synthesize(job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding) ->
         prepared = voice_prepare(voice=voice, slot=slot, engine=engine, heartbeat=binding)
     chunks, pauses = speech_chunks(job, engine.max_chunk_chars)
     name = storage.job_name(job.pk, "speech.wav")
-    with storage.writing(name) as out:
+    with storage.writing(name) as out, _disk_space(slot):
         request = SpeechRequest(chunks=chunks, out_path=out, voice=prepared, pauses=pauses)
         engine.synthesize(request, binding)
         info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
@@ -277,11 +284,12 @@ def speech_chunks(job: Job, max_chars: int) -> tuple[list[str], tuple[float, ...
     return chunks, tuple(pauses)
 
 
-def _render(job: Job, engine: VideoEngine, binding: Binding, *, resume: bool) -> str:
+def _render(job: Job, slot: GpuSlot, engine: VideoEngine, binding: Binding, *, resume: bool) -> str:
     name = storage.job_name(job.pk, "result.mp4")
-    video = job.speaker_video or default_speaker()
+    with _disk_space(slot):  # the default speaker is made on first use
+        video = job.speaker_video or default_speaker()
     with storage.reading(job.speech_audio) as audio, storage.reading(video) as video_path:
-        with storage.writing(name) as out:
+        with storage.writing(name) as out, _disk_space(slot):
             request = RenderRequest(
                 code=job.engine_code,
                 audio_path=audio,
@@ -293,6 +301,53 @@ def _render(job: Job, engine: VideoEngine, binding: Binding, *, resume: bool) ->
             )
             engine.render(request, binding)
     return name
+
+
+# Free space below which a volume counts as full after a stage wrote to it: a tool
+# that hit ENOSPC may still exit 0 with a cut-off file (espeak-ng does), and the
+# volume is then left with next to nothing free.
+DISK_FULL_BELOW = 1 << 20
+NO_SPACE = "No space left on device"
+
+
+class DiskFull(Exception):
+    """The stage's output could not be written whole: the media volume (or a data dir) is full."""
+
+
+@contextmanager
+def _disk_space(slot: GpuSlot | None) -> Iterator[None]:
+    """Turn a full disk, however a tool reports it, into DiskFull naming the volume.
+
+    Inside ``storage.writing``, so the cut-off output is removed as DiskFull passes.
+    """
+    try:
+        yield
+    except (EngineError, media.MediaError, OSError) as exc:
+        if not _no_space(exc):
+            raise
+        raise DiskFull(
+            f"No space left on {_volume(exc, slot)}: the attempt was stopped and "
+            "its partial output removed; free space, then it runs again."
+        ) from exc
+    free = storage.free_bytes()
+    if free is not None and free < DISK_FULL_BELOW:
+        raise DiskFull(f"No space left on the media volume ({free:,} bytes free after the "
+                       "stage wrote its output): the output was removed.")  # fmt: skip
+
+
+def _no_space(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or NO_SPACE in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _volume(exc: BaseException, slot: GpuSlot | None) -> str:
+    filename = str(getattr(exc, "filename", "") or "")
+    if slot is not None and slot.data_dir and filename.startswith(slot.data_dir):
+        return f"the data dir of {slot.name} ({slot.data_dir})"
+    return "the media volume"
 
 
 def _render_elapsed(job: Job) -> float:

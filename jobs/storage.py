@@ -181,3 +181,35 @@ def delete_folder(folder: str) -> None:
         media().delete(f"{folder}/{filename}")
     for sub in dirs:
         delete_folder(f"{folder}/{sub}")
+
+
+def disk_usage() -> tuple[str, int, int] | None:
+    """(path, free bytes, total bytes) of the disk holding the media store; None if not local."""
+    local = _local(DEFAULTS)
+    if local is None:
+        return None
+    while not local.exists() and local != local.parent:  # the store's folders come on first use
+        local = local.parent
+    usage = shutil.disk_usage(local)
+    return str(local), usage.free, usage.total
+
+
+def free_bytes() -> int | None:
+    """Free bytes on the disk holding the media store; None when it is not a local disk."""
+    usage = disk_usage()
+    return None if usage is None else usage[1]
+
+
+def folder_size(folder: str) -> int:
+    """Bytes stored under ``folder`` (what deleting it frees)."""
+    local = _local(folder)
+    if local is not None:
+        return (
+            sum(p.stat().st_size for p in local.rglob("*") if p.is_file()) if local.exists() else 0
+        )
+    if not media().exists(folder):
+        return 0
+    dirs, files = media().listdir(folder)
+    return sum(media().size(f"{folder}/{f}") for f in files) + sum(
+        folder_size(f"{folder}/{d}") for d in dirs
+    )

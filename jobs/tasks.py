@@ -1,7 +1,7 @@
 """django-q2 entry points: thin, the services record every outcome."""
 
 from . import stages
-from .services import sweeper
+from .services import retention, sweeper
 
 
 def run_stage(stage: str, job_id: str, slot_id: int, fence: int, resume: bool = False) -> str:
@@ -10,3 +10,8 @@ def run_stage(stage: str, job_id: str, slot_id: int, fence: int, resume: bool = 
 
 def sweep() -> dict[str, int]:
     return sweeper.sweep()
+
+
+def purge() -> int:
+    """The retention schedule: purge finished jobs' media past their keeping time."""
+    return len(retention.media_purge())

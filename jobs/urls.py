@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import metrics, views
+from . import batch_views, metrics, views
 
 page_patterns = [
     path("jobs/", views.job_list, name="job-list"),
@@ -12,9 +12,15 @@ page_patterns = [
     path("jobs/<uuid:pk>/retry", views.job_retry, name="job-retry"),
     path("jobs/<uuid:pk>/approve", views.job_approve, name="job-approve"),
     path("jobs/<uuid:pk>/respeak", views.job_respeak, name="job-respeak"),
+    path("jobs/<uuid:pk>/pin", views.job_pin, name="job-pin"),
     path("jobs/<uuid:pk>/save-voice", views.job_save_voice, name="job-save-voice"),
     path("jobs/<uuid:pk>/thumbnail", views.job_thumbnail, name="job-thumbnail"),
     path("jobs/<uuid:pk>/<str:kind>", views.job_media, name="job-media"),
+    path("batches/", batch_views.batch_list, name="batch-list"),
+    path("batches/new/", batch_views.batch_new, name="batch-new"),
+    path("batches/<uuid:pk>/", batch_views.batch_detail, name="batch-detail"),
+    path("batches/<uuid:pk>/results.zip", batch_views.batch_results, name="batch-results"),
+    path("batches/<uuid:pk>/<str:action>", batch_views.batch_action, name="batch-action"),
     path("slots/", views.slot_dashboard, name="slot-dashboard"),
     path("slots/live", views.slot_dashboard_live, name="slot-dashboard-live"),
     path("slots/<int:pk>/<str:action>", views.slot_action, name="slot-action"),

@@ -1,7 +1,6 @@
 """Server-rendered pages: submit, history, job detail with live progress, GPU dashboard."""
 
 import mimetypes
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,7 +41,7 @@ def job_submit(request):
     notices = selectors.embedded_notices()
     can_clone = selectors.NO_VOICE_CLONING not in notices
     form = JobSubmitForm(*data, user=request.user, can_clone_voices=can_clone)
-    wait = None
+    wait, refused = None, None
     if request.method == "POST" and form.is_valid():
         wait = too_many_submissions(request, form)
         if wait is None:
@@ -50,6 +49,9 @@ def job_submit(request):
                 job = services.job_create(owner=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_service_errors(exc)
+            except services.SubmitRefused as exc:
+                form.add_error(None, str(exc))
+                refused = exc
             else:
                 return redirect("job-detail", pk=job.pk)
     context = {
@@ -57,7 +59,7 @@ def job_submit(request):
         "notices": notices,
         "max_upload_bytes": settings.HEYGEM["MAX_UPLOAD_BYTES"],
     }
-    return form_response(request, "jobs/job_submit.html", context, wait)
+    return form_response(request, "jobs/job_submit.html", context, wait, refused)
 
 
 @login_required
@@ -172,6 +174,18 @@ def job_respeak(request, pk):
 
 @require_POST
 @login_required
+def job_pin(request, pk):
+    job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk)
+    pinned = request.POST.get("pinned") == "1"
+    if services.job_pin(job=job, pinned=pinned):
+        messages.success(request, "Pinned: kept for good." if pinned else "Unpinned.")
+    elif job.media_purged_at is not None:
+        messages.error(request, "The job's media was purged already.")
+    return redirect("job-detail", pk=job.pk)
+
+
+@require_POST
+@login_required
 def job_save_voice(request, pk):
     """Keep the voice taken from the job's speaker video as one of the owner's voices."""
     job = get_object_or_404(selectors.jobs_visible_to(request.user), pk=pk, owner=request.user)
@@ -213,13 +227,15 @@ def dashboard_context(request) -> dict:
     gpus = None if readings is None else [
         (reading, [s.name for s in slots if s.gpu == reading.label]) for reading in readings
     ]  # fmt: skip
-    disk = shutil.disk_usage(settings.MEDIA_ROOT)
+    volumes = selectors.disk_volumes()
+    low = settings.HEYGEM["DISK_LOW_BYTES"]
+    # A store that is not a local disk (object storage) has no free space to warn about.
+    media_free = next((v.free_bytes for v in volumes if v.label == "media"), low)
     return {
         "slots": slots,
         "gpus": gpus,
-        "alerts": selectors.dashboard_alerts(
-            slots, disk_free_bytes=disk.free, disk_low_bytes=settings.HEYGEM["DISK_LOW_BYTES"]
-        ),
+        "volumes": volumes,
+        "alerts": selectors.dashboard_alerts(slots, disk_free_bytes=media_free, disk_low_bytes=low),
         "queue": selectors.queue_summary(),
         "ticks": charts.hour_ticks(timezone.localtime(since)),
         "refreshed_at": now,

@@ -301,3 +301,32 @@ class JobSpeechApi(APIView):
     )
     def get(self, request, pk):
         return job_file_response(request, visible_job(request, pk), "speech")
+
+
+def job_pin_response(request, pk, *, pinned: bool) -> Response:
+    job = visible_job(request, pk)
+    if not services.job_pin(job=job, pinned=pinned) and job.media_purged_at is not None:
+        raise Conflict("The job's media was purged: there is nothing left to keep.")
+    return Response(job_detail_data(job))
+
+
+class JobPinApi(APIView):
+    @extend_schema(
+        operation_id="jobs_pin",
+        summary="Keep the job's media for good (the retention purge passes it over)",
+        request=None,
+        responses={200: JobDetailOutput, 409: CONFLICT},
+    )
+    def post(self, request, pk):
+        return job_pin_response(request, pk, pinned=True)
+
+
+class JobUnpinApi(APIView):
+    @extend_schema(
+        operation_id="jobs_unpin",
+        summary="Let the retention purge remove the job's media in its time again",
+        request=None,
+        responses={200: JobDetailOutput, 409: CONFLICT},
+    )
+    def post(self, request, pk):
+        return job_pin_response(request, pk, pinned=False)

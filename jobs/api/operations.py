@@ -12,7 +12,13 @@ from lexicons.selectors import lexicon_for
 
 from .. import selectors, services
 from ..models import GpuSlot
-from ..serializers import NormalizeInput, NormalizeOutput, QueueOutput, SlotOutput
+from ..serializers import (
+    LimitsOutput,
+    NormalizeInput,
+    NormalizeOutput,
+    QueueOutput,
+    SlotOutput,
+)
 
 
 def slot_data(pk) -> dict:
@@ -70,6 +76,18 @@ class QueueApi(APIView):
     )  # fmt: skip
     def get(self, request):
         return Response(QueueOutput(selectors.queue_summary()).data)
+
+
+class LimitsApi(APIView):
+    @extend_schema(
+        operation_id="limits_retrieve",
+        summary="Your caps (0: none) and what you use of them now",
+        responses=LimitsOutput,
+    )
+    def get(self, request):
+        caps = selectors.owner_caps(request.user)
+        usage = selectors.owner_usage(request.user)
+        return Response(LimitsOutput({"caps": caps.__dict__, "usage": usage}).data)
 
 
 class NormalizeApi(APIView):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import jobs, operations, seed
+from . import batches, jobs, operations, seed
 
 v1_patterns = [
     path("jobs/", jobs.JobCollectionApi.as_view(), name="api-job-list"),
@@ -9,8 +9,17 @@ v1_patterns = [
     path("jobs/<uuid:pk>/retry/", jobs.JobRetryApi.as_view(), name="api-job-retry"),
     path("jobs/<uuid:pk>/approve/", jobs.JobApproveApi.as_view(), name="api-job-approve"),
     path("jobs/<uuid:pk>/respeak/", jobs.JobRespeakApi.as_view(), name="api-job-respeak"),
+    path("jobs/<uuid:pk>/pin/", jobs.JobPinApi.as_view(), name="api-job-pin"),
+    path("jobs/<uuid:pk>/unpin/", jobs.JobUnpinApi.as_view(), name="api-job-unpin"),
     path("jobs/<uuid:pk>/result/", jobs.JobResultApi.as_view(), name="api-job-result"),
     path("jobs/<uuid:pk>/speech/", jobs.JobSpeechApi.as_view(), name="api-job-speech"),
+    path("batches/", batches.BatchCollectionApi.as_view(), name="api-batch-list"),
+    path("batches/<uuid:pk>/", batches.BatchDetailApi.as_view(), name="api-batch-detail"),
+    path("batches/<uuid:pk>/cancel/", batches.BatchCancelApi.as_view(), name="api-batch-cancel"),
+    path("batches/<uuid:pk>/retry/", batches.BatchRetryApi.as_view(), name="api-batch-retry"),
+    path(
+        "batches/<uuid:pk>/results.zip", batches.BatchResultsApi.as_view(), name="api-batch-results"
+    ),  # fmt: skip
     path("slots/", operations.SlotListApi.as_view(), name="api-slot-list"),
     *[
         path(
@@ -21,6 +30,7 @@ v1_patterns = [
         for action in ("drain", "enable", "probe")
     ],
     path("queue/", operations.QueueApi.as_view(), name="api-queue"),
+    path("limits/", operations.LimitsApi.as_view(), name="api-limits"),
     path("normalize/", operations.NormalizeApi.as_view(), name="api-normalize"),
 ]
 

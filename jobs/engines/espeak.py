@@ -46,7 +46,6 @@ class EspeakEngine(TtsEngine):
 
     def _speak(self, text: str, out: Path, heartbeat: Heartbeat) -> None:
         text_file = out.with_suffix(".txt")
-        text_file.write_text(text, encoding="utf-8")
         cmd = [
             media.tool("espeak-ng"),
             "-v", settings.HEYGEM["ESPEAK_VOICE"],
@@ -54,8 +53,10 @@ class EspeakEngine(TtsEngine):
             "-f", str(text_file), "-w", str(out),
         ]  # fmt: skip
         try:
+            # Inside the try: a full disk may stop this write half-way, too.
+            text_file.write_text(text, encoding="utf-8")
             media.run_command(cmd, heartbeat=heartbeat, timeout=1800)
-        except media.MediaError as exc:
+        except media.MediaError as exc:  # the caller removes what was written
             raise EngineError(str(exc)) from exc
         finally:
             text_file.unlink(missing_ok=True)

@@ -9,6 +9,14 @@ Inside the package imports run one way (a contract in ``.importlinter``):
 ``jobs`` and ``sweeper`` → ``bindings`` → ``slots`` → ``dispatcher`` → ``events``.
 """
 
+from .batches import (
+    BatchRow,
+    batch_cancel,
+    batch_create,
+    batch_retry,
+    batch_rows_check,
+    batch_rows_parse,
+)
 from .bindings import (
     binding_is_current,
     job_engine_event,
@@ -27,8 +35,11 @@ from .jobs import (
     job_respeak,
     job_retry,
     job_speech,
+    job_validate,
     job_validate_text,
 )
+from .limits import CapExceeded, StorageLow, SubmitRefused
+from .retention import job_media_purge, job_pin, media_purge, purge_due
 from .slots import (
     SLOT_CONFIG_FIELDS,
     slot_check,
@@ -46,6 +57,20 @@ from .sweeper import sweep
 
 __all__ = [
     "SLOT_CONFIG_FIELDS",
+    "BatchRow",
+    "batch_cancel",
+    "batch_create",
+    "batch_retry",
+    "batch_rows_check",
+    "batch_rows_parse",
+    "CapExceeded",
+    "StorageLow",
+    "SubmitRefused",
+    "job_validate",
+    "job_media_purge",
+    "job_pin",
+    "media_purge",
+    "purge_due",
     "binding_is_current",
     "dispatch",
     "dispatch_on_commit",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from ..models import GpuSlot, Host, Job
+from ..selectors import owners_at_running_cap
 from .events import Kind, event_record
 
 STAGE_TASK = "jobs.tasks.run_stage"
@@ -73,8 +74,10 @@ def free_slots(stage: str) -> QuerySet[GpuSlot]:
 
 
 def waiting_jobs(stage: str, now: datetime) -> QuerySet[Job]:
-    return Job.objects.filter(status=Job.WAITING_FOR[stage]).filter(
-        Q(not_before__isnull=True) | Q(not_before__lte=now)
+    return (
+        Job.objects.filter(status=Job.WAITING_FOR[stage])
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .exclude(owner__in=owners_at_running_cap())  # HEYGEM_CAP_RUNNING, per owner
     )
 
 

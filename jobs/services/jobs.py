@@ -18,6 +18,7 @@ from webhooks.addresses import target_problem
 from .. import idempotency, storage, uploads
 from ..models import Job
 from ..textclean import clean_text
+from . import limits
 from .dispatcher import dispatch_on_commit
 from .events import Kind, event_record, job_ended_record
 
@@ -51,18 +52,14 @@ def job_create(
     existing = idempotency.job_for_key(owner=owner, key=idempotency_key, fingerprint=fingerprint)
     if existing:
         return existing
-    text = job_validate_text(text)
-    if callback_url:
-        _check_callback_url(callback_url)
-    if not Job.PRIORITY_MIN <= priority <= Job.PRIORITY_MAX:
-        raise ValidationError(
-            {"priority": f"Priority must be between {Job.PRIORITY_MIN} and {Job.PRIORITY_MAX}."}
-        )
-    if voice is not None and voice.owner_id not in (None, owner.pk):
-        raise ValidationError({"voice": "Unknown voice."})
-    speech = job_speech(owner=owner, text=text)
+    text, speech = job_validate(
+        owner=owner, text=text, voice=voice, priority=priority, callback_url=callback_url
+    )
     if review is None:
         review = lexicon_selectors.review_by_default(owner)
+    if video is not None:  # refused before a large upload is probed and stored
+        with transaction.atomic():
+            limits.submit_check(owner=owner, jobs=1, chars=len(text))
 
     job_id = uuid.uuid4()
     try:
@@ -72,6 +69,7 @@ def job_create(
             speaker, reference, note = _store_speaker(job_id, video, voice)
             events += [note] if note else []
         with transaction.atomic():
+            limits.submit_check(owner=owner, jobs=1, chars=len(text))
             if reference is not None:
                 voice = voice_services.voice_create(
                     owner=owner, name=f"Voice of job {job_id}", reference=reference, saved=False
@@ -156,6 +154,22 @@ def _check_callback_url(url: str) -> None:
         raise ValidationError({"callback_url": problem})
 
 
+def job_validate(
+    *, owner: Any, text: object, voice: Voice | None, priority: int, callback_url: str
+) -> tuple[str, "Speech"]:
+    """Check a job's input (no caps, nothing stored); returns the text and what it says."""
+    text = job_validate_text(text)
+    if callback_url:
+        _check_callback_url(callback_url)
+    if not Job.PRIORITY_MIN <= priority <= Job.PRIORITY_MAX:
+        raise ValidationError(
+            {"priority": f"Priority must be between {Job.PRIORITY_MIN} and {Job.PRIORITY_MAX}."}
+        )
+    if voice is not None and voice.owner_id not in (None, owner.pk):
+        raise ValidationError({"voice": "Unknown voice."})
+    return text, job_speech(owner=owner, text=text)
+
+
 def job_validate_text(text: object) -> str:
     text = clean_text(text) if isinstance(text, str) else text
     if not isinstance(text, str) or not text.strip():
@@ -216,7 +230,10 @@ def job_retry(*, job: Job) -> bool:
     has_speech = storage.exists(job.speech_audio)
     status = Status.AUDIO_READY if has_speech else Status.QUEUED
     with transaction.atomic():
-        done = Job.objects.filter(pk=job.pk, status__in=Job.RETRYABLE_STATUSES).update(
+        # A purged job has no media left to run from (jobs.services.retention).
+        retryable = Job.objects.filter(pk=job.pk, status__in=Job.RETRYABLE_STATUSES,
+                                       media_purged_at__isnull=True)  # fmt: skip
+        done = retryable.update(
             status=status,
             progress=40 if has_speech else 0,
             attempt=0,

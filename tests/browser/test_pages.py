@@ -215,9 +215,9 @@ def test_every_page_reads_well_at_desktop_and_phone_width(
 
 
 def test_a_teacher_fixes_a_reading_listens_under_review_and_approves(
-    browser, live_server, qcluster, owner, embedded_slots
+    browser, live_server, workers, owner, embedded_slots
 ):
-    qcluster(workers=2)
+    workers()
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "owner")
@@ -254,3 +254,43 @@ def test_a_teacher_fixes_a_reading_listens_under_review_and_approves(
     page.click("#approve-button")
     expect(page.locator("#job-status")).to_have_text("Succeeded", timeout=45_000)
     expect(page.locator("#approve-button")).to_have_count(0)
+
+
+def test_a_teacher_uploads_a_csv_previews_the_spoken_text_and_queues_the_batch(
+    browser, live_server, owner, tmp_path
+):
+    rows = tmp_path / "week-3.csv"
+    rows.write_text("text,title,priority\n"
+                    '"The area of a circle is $\\pi r^2$.",Circles,2\n'
+                    "The train left at 3:15 pm and went 120 km/h.,Trains,\n")  # fmt: skip
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "owner")
+    page.fill("#id_password", "owner-pass-123")
+    page.click("button[type=submit]")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.add_cookies(context.cookies())
+    phone_page = phone.new_page()
+
+    page.goto(f"{live_server.url}/batches/new/")
+    shot(page, "batch-upload-desktop")
+    page.set_input_files("#id_file", str(rows))
+    page.fill("#id_title", "Week 3")
+    page.click("#batch-upload button[type=submit]")
+    preview = page.locator("#batch-preview")
+    expect(preview).to_contain_text("pi r squared")
+    expect(preview).to_contain_text("one hundred twenty kilometers per hour")
+    shot(page, "batch-preview-desktop")
+    assert not Job.objects.exists()
+    page.click("#batch-confirm button[type=submit]")
+    page.wait_for_url("**/batches/*/")
+    expect(page.locator("#batch-items tbody tr")).to_have_count(2)
+    expect(page.locator("#batch-summary")).to_contain_text("2 jobs")
+    shot(page, "batch-detail-desktop")
+    for path, name in ((page.url.removeprefix(live_server.url), "batch-detail"),
+                       ("/batches/", "batches"), ("/batches/new/", "batch-upload")):  # fmt: skip
+        phone_page.goto(f"{live_server.url}{path}")
+        shot(phone_page, f"{name}-phone")
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} scrolls sideways on a phone ({width} px)"

@@ -53,6 +53,8 @@ class Command(BaseCommand):
             )  # fmt: skip
         except ValidationError as exc:
             raise CommandError(_message(exc)) from exc
+        except services.SubmitRefused as exc:  # over a cap, or the media disk is nearly full
+            raise CommandError(f"Refused: {exc}") from exc
         if json:
             if wait:  # stdout holds only the JSON: no progress lines
                 job = follow(job, stdout=None, timeout=timeout)
