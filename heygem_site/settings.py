@@ -237,6 +237,10 @@ HEYGEM = {
     ],
     # After a secret rotation the old secret signs beside the new one this long.
     "WEBHOOK_ROTATION_GRACE_HOURS": env.float("HEYGEM_WEBHOOK_ROTATION_GRACE_HOURS", default=24.0),
+    # Within a priority, owners who used the GPUs least in the last FAIR_SHARE_HOURS go
+    # first (False: strictly by age).
+    "FAIR_SHARE": env.bool("HEYGEM_FAIR_SHARE", default=True),
+    "FAIR_SHARE_HOURS": env.float("HEYGEM_FAIR_SHARE_HOURS", default=1.0),
     # Seed behaviour: render on the GPU whose TTS slot made the speech.
     "PAIR_SAME_GPU": env.bool("HEYGEM_PAIR_SAME_GPU", default=False),
     # Speaker videos past these are refused at upload, naming the limit: the

@@ -11,8 +11,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Length
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Length
 from django.utils import timezone
 
 from . import eta, storage
@@ -83,20 +96,54 @@ def job_stage(job: Job) -> str | None:
     return None
 
 
+def in_queue_order(jobs: QuerySet[Job], now: datetime.datetime | None = None) -> QuerySet[Job]:
+    """The dispatcher's order, the one rule for it: priority first; within a priority,
+    owners who used the GPUs least lately (fair share by GPU-seconds, so a 40-minute
+    lecture counts for what it costs and a batch of 100 does not hold back someone's
+    single job); then age."""
+    if not settings.HEYGEM["FAIR_SHARE"]:
+        return jobs.order_by("-priority", "created_at")
+    return jobs.annotate(owner_gpu_seconds=_recent_gpu_seconds(now or timezone.now())).order_by(
+        "-priority", "owner_gpu_seconds", "created_at"
+    )
+
+
+def _recent_gpu_seconds(now: datetime.datetime) -> Coalesce:
+    """Seconds of TTS and render stages the job's owner held slots for in the window."""
+    since = now - datetime.timedelta(hours=settings.HEYGEM["FAIR_SHARE_HOURS"])
+    held = Value(datetime.timedelta(0))
+    for start, end in (("tts_started_at", "tts_finished_at"),
+                       ("render_started_at", "render_finished_at")):  # fmt: skip
+        span = Coalesce(F(end), Value(now)) - Greatest(F(start), Value(since))
+        held = held + Coalesce(
+            Case(When(**{f"{start}__isnull": False}, then=span)),
+            Value(datetime.timedelta(0)),
+        )
+    used = (
+        Job.objects.filter(owner=OuterRef("owner"))
+        .filter(
+            Q(render_finished_at__gte=since)
+            | Q(tts_finished_at__gte=since)
+            | Q(status__in=Job.RUNNING_IN.values())
+        )  # fmt: skip
+        .values("owner")
+        .annotate(total=Sum(ExpressionWrapper(held, output_field=DurationField())))
+        .values("total")
+    )
+    return Coalesce(Subquery(used, output_field=DurationField()), Value(datetime.timedelta(0)))
+
+
 def job_queue_position(job: Job) -> int | None:
     """1 for the next job a free slot takes, 0 while running, None once ended.
 
-    Counts the waiting jobs ahead in the dispatcher's order (priority, then age)
-    that wait for the same stage.
+    The job's place among those waiting for the same stage, in the dispatcher's order.
     """
     if job.status in Job.RUNNING_IN.values():
         return 0
     if job.status not in Job.WAITING_FOR.values():
         return None
-    ahead = Job.objects.filter(status=job.status).filter(
-        Q(priority__gt=job.priority) | Q(priority=job.priority, created_at__lt=job.created_at)
-    )
-    return ahead.count() + 1
+    order = list(in_queue_order(Job.objects.filter(status=job.status)).values_list("pk", flat=True))
+    return order.index(job.pk) + 1 if job.pk in order else None
 
 
 @dataclass(frozen=True)
@@ -166,7 +213,7 @@ def speaking_rate() -> float:
 
 def live_jobs_in_order(rate: float) -> list[eta.LiveJob]:
     """Every live job as the ETA model sees it, in the dispatcher's order."""
-    rows = Job.objects.filter(status__in=Job.LIVE_STATUSES).order_by("-priority", "created_at")
+    rows = in_queue_order(Job.objects.filter(status__in=Job.LIVE_STATUSES))
     return [
         eta.LiveJob(key=job_id, status=status,
                     audio_seconds=audio or len(spoken) / rate,

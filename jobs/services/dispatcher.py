@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from ..models import GpuSlot, Host, Job
-from ..selectors import owners_at_running_cap
+from ..selectors import in_queue_order, owners_at_running_cap
 from .events import Kind, event_record
 
 STAGE_TASK = "jobs.tasks.run_stage"
@@ -218,8 +218,7 @@ def _units(stage: str, audio_seconds: float | None, chars: int) -> float:
 
 def _waiting(stage: str, now: datetime, *, limit: int) -> list[_Waiting]:
     rows = (
-        waiting_jobs(stage, now)
-        .order_by("-priority", "created_at")
+        in_queue_order(waiting_jobs(stage, now), now)
         .annotate(chars=Length("spoken_text"))
         .values_list("pk", "audio_seconds", "chars", "avoid_slot_id", "tts_slot__gpu")[:limit]
     )

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jobs import services
+from jobs import selectors, services
 from jobs.models import GpuSlot, Job
 from jobs.services import dispatcher
 
@@ -252,3 +252,36 @@ def test_a_one_word_job_does_not_make_a_fast_gpu_look_slow(owner):
     services.slot_measure_speed(slot_id=new.pk, audio_seconds=20, engine_seconds=6)
     new.refresh_from_db()
     assert 0.3 < new.seconds_per_audio_second < after_tiny  # a full sample counts fully
+
+
+def test_an_owners_single_job_goes_before_the_rest_of_anteammates_batch(owner, teammate, enqueued):
+    video = slot("v0", "video")
+    # The batch owner has used the GPU lately: one of its renders ran a minute.
+    done = make_job(owner, status=Job.Status.SUCCEEDED, video_slot=video,
+                    render_started_at=timezone.now() - timedelta(seconds=90),
+                    render_finished_at=timezone.now() - timedelta(seconds=30))  # fmt: skip
+    batch = [make_job(owner, status=Job.Status.AUDIO_READY, audio_seconds=5) for _ in range(20)]
+    single = make_job(teammate, status=Job.Status.AUDIO_READY, audio_seconds=5)
+
+    assert selectors.job_queue_position(single) == 1  # the ETA and the API show that order
+    dispatch_now()
+
+    single.refresh_from_db()
+    assert single.status == Job.Status.RENDERING and done.pk != single.pk
+    waiting = Job.objects.filter(pk__in=[b.pk for b in batch], status=Job.Status.AUDIO_READY)
+    assert waiting.count() == len(batch)
+
+
+def test_strict_age_order_when_fair_share_is_off(owner, teammate, enqueued, settings):
+    settings.HEYGEM = {**settings.HEYGEM, "FAIR_SHARE": False}
+    slot("v0", "video")
+    make_job(owner, status=Job.Status.SUCCEEDED,
+             render_started_at=timezone.now() - timedelta(seconds=90),
+             render_finished_at=timezone.now() - timedelta(seconds=30))  # fmt: skip
+    first = make_job(owner, status=Job.Status.AUDIO_READY, audio_seconds=5)
+    make_job(teammate, status=Job.Status.AUDIO_READY, audio_seconds=5)
+
+    dispatch_now()
+
+    first.refresh_from_db()
+    assert first.status == Job.Status.RENDERING
