@@ -11,13 +11,15 @@ probed format gave it, forced with ``-f``. A playlist is refused before any segm
 is opened, so nothing it names is ever read.
 """
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+import wave
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -252,3 +254,170 @@ def make_sample_speaker(out: Path, *, seconds: float = 4.0) -> Path:
     )  # fmt: skip
     tmp.replace(out)
     return out
+
+
+# --- Segments: one long job rendered in pieces and joined ---------------------------
+
+
+def wav_frames(path: Path) -> tuple[int, int]:
+    """(sample frames, sample rate) of a PCM WAV, read from its header, exactly."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            return wav.getnframes(), wav.getframerate()
+    except (wave.Error, EOFError, OSError) as exc:
+        raise MediaError(f"not a PCM WAV file: {exc}") from exc
+
+
+def wav_append_silence(path: Path, seconds: float) -> None:
+    """Add ``seconds`` of silence to the end of a PCM WAV, in place (through a partial)."""
+    partial = path.with_name(path.stem + ".padded.partial.wav")
+    with wave.open(str(path), "rb") as src, wave.open(str(partial), "wb") as out:
+        out.setparams(src.getparams())
+        out.writeframes(src.readframes(src.getnframes()))
+        silence = b"\x80" if src.getsampwidth() == 1 else b"\x00"
+        count = round(seconds * src.getframerate())
+        out.writeframes(silence * count * src.getsampwidth() * src.getnchannels())
+    partial.replace(path)
+
+
+def wav_concat(paths: list[Path], out: Path, *, timeout: float = 600.0) -> None:
+    """One WAV holding the samples of ``paths`` one after another, none added or lost.
+
+    The segments' own audio, not their encoded tracks: AAC frames pad each track's
+    start and end, so joining encoded audio would put a gap (and a click) at every
+    join. A part in another format (a segment synthesized by another backend) is
+    converted to the first part's rate and channels first.
+    """
+    partial = out.with_name(out.stem + ".partial.wav")
+    with wave.open(str(paths[0]), "rb") as first:
+        params = first.getparams()
+    with wave.open(str(partial), "wb") as joined:
+        joined.setparams(params)
+        for path in paths:
+            with _as_format(path, params, timeout) as source, wave.open(str(source), "rb") as wav:
+                while frames := wav.readframes(1 << 16):
+                    joined.writeframes(frames)
+    partial.replace(out)
+
+
+@contextlib.contextmanager
+def _as_format(path: Path, params: "wave._wave_params", timeout: float) -> Iterator[Path]:
+    with wave.open(str(path), "rb") as wav:
+        same = wav.getparams()[:3] == params[:3] and wav.getcomptype() == "NONE"
+    if same:
+        yield path
+        return
+    if params.sampwidth != 2:
+        raise MediaError("segments in different audio formats, the first not 16-bit PCM")
+    converted = path.with_name(path.stem + ".converted.wav")
+    try:
+        run_ffmpeg(["-i", str(path), "-ac", str(params.nchannels), "-ar", str(params.framerate),
+                    "-c:a", "pcm_s16le", str(converted)], timeout=timeout)  # fmt: skip
+        yield converted
+    finally:
+        converted.unlink(missing_ok=True)
+
+
+def speaker_from(
+    source: Path,
+    out: Path,
+    *,
+    offset: float,
+    seconds: float,
+    heartbeat: Callable[[float | None], None] | None = None,
+) -> None:
+    """The speaker video looped as the engines loop it, from ``offset`` seconds on.
+
+    The dub engine and HeyGem's template handling both repeat a short speaker video
+    from its start; a segment's picture must continue where the previous segment's
+    stopped, so it starts ``offset`` (the earlier segments' speech) into that loop.
+    Only ``offset`` modulo one loop is skipped, so a late segment costs no more.
+    """
+    period = probe(source).duration
+    skip = offset % period if period > 0 else 0.0
+    partial = out.with_name(out.stem + ".partial.mp4")
+    run_ffmpeg(
+        ["-stream_loop", "-1", "-i", str(source), "-ss", f"{skip:.3f}",
+         "-t", f"{seconds + 1:.3f}", "-an", "-c:v", "libx264", "-preset", "veryfast",
+         "-pix_fmt", "yuv420p", str(partial)],
+        heartbeat=heartbeat, timeout=max(300, 5 * seconds),
+    )  # fmt: skip
+    partial.replace(out)
+
+
+def video_frames(path: Path, *, timeout: float = 60.0) -> int:
+    """The number of video frames in a file (counted, not estimated from its duration)."""
+    args = [tool("ffprobe"), "-v", "error", *PLAIN_FILES_ONLY, *OUR_DEMUXERS_ONLY,
+            "-select_streams", "v:0", "-count_packets", "-show_entries",
+            "stream=nb_read_packets", "-of", "csv=p=0", str(path)]  # fmt: skip
+    out = subprocess.run(args, capture_output=True, timeout=timeout, check=False)
+    try:
+        return int(out.stdout.decode().strip().split(",")[0])
+    except ValueError as exc:
+        raise MediaError(f"could not count the frames of {path.name}") from exc
+
+
+def join_segments(
+    videos: list[Path],
+    audio: Path,
+    out: Path,
+    *,
+    segment_seconds: list[float],
+    subtitles: Path | None = None,
+    heartbeat: Callable[[float | None], None] | None = None,
+) -> None:
+    """One mp4 of the segments' pictures end to end, with ``audio`` as its sound.
+
+    Frame-accurate: the picture of segment k ends at the frame nearest the end of its
+    speech in the whole (not in the segment), so rounding never adds up along a long
+    lecture; a segment one frame short repeats its last frame, one too long drops it.
+    ``subtitles`` (SRT) are burned in on the way (libass), in the same encode.
+    """
+    fps = probe(videos[0]).frame_rate or 25.0
+    graph, ends, done = [], 0.0, 0
+    for index, seconds in enumerate(segment_seconds):
+        ends += seconds
+        frames = round(ends * fps) - done
+        done += frames
+        graph.append(f"[{index}:v]tpad=stop_mode=clone:stop={frames},trim=end_frame={frames},"
+                     f"setpts=PTS-STARTPTS,setsar=1[v{index}]")  # fmt: skip
+    labels = "".join(f"[v{index}]" for index in range(len(videos)))
+    burn = f",subtitles=filename='{_filter_path(subtitles)}'" if subtitles else ""
+    graph.append(f"{labels}concat=n={len(videos)}:v=1:a=0{burn}[v]")
+    partial = out.with_name(out.stem + ".partial.mp4")
+    inputs = [arg for video in videos for arg in ("-i", str(video))]
+    run_ffmpeg(
+        [*inputs, "-i", str(audio), "-filter_complex", ";".join(graph),
+         "-map", "[v]", "-map", f"{len(videos)}:a:0", "-r", f"{fps:g}",
+         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", str(partial)],
+        heartbeat=heartbeat, timeout=max(600, 10 * sum(segment_seconds)),
+    )  # fmt: skip
+    partial.replace(out)
+
+
+def burn_subtitles(
+    video: Path,
+    subtitles: Path,
+    out: Path,
+    *,
+    heartbeat: Callable[[float | None], None] | None = None,
+) -> None:
+    """``video`` with the SRT ``subtitles`` drawn into its picture; the sound is copied."""
+    partial = out.with_name(out.stem + ".subtitled.partial.mp4")
+    seconds = probe(video).duration
+    run_ffmpeg(
+        ["-i", str(video), "-vf", f"subtitles=filename='{_filter_path(subtitles)}'",
+         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "copy",
+         "-movflags", "+faststart", str(partial)],
+        heartbeat=heartbeat, timeout=max(600, 10 * seconds),
+    )  # fmt: skip
+    partial.replace(out)
+
+
+def _filter_path(path: Path) -> str:
+    """A path as a quoted filtergraph value: ':' and '\\' escaped, quotes refused."""
+    text = str(path)
+    if "'" in text:
+        raise MediaError("a subtitle file's path may not contain a quote")
+    return text.replace("\\", "\\\\").replace(":", "\\:")

@@ -124,11 +124,20 @@ class Job(models.Model):
         SYNTHESIZING = "synthesizing"
         AUDIO_READY = "audio_ready", "Audio ready"
         RENDERING = "rendering"
+        # A long job split into child jobs (its segments); it holds no slot itself and
+        # is never bound: it ends when its segments are joined (or one fails for good).
+        SEGMENTED = "segmented", "Rendering in segments"
         SUCCEEDED = "succeeded"
         FAILED = "failed"
         CANCELED = "canceled"
 
-    LIVE_STATUSES = (Status.QUEUED, Status.SYNTHESIZING, Status.AUDIO_READY, Status.RENDERING)
+    LIVE_STATUSES = (
+        Status.QUEUED,
+        Status.SYNTHESIZING,
+        Status.AUDIO_READY,
+        Status.RENDERING,
+        Status.SEGMENTED,
+    )
     # Ended jobs a user may run again, from the stage they stopped in.
     RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELED)
     PRIORITY_MIN, PRIORITY_MAX = PRIORITY_MIN, PRIORITY_MAX  # the module's, for callers
@@ -198,6 +207,18 @@ class Job(models.Model):
     render_finished_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    # A segment of a long job (docs/architecture.md, "Segments"): its parent and place.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="segments"
+    )
+    segment_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    # [[spoken text, seconds], ...] for each TTS chunk as it lies in the speech (its
+    # pause included): what the subtitles are timed from.
+    speech_timing = models.JSONField(default=list, blank=True)
+    burn_subtitles = models.BooleanField(
+        default=False, help_text="Burn the subtitles into the picture."
+    )
+
     error = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=128, blank=True)
     # sha256 of what the keyed request asked for (jobs.idempotency): a key reused
@@ -232,6 +253,11 @@ class Job(models.Model):
                 name="one_rendering_job_per_slot",
             ),
             models.UniqueConstraint(
+                fields=["parent", "segment_index"],
+                condition=Q(parent__isnull=False),
+                name="one_job_per_segment_index",
+            ),
+            models.UniqueConstraint(
                 fields=["owner", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="job_idempotency_key_per_owner",
@@ -249,6 +275,10 @@ class Job(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
+
+    @property
+    def is_segment(self) -> bool:
+        return self.parent_id is not None
 
     @property
     def is_retryable(self) -> bool:
@@ -285,6 +315,10 @@ class JobEvent(models.Model):
         VIDEO_STARTED = "video_started", "Render started"
         VIDEO_RESUMED = "video_resumed", "Render resumed"
         RENDER_FINISHED = "render_finished", "Render finished"
+        SEGMENTED = "segmented", "Split into segments"
+        SEGMENT_READY = "segment_ready", "Segment ready"
+        JOIN_STARTED = "join_started", "Joining segments"
+        JOINED = "joined", "Segments joined"
         ENGINE = "engine", "Engine"
         ENGINE_BUSY = "engine_busy", "Engine busy"
         RETRY = "retry", "Attempt failed"

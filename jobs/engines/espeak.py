@@ -10,7 +10,7 @@ class EspeakEngine(TtsEngine):
     # espeak-ng reads a whole file in one run; chunks only give heartbeat points.
     max_chunk_chars = 4000
 
-    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> None:
+    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> list[tuple[str, float]]:
         text_file = request.out_path.with_suffix(".txt")
         text_file.write_text("\n".join(request.chunks), encoding="utf-8")
         partial = request.out_path.with_name(request.out_path.stem + ".partial.wav")
@@ -27,6 +27,7 @@ class EspeakEngine(TtsEngine):
         finally:
             text_file.unlink(missing_ok=True)
         partial.replace(request.out_path)
+        return []  # one run for the whole text: its parts are not measured apart
 
     def probe(self, *, deep: bool = False) -> None:
         try:

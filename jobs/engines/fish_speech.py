@@ -129,7 +129,7 @@ class FishSpeechEngine(TtsEngine):
 
     # --- synthesis ----------------------------------------------------------------
 
-    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> None:
+    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> list[tuple[str, float]]:
         voice = request.voice
         if voice is None or not voice.reference_audio:
             raise EngineError("Fish-Speech needs a prepared reference voice.")
@@ -151,6 +151,7 @@ class FishSpeechEngine(TtsEngine):
             part_file.unlink(missing_ok=True)
             raise
         part_file.replace(request.out_path)
+        return list(zip(chunks, joiner.seconds, strict=True))
 
     def _invoke(self, text: str, voice: PreparedVoice, beat: Callable[[], None]) -> bytes:
         # The official client's request (§3.2); unknown keys are ignored by the server.
@@ -228,6 +229,8 @@ class WavJoiner:
         self.path, self.pause_seconds = path, pause_seconds
         self.out: wave.Wave_write | None = None
         self.params: wave._wave_params | None = None
+        # Seconds of each part in the file, the pause after it counted with it.
+        self.seconds: list[float] = []
 
     def __enter__(self) -> "WavJoiner":
         return self
@@ -250,7 +253,9 @@ class WavJoiner:
             silence = b"\x80" if params.sampwidth == 1 else b"\x00"
             pause = int(self.pause_seconds * params.framerate)
             self.out.writeframes(silence * pause * params.sampwidth * params.nchannels)
+            self.seconds[-1] += pause / params.framerate
         self.out.writeframes(frames)
+        self.seconds.append(len(frames) / (params.sampwidth * params.nchannels) / params.framerate)
 
 
 def read_wav(data: bytes) -> tuple[wave._wave_params, bytes]:
