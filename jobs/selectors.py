@@ -5,6 +5,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -17,8 +18,6 @@ from .models import GpuSlot, Job, JobEvent
 # Engine seconds per second of speech for slots not measured yet (measured
 # speeds replace these after the first job on a slot).
 DEFAULT_SPEED = {"espeak": 0.05, "dub": 0.4, "fish_speech": 1.0, "heygem": 2.5}
-# Speaking rate used to guess the speech's length before it exists.
-CHARS_PER_SPOKEN_SECOND = 14.0
 # Fixed cost of starting a stage (process start, file copies).
 STAGE_OVERHEAD_SECONDS = 1.0
 
@@ -157,7 +156,10 @@ def speaking_rate() -> float:
         .values_list("spoken_text", "audio_seconds")[:ETA_HISTORY]
     )
     chars, seconds = sum(len(text) for text, _ in rows), sum(a for _, a in rows)
-    return chars / seconds if len(rows) >= 5 and seconds > 0 else CHARS_PER_SPOKEN_SECOND
+    if len(rows) >= 5 and seconds > 0:
+        return chars / seconds
+    # Until then the documented figure (HEYGEM_SPEECH_CHARS_PER_SECOND).
+    return settings.HEYGEM["SPEECH_CHARS_PER_SECOND"]
 
 
 def live_jobs_in_order(rate: float) -> list[eta.LiveJob]:
@@ -197,8 +199,34 @@ def job_eta_seconds(
     if not job.is_live:
         return None
     table = eta_table(speeds, now) if table is None else table
-    seconds = table.get(job.pk)
+    seconds = _segmented_eta(job, table) if job.status == Job.Status.SEGMENTED else table.get(job.pk)
     return None if seconds is None else max(1, math.ceil(seconds))
+
+
+# The join re-encodes the whole picture once; measured by bench/lecture.py (docs/benchmarks.md).
+JOIN_SECONDS_PER_AUDIO_SECOND = 0.05
+
+
+def _segmented_eta(job: Job, table: dict) -> float | None:
+    """A segmented job is done when its last segment is, plus the join."""
+    live = list(job.segments.filter(status__in=Job.LIVE_STATUSES).values_list("pk", flat=True))
+    if any(pk not in table for pk in live):
+        return None  # a segment has no slot to run on
+    audio = job.audio_seconds or len(job.spoken_text) / speaking_rate()
+    return max((table[pk] for pk in live), default=0.0) + JOIN_SECONDS_PER_AUDIO_SECOND * audio
+
+
+def segment_speaker_offset(job: Job) -> float:
+    """Where a segment's picture starts in the looped speaker video: the earlier
+    segments' speech, end to end (the dispatcher binds it only once all have theirs)."""
+    earlier = Job.objects.filter(parent_id=job.parent_id, segment_index__lt=job.segment_index)
+    return sum(earlier.values_list("audio_seconds", flat=True).exclude(audio_seconds=None))
+
+
+def segment_is_last(job: Job) -> bool:
+    return not Job.objects.filter(
+        parent_id=job.parent_id, segment_index__gt=job.segment_index
+    ).exists()
 
 
 def job_events(job: Job) -> QuerySet[JobEvent]:

@@ -10,8 +10,10 @@ without writing or deleting anything, and the sweep resumes or re-runs it.
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -21,7 +23,7 @@ from django.utils import timezone
 import normalization
 from voices.services import voice_default, voice_prepare
 
-from . import media, storage
+from . import media, selectors, storage, subtitles
 from .engines import (
     BindingUnknown,
     EngineBusy,
@@ -58,6 +60,7 @@ class Binding:
         self._last_renewal = time.monotonic()
         self._last_progress = -1
         self._last_detail: str | None = None
+        self.parent_id: Any = None  # a segment's progress moves its parent's
 
     def key(self) -> dict[str, Any]:
         return {"job_id": self.job_id, "stage": self.stage, "slot_id": self.slot_id,
@@ -96,7 +99,9 @@ class Binding:
             if not slots.slot_renew(slot_id=self.slot_id, fence=self.fence):
                 raise LeaseLost
             self._last_renewal = time.monotonic()
-        if not bindings.job_progress_update(**key, progress=figure, detail=detail):
+        if not bindings.job_progress_update(
+            **key, progress=figure, detail=detail, parent_id=self.parent_id
+        ):
             raise LeaseLost
         if event and not bindings.job_engine_event(**key, message=event):
             raise LeaseLost
@@ -130,6 +135,7 @@ def run_stage(stage: str, job_id: Any, slot_id: int, fence: int, resume: bool = 
         if not binding.call(lambda: bindings.binding_is_current(**binding.key())):
             return "stale"  # a redelivered or superseded task: someone else owns this now
         job = binding.call(lambda: Job.objects.select_related("voice").get(pk=job_id))
+        binding.parent_id = job.parent_id
         slot = binding.call(lambda: GpuSlot.objects.get(pk=slot_id))
         return _run(job, slot, binding, resume=resume)
     except BindingUnknown as exc:
@@ -145,10 +151,10 @@ def _run(job: Job, slot: GpuSlot, binding: Binding, *, resume: bool) -> str:
     try:
         binding(0)
         if isinstance(engine, TtsEngine):
-            name, seconds = _synthesize(job, slot, engine, binding)
+            name, seconds, timing = _synthesize(job, slot, engine, binding)
             binding.call(partial(
                 bindings.job_speech_finished, **binding.outcome_key(), speech_name=name,
-                audio_seconds=seconds, engine_seconds=time.monotonic() - started,
+                audio_seconds=seconds, engine_seconds=time.monotonic() - started, timing=timing,
             ))  # fmt: skip
         else:
             name = _render(job, engine, binding, resume=resume)
@@ -210,7 +216,9 @@ def _succeeded_with(job: Job) -> bool:
     ).exists()
 
 
-def _synthesize(job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding) -> tuple[str, float]:
+def _synthesize(
+    job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding
+) -> tuple[str, float, list[list]]:
     # A cloning engine always needs a reference: the built-in voice when the job has none.
     voice = job.voice or (voice_default() if engine.needs_preparation else None)
     prepared = None
@@ -219,29 +227,69 @@ def _synthesize(job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding) ->
     chunks = normalization.split_for_tts(job.spoken_text, engine.max_chunk_chars)
     name = storage.job_name(job.pk, "speech.wav")
     with storage.writing(name) as out:
-        engine.synthesize(SpeechRequest(chunks=chunks, out_path=out, voice=prepared), binding)
+        request = SpeechRequest(chunks=chunks, out_path=out, voice=prepared)
+        parts = engine.synthesize(request, binding)
         info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
         if not info.has_audio or info.duration <= 0:
             raise EngineError("the engine returned no speech")
-    return name, info.duration
+        if job.parent_id is not None and not binding.call(partial(selectors.segment_is_last, job)):
+            # The pause the engine puts between chunks goes between segments too: in this
+            # segment's own speech, so its render and the joined sound hold it alike.
+            media.wav_append_silence(out, settings.HEYGEM["TTS_PAUSE_SECONDS"])
+            info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+    return name, info.duration, speech_timing(parts, chunks, info.duration)
+
+
+def speech_timing(parts: list[tuple[str, float]], chunks: list[str], seconds: float) -> list[list]:
+    """[[text, seconds], ...] of the speech; the file's own length is the truth, so the
+    last part takes up whatever the parts' sum misses (trailing silence, the pause)."""
+    timed = [[text, length] for text, length in parts] or [[" ".join(chunks), 0.0]]
+    timed[-1][1] += seconds - sum(length for _, length in timed)
+    return [[text, round(max(0.0, length), 4)] for text, length in timed]
 
 
 def _render(job: Job, engine: VideoEngine, binding: Binding, *, resume: bool) -> str:
     name = storage.job_name(job.pk, "result.mp4")
     video = job.speaker_video or default_speaker()
     with storage.reading(job.speech_audio) as audio, storage.reading(video) as video_path:
-        with storage.writing(name) as out:
+        with _speaker_for(job, video_path, binding) as speaker, storage.writing(name) as out:
             request = RenderRequest(
                 code=job.engine_code,
                 audio_path=audio,
-                video_path=video_path,
+                video_path=speaker,
                 out_path=out,
                 audio_seconds=job.audio_seconds or 0.0,
                 resume=resume,
                 elapsed_seconds=_render_elapsed(job) if resume else 0.0,
             )
             engine.render(request, binding)
+            if job.burn_subtitles and job.parent_id is None:
+                _burn_subtitles(job, out, binding)
     return name
+
+
+@contextmanager
+def _speaker_for(job: Job, video: Path, binding: Binding) -> Iterator[Path]:
+    """The speaker video a render gets: a segment's starts where the segments before it
+    ended, so the speaker's motion runs on across the joins."""
+    if job.parent_id is None:
+        yield video
+        return
+    offset = binding.call(partial(selectors.segment_speaker_offset, job))
+    with storage.scratch() as folder:
+        speaker = folder / "speaker.mp4"
+        media.speaker_from(
+            video, speaker, offset=offset, seconds=job.audio_seconds or 0.0, heartbeat=binding
+        )
+        binding(event=f"Speaker video from {offset:.2f} s, where the earlier segments end.")
+        yield speaker
+
+
+def _burn_subtitles(job: Job, video: Path, binding: Binding) -> None:
+    with storage.scratch() as folder:
+        srt = folder / "subtitles.srt"
+        srt.write_text(subtitles.to_srt(subtitles.cues(job.speech_timing)), encoding="utf-8")
+        media.burn_subtitles(video, srt, video, heartbeat=binding)
 
 
 def _render_elapsed(job: Job) -> float:

@@ -1,7 +1,7 @@
 """django-q2 entry points: thin, the services record every outcome."""
 
-from . import stages
-from .services import sweeper
+from . import joining, stages
+from .services import jobs, sweeper
 
 
 def run_stage(stage: str, job_id: str, slot_id: int, fence: int, resume: bool = False) -> str:
@@ -10,3 +10,11 @@ def run_stage(stage: str, job_id: str, slot_id: int, fence: int, resume: bool = 
 
 def sweep() -> dict[str, int]:
     return sweeper.sweep()
+
+
+def join_segments(job_id: str) -> str:
+    return joining.join_segments(job_id)
+
+
+def segment_failed(job_id: str, error: str) -> bool:
+    return jobs.job_segments_abort(job_id=job_id, error=error)
