@@ -27,6 +27,11 @@ class JobSubmitForm(forms.Form):
         initial=0,
         help_text=f"{Job.PRIORITY_MIN} … {Job.PRIORITY_MAX}; higher runs first.",
     )
+    burn_subtitles = forms.BooleanField(
+        required=False,
+        label="Burn subtitles into the video",
+        help_text="Subtitles are made from your text either way (SRT and WebVTT downloads).",
+    )
 
     def __init__(self, *args, user, can_clone_voices=True, **kwargs):
         super().__init__(*args, **kwargs)

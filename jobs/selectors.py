@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_q.models import Schedule
 
-from . import eta
+from . import eta, subtitles
 from .models import GpuSlot, Job, JobEvent
 
 # Engine seconds per second of speech for slots not measured yet (measured
@@ -23,8 +23,30 @@ STAGE_OVERHEAD_SECONDS = 1.0
 
 
 def jobs_visible_to(user) -> QuerySet[Job]:
-    jobs = Job.objects.select_related("owner", "tts_slot", "video_slot")
+    """The jobs ``user`` may see. A segment is part of its job, never a job of its own:
+    it is shown only nested under its parent (``job_segments``)."""
+    jobs = Job.objects.filter(parent__isnull=True).select_related("owner", "tts_slot", "video_slot")
     return jobs if user.is_staff else jobs.filter(owner=user)
+
+
+def job_segments(job: Job) -> list[Job]:
+    return list(job.segments.select_related("tts_slot", "video_slot").order_by("segment_index"))
+
+
+def segment_events(job: Job) -> dict:
+    """Every event of the job's segments, by segment id, in order (one query)."""
+    events: dict = {}
+    for event in JobEvent.objects.filter(job__parent=job).select_related("slot"):
+        events.setdefault(event.job_id, []).append(event)
+    return events
+
+
+def job_subtitles(job: Job, fmt: str) -> str | None:
+    """The job's subtitles as SRT or WebVTT; None until its speech is timed."""
+    if not job.speech_timing:
+        return None
+    cues = subtitles.cues(job.speech_timing)
+    return subtitles.to_srt(cues) if fmt == "srt" else subtitles.to_vtt(cues)
 
 
 def jobs_filtered(
@@ -266,6 +288,7 @@ class JobDetails:
     notices: list[str]
     events: list[JobEvent]
     waiting: dict | None = None
+    segments: list[Job] | None = None
 
 
 def job_details(job: Job) -> JobDetails:
@@ -281,6 +304,7 @@ def job_details(job: Job) -> JobDetails:
         notices=embedded_notices(job),
         events=list(job_events(job)),
         waiting=job_waiting(job, position=position, usable=usable_stages()),
+        segments=job_segments(job),
     )
 
 

@@ -9,6 +9,16 @@ v1_patterns = [
     path("jobs/<uuid:pk>/retry/", jobs.JobRetryApi.as_view(), name="api-job-retry"),
     path("jobs/<uuid:pk>/result/", jobs.JobResultApi.as_view(), name="api-job-result"),
     path("jobs/<uuid:pk>/speech/", jobs.JobSpeechApi.as_view(), name="api-job-speech"),
+    path(
+        "jobs/<uuid:pk>/subtitles.srt",
+        jobs.JobSubtitlesSrtApi.as_view(),
+        name="api-job-subtitles-srt",
+    ),
+    path(
+        "jobs/<uuid:pk>/subtitles.vtt",
+        jobs.JobSubtitlesVttApi.as_view(),
+        name="api-job-subtitles-vtt",
+    ),
     path("slots/", operations.SlotListApi.as_view(), name="api-slot-list"),
     *[
         path(
