@@ -4,7 +4,7 @@ Plain Python (no Django, no I/O): the services plan with it, tests call it direc
 
 A cut should fall where a speaker pauses anyway, so the joins are not heard: between
 paragraphs first, then between sentences (the TTS chunker's own sentence split,
-``normalization.split_for_tts``), then at a comma. Only a sentence longer than a whole
+``normalization.split_sentences``), then at a comma (``split_for_tts``). Only a sentence longer than a whole
 segment is cut between words; the plan counts those *forced* cuts so the job can say so.
 """
 
@@ -12,12 +12,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from normalization import split_for_tts
+from normalization import split_for_tts, split_sentences
 
 _PARAGRAPH = re.compile(r"\n\s*\n")
-_SENTENCE_END = (".", "!", "?", ";", ":")
-# A segment may outgrow its share by this much rather than cut a sentence short.
-SLACK = 1.2
 
 
 @dataclass(frozen=True)
@@ -33,22 +30,27 @@ def estimated_seconds(text: str, chars_per_second: float) -> float:
     return len(text) / chars_per_second
 
 
-def plan_segments(text: str, *, target_chars: int) -> SegmentPlan:
-    """Cut spoken ``text`` into segments of about ``target_chars`` characters each.
+def plan_segments(text: str, *, target_chars: int, parallel: int = 1) -> SegmentPlan:
+    """Cut spoken ``text`` into segments of at most about ``target_chars`` characters.
 
     Text no longer than ``target_chars`` stays one segment. Otherwise the number of
-    segments is the fewest that keeps each near the target, and the text is cut at the
-    best pause near each share's end. Joining the segments' words gives the text's words.
+    segments is the fewest that keeps each within the target, rounded up to a multiple
+    of ``parallel`` (the video slots that can render at once), so the last round of
+    renders leaves no GPU idle; the text is cut at the best pause near each share's end.
+    Joining the segments' words gives the text's words.
     """
     text = text.strip()
     if len(text) <= target_chars:
         return SegmentPlan([text] if text else [])
-    share = len(text) / math.ceil(len(text) / target_chars)
-    pieces = _pieces(text, max(1, int(share)))
+    count = math.ceil(len(text) / target_chars)
+    count = math.ceil(count / max(1, parallel)) * max(1, parallel)
+    share = len(text) / count
     segments: list[list[tuple[str, str]]] = [[]]
     size = 0
-    for piece in pieces:
-        if segments[-1] and size + len(piece[0]) > share * SLACK:
+    for piece in _pieces(text, max(1, int(share))):
+        # A new segment when this piece would end past the share by more than it
+        # would end short of it: the cuts land nearest the even shares.
+        if segments[-1] and size + len(piece[0]) / 2 > share:
             segments.append([])
             size = 0
         segments[-1].append(piece)
@@ -62,18 +64,25 @@ def plan_segments(text: str, *, target_chars: int) -> SegmentPlan:
 
 
 def _pieces(text: str, limit: int) -> list[tuple[str, str]]:
-    """(piece, what ends it): paragraph, sentence, clause or word, in reading order."""
+    """(piece, what ends it): paragraph, sentence, clause or word, in reading order.
+    Sentences whole; one longer than ``limit`` cut by the TTS chunker (commas, then
+    between words)."""
     out = []
     for paragraph in _PARAGRAPH.split(text):
-        parts = split_for_tts(paragraph, limit)
-        for number, part in enumerate(parts, 1):
-            if number == len(parts):
-                end = "paragraph"
-            elif part.endswith(_SENTENCE_END):
-                end = "sentence"
-            else:
-                end = "clause" if part.endswith(",") else "word"
-            out.append((part, end))
+        parts = []
+        for sentence in split_sentences(paragraph):
+            # Even parts, a word's slack each, rather than full ones and a stub; a
+            # sentence up to half again a segment stays whole.
+            parts_needed = round(len(sentence) / limit)
+            if parts_needed <= 1:
+                parts.append((sentence, "sentence"))
+                continue
+            cut = split_for_tts(sentence, math.ceil(len(sentence) / parts_needed) + 24)
+            parts += [(p, "clause" if p.endswith(",") else "word") for p in cut[:-1]]
+            parts.append((cut[-1], "sentence"))
+        if parts:
+            parts[-1] = (parts[-1][0], "paragraph")
+        out += parts
     return out
 
 

@@ -33,6 +33,11 @@ def job_segments(job: Job) -> list[Job]:
     return list(job.segments.select_related("tts_slot", "video_slot").order_by("segment_index"))
 
 
+def video_slots_enabled() -> int:
+    """How many renders can run at once: the enabled, healthy video slots."""
+    return GpuSlot.objects.filter(stage=GpuSlot.Stage.VIDEO, enabled=True, healthy=True).count()
+
+
 def segment_events(job: Job) -> dict:
     """Every event of the job's segments, by segment id, in order (one query)."""
     events: dict = {}

@@ -11,7 +11,7 @@ and never across chunks.
 import textwrap
 from dataclasses import dataclass
 
-from normalization import split_for_tts
+from normalization import split_for_tts, split_sentences
 
 LINE_CHARS = 42  # the common broadcast limit for one subtitle line
 CUE_CHARS = 2 * LINE_CHARS
@@ -29,8 +29,9 @@ def cues(timing: list[list]) -> list[Cue]:
     out: list[Cue] = []
     at = 0.0
     for text, seconds in timing:
-        parts = split_for_tts(str(text), CUE_CHARS)
-        total = sum(map(len, parts))
+        # One sentence a cue; a longer one cut at commas, then between words.
+        parts = [p for s in split_sentences(str(text)) for p in split_for_tts(s, CUE_CHARS)]
+        total = sum(map(len, parts)) or 1
         start = at
         for part in parts:
             end = start + float(seconds) * len(part) / total

@@ -119,7 +119,11 @@ def _segment_plan(spoken: str) -> SegmentPlan:
     seconds = settings.HEYGEM["SEGMENT_SECONDS"]
     if not seconds or len(spoken) <= seconds * 5:  # 5 characters a second: the slowest rate
         return SegmentPlan([spoken])
-    return plan_segments(spoken, target_chars=round(seconds * selectors.speaking_rate()))
+    return plan_segments(
+        spoken,
+        target_chars=round(seconds * selectors.speaking_rate()),
+        parallel=selectors.video_slots_enabled(),
+    )
 
 
 def _plan_message(plan: SegmentPlan) -> str:
