@@ -45,3 +45,77 @@ def test_a_long_job_renders_in_segments_and_joins_into_one_video(owner, embedded
     assert kinds[:2] == ["created", "segmented"] and kinds[-3:] == ["join_started", "joined", "succeeded"]
     cues = subtitles.cues(job.speech_timing)
     assert cues[-1].end == pytest.approx(job.audio_seconds, abs=0.01)
+
+
+def test_a_failed_segment_is_retried_alone(owner, embedded_slots, monkeypatch):
+    from jobs.engines.dub import DubEngine
+    from jobs.engines import EngineError
+
+    real_render = DubEngine.render
+    failed = []
+
+    def render_failing_segment_two_once(self, request, heartbeat):
+        job = Job.objects.get(engine_code=request.code)
+        if job.segment_index == 1 and not failed:
+            failed.append(job.pk)
+            raise EngineError("the GPU fell over")
+        return real_render(self, request, heartbeat)
+
+    monkeypatch.setattr(DubEngine, "render", render_failing_segment_two_once)
+    job = services.job_create(owner=owner, text=LECTURE)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    segments = {s.segment_index: s for s in job.segments.all()}
+    assert [s.attempt for _, s in sorted(segments.items())] == [
+        1 if index == 1 else 0 for index in sorted(segments)
+    ]
+    again = segments[1]
+    assert list(again.events.filter(kind__in=["tts_started", "video_started", "retry"])
+                .values_list("kind", flat=True)) == ["tts_started", "video_started", "retry",
+                                                     "video_started"]  # fmt: skip
+    for index, segment in segments.items():  # nobody else ran anything twice
+        if index != 1:
+            assert segment.events.filter(kind="video_started").count() == 1
+
+
+def test_canceling_a_segmented_job_cancels_every_segment(owner):
+    job = services.job_create(owner=owner, text=LECTURE)  # no slots: nothing runs
+    assert job.status == Job.Status.SEGMENTED
+    assert services.job_cancel(job=job)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELED
+    assert set(job.segments.values_list("status", flat=True)) == {Job.Status.CANCELED}
+    # Integrators and lists see one job.
+    from jobs import selectors
+
+    assert list(selectors.jobs_visible_to(owner)) == [job]
+
+
+def test_a_text_that_cannot_be_split_still_renders_and_says_where_it_was_cut(
+    owner, embedded_slots
+):
+    text = " ".join(["and"] * 120 + ["then", "the", "lecture", "ends"] * 20)  # no pause at all
+    job = services.job_create(owner=owner, text=text)
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert job.segments.count() >= 2
+    message = job.events.get(kind="segmented").message
+    assert "between words" in message and "no sentence or comma pause" in message
+
+
+def test_a_short_job_gets_subtitles_timed_by_its_speech_and_can_burn_them(
+    owner, embedded_slots
+):
+    job = services.job_create(owner=owner, text="A short job. It has two sentences.",
+                              burn_subtitles=True)  # fmt: skip
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    assert not job.segments.exists()
+    assert job.speech_timing[0][0].startswith("A short job.")
+    assert sum(s for _, s in job.speech_timing) == pytest.approx(job.audio_seconds, abs=0.001)
+    streams = probe_streams(job_folder(job.pk) / "result.mp4")
+    assert streams["video"] == pytest.approx(job.audio_seconds, abs=0.1)
