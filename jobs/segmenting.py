@@ -45,22 +45,40 @@ def plan_segments(text: str, *, target_chars: int, parallel: int = 1) -> Segment
     count = math.ceil(len(text) / target_chars)
     count = math.ceil(count / max(1, parallel)) * max(1, parallel)
     share = len(text) / count
-    segments: list[list[tuple[str, str]]] = [[]]
-    size = 0
-    for piece in _pieces(text, max(1, int(share))):
-        # A new segment when this piece would end past the share by more than it
-        # would end short of it: the cuts land nearest the even shares.
-        if segments[-1] and size + len(piece[0]) / 2 > share:
-            segments.append([])
-            size = 0
-        segments[-1].append(piece)
-        size += len(piece[0]) + 1
-    ends = [segment[-1][1] for segment in segments[:-1]]
+    pieces = _pieces(text, max(1, int(share)))
+    cuts = _cuts(pieces, count, share)
+    bounds = [0, *cuts, len(pieces)]
+    segments = [pieces[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    ends = [pieces[cut - 1][1] for cut in cuts]
     return SegmentPlan(
         texts=[_joined(segment) for segment in segments],
         forced_cuts=ends.count("word"),
         clause_cuts=ends.count("clause"),
     )
+
+
+# How far (in shares) a cut may move to land on a better pause than the nearest one.
+PAUSE_COST = {"paragraph": 0.0, "sentence": 0.05, "clause": 0.2, "word": 0.4}
+
+
+def _cuts(pieces: list[tuple[str, str]], count: int, share: float) -> list[int]:
+    """For each even share's end, the piece boundary nearest to it, a better pause
+    counting as nearer; each cut after the one before, so ``count`` segments result
+    whenever there are enough boundaries."""
+    ends, at = [], 0
+    for piece, _ in pieces:
+        at += len(piece) + 1
+        ends.append(at)
+    cuts: list[int] = []
+    for k in range(1, count):
+        target = k * share
+        first = (cuts[-1] if cuts else 0) + 1
+        last = len(pieces) - (count - k)  # leave a piece for every segment still to come
+        if first > last:
+            break
+        cuts.append(min(range(first, last + 1), key=lambda i: abs(ends[i - 1] - target) / share
+                        + PAUSE_COST[pieces[i - 1][1]]))  # fmt: skip
+    return cuts
 
 
 def _pieces(text: str, limit: int) -> list[tuple[str, str]]:
