@@ -71,8 +71,8 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
-                        f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"], check=False)  # fmt: skip
+        drop = f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)"
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", drop], check=False)
 
 
 def run(media: Path, pairs: int, text: str, render_speed: float) -> dict:
@@ -94,8 +94,10 @@ def run(media: Path, pairs: int, text: str, render_speed: float) -> dict:
     with fake_gpu_pairs(media / f"engines-{pairs}", pairs, video_options=video,
                         tts_options=tts) as fakes:  # fmt: skip
         register_fake_pairs(fakes)
-        cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        cluster = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
         try:
             time.sleep(3)  # the workers' start is not the job's time
             job = services.job_create(owner=owner, text=text)

@@ -4,8 +4,9 @@ Plain Python (no Django, no I/O): the services plan with it, tests call it direc
 
 A cut should fall where a speaker pauses anyway, so the joins are not heard: between
 paragraphs first, then between sentences (the TTS chunker's own sentence split,
-``normalization.split_sentences``), then at a comma (``split_for_tts``). Only a sentence longer than a whole
-segment is cut between words; the plan counts those *forced* cuts so the job can say so.
+``normalization.split_sentences``), then at a comma (``split_for_tts``). Only a
+sentence longer than a whole segment is cut between words; the plan counts those
+*forced* cuts so the job can say so.
 """
 
 import math

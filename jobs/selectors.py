@@ -226,7 +226,9 @@ def job_eta_seconds(
     if not job.is_live:
         return None
     table = eta_table(speeds, now) if table is None else table
-    seconds = _segmented_eta(job, table) if job.status == Job.Status.SEGMENTED else table.get(job.pk)
+    seconds = (
+        _segmented_eta(job, table) if job.status == Job.Status.SEGMENTED else table.get(job.pk)
+    )
     return None if seconds is None else max(1, math.ceil(seconds))
 
 

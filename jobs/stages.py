@@ -243,8 +243,9 @@ def _synthesize(
 def speech_timing(parts: list[tuple[str, float]], chunks: list[str], seconds: float) -> list[list]:
     """[[text, seconds], ...] of the speech; the file's own length is the truth, so the
     last part takes up whatever the parts' sum misses (trailing silence, the pause)."""
-    timed = [[text, length] for text, length in parts] or [[" ".join(chunks), 0.0]]
-    timed[-1][1] += seconds - sum(length for _, length in timed)
+    timed = list(parts) or [(" ".join(chunks), 0.0)]
+    text, length = timed[-1]
+    timed[-1] = (text, length + seconds - sum(part for _, part in timed))
     return [[text, round(max(0.0, length), 4)] for text, length in timed]
 
 

@@ -182,7 +182,7 @@ def job_stage_failed(
             if job.parent_id is not None:
                 segment_failed(
                     parent_id=job.parent_id,
-                    error=f"Segment {job.segment_index + 1} failed: {error}",
+                    error=f"Segment {(job.segment_index or 0) + 1} failed: {error}",
                 )
         else:
             backoff = settings.HEYGEM["RETRY_BACKOFF_SECONDS"] * 2 ** (attempt - 1)

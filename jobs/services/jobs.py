@@ -43,7 +43,11 @@ def job_create(
     """
     fingerprint = (
         idempotency.request_fingerprint(
-            text=text, priority=priority, voice=voice, callback_url=callback_url, video=video,
+            text=text,
+            priority=priority,
+            voice=voice,
+            callback_url=callback_url,
+            video=video,
             burn_subtitles=burn_subtitles,
         )
         if idempotency_key

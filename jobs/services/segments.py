@@ -54,7 +54,9 @@ def segments_create(*, parent: Job, texts: list[str], message: str) -> list[Job]
     # The dispatcher takes waiting jobs by (priority, created_at): the parent's time,
     # one microsecond apart, keeps the segments together and in order in the queue.
     for child in children:
-        child.created_at = parent.created_at + timedelta(microseconds=child.segment_index + 1)
+        child.created_at = parent.created_at + timedelta(
+            microseconds=(child.segment_index or 0) + 1
+        )
     Job.objects.bulk_update(children, ["created_at"])
     Job.objects.filter(pk=parent.pk).update(status=Status.SEGMENTED)
     parent.status = Status.SEGMENTED
@@ -88,7 +90,8 @@ def segments_progress(*, parent_id: Any) -> None:
         .values("parent_id")
         .annotate(
             figure=Cast(
-                Sum(F("progress") * Length("spoken_text")) * SEGMENTS_SHARE
+                Sum(F("progress") * Length("spoken_text"))
+                * SEGMENTS_SHARE
                 / Sum(Length("spoken_text")),
                 IntegerField(),
             )

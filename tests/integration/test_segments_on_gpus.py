@@ -55,7 +55,9 @@ def test_a_lecture_renders_its_segments_on_three_gpus_and_joins_them(
         assert f"from {offset:.2f} s" in note.message
         offset += segment.audio_seconds
     speech = job_folder(job.pk) / "speech.wav"
-    assert wav_samples(speech) == sum(wav_samples(job_folder(s.pk) / "speech.wav") for s in segments)
+    assert wav_samples(speech) == sum(
+        wav_samples(job_folder(s.pk) / "speech.wav") for s in segments
+    )
     streams = probe_streams(job_folder(job.pk) / "result.mp4")
     assert streams["video"] == pytest.approx(job.audio_seconds, abs=0.05)
     assert len(job.speech_timing) >= len(segments)
@@ -87,5 +89,15 @@ def test_canceling_a_lecture_mid_render_stops_every_segment_and_frees_the_gpus(
 
 def _leases():
     rows = GpuSlot.objects.filter(lease_until__isnull=False).values_list("name", "fence")
-    return [(name, fence, list(Job.objects.filter(fence=fence).filter(
-        tts_slot__name=name).values_list("status", "segment_index"))) for name, fence in rows]
+    return [
+        (
+            name,
+            fence,
+            list(
+                Job.objects.filter(fence=fence)
+                .filter(tts_slot__name=name)
+                .values_list("status", "segment_index")
+            ),
+        )
+        for name, fence in rows
+    ]

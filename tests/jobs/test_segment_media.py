@@ -1,6 +1,7 @@
 """The join of segments with real ffmpeg: continuous sound, a frame-accurate picture."""
 
 import array
+import subprocess
 import wave
 
 import pytest
@@ -60,7 +61,7 @@ def test_the_joined_video_sounds_the_concatenated_speech_to_the_sample(tmp_path,
     for seconds in lengths[:-1]:
         at += seconds
         for start in range(int((at - 0.05) * rate), int((at + 0.05) * rate), rate // 100):
-            window = sound[start:start + rate // 100]
+            window = sound[start : start + rate // 100]
             assert max(abs(s) for s in window) > 1000, f"silence at {start / rate:.3f} s"
 
 
@@ -90,8 +91,6 @@ def test_a_segment_speaker_video_starts_at_its_offset_in_the_loop(tmp_path):
 
 
 def _stream(path, kind: str, entry: str) -> str:
-    import subprocess
-
     out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", f"{kind}:0",
                           "-show_entries", f"stream={entry}", "-of", "csv=p=0", str(path)],
                          capture_output=True, text=True, check=True)  # fmt: skip
@@ -99,8 +98,6 @@ def _stream(path, kind: str, entry: str) -> str:
 
 
 def _mean_abs_difference(a, b) -> float:
-    import subprocess
-
     def gray(path):
         return subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "rawvideo",
                                "-pix_fmt", "gray", "-"], capture_output=True,

@@ -4,15 +4,16 @@ import wave
 
 import pytest
 
-from jobs import media, services, subtitles
+from jobs import selectors, services, subtitles
+from jobs.engines import EngineError
+from jobs.engines.dub import DubEngine
 from jobs.models import Job
 from tests.conftest import job_folder, probe_streams
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("sync_tasks")]
 
 LECTURE = "\n\n".join(
-    " ".join(f"Point {p} of part {n} is short and clear." for p in range(1, 5))
-    for n in range(1, 7)
+    " ".join(f"Point {p} of part {n} is short and clear." for p in range(1, 5)) for n in range(1, 7)
 )
 
 
@@ -36,21 +37,21 @@ def test_a_long_job_renders_in_segments_and_joins_into_one_video(owner, embedded
     assert all(s.status == Job.Status.SUCCEEDED for s in segments)
     # The sound is the segments' speech end to end, to the sample.
     joined = job_folder(job.pk) / "speech.wav"
-    assert wav_samples(joined) == sum(wav_samples(job_folder(s.pk) / "speech.wav") for s in segments)
+    assert wav_samples(joined) == sum(
+        wav_samples(job_folder(s.pk) / "speech.wav") for s in segments
+    )
     streams = probe_streams(job_folder(job.pk) / "result.mp4")
     assert streams["audio"] == pytest.approx(job.audio_seconds, abs=0.05)
     assert streams["video"] == pytest.approx(job.audio_seconds, abs=0.05)
     assert job.progress == 100
     kinds = list(job.events.values_list("kind", flat=True))
-    assert kinds[:2] == ["created", "segmented"] and kinds[-3:] == ["join_started", "joined", "succeeded"]
+    assert kinds[:2] == ["created", "segmented"]
+    assert kinds[-3:] == ["join_started", "joined", "succeeded"]
     cues = subtitles.cues(job.speech_timing)
     assert cues[-1].end == pytest.approx(job.audio_seconds, abs=0.01)
 
 
 def test_a_failed_segment_is_retried_alone(owner, embedded_slots, monkeypatch):
-    from jobs.engines.dub import DubEngine
-    from jobs.engines import EngineError
-
     real_render = DubEngine.render
     failed = []
 
@@ -88,14 +89,10 @@ def test_canceling_a_segmented_job_cancels_every_segment(owner):
     assert job.status == Job.Status.CANCELED
     assert set(job.segments.values_list("status", flat=True)) == {Job.Status.CANCELED}
     # Integrators and lists see one job.
-    from jobs import selectors
-
     assert list(selectors.jobs_visible_to(owner)) == [job]
 
 
-def test_a_text_that_cannot_be_split_still_renders_and_says_where_it_was_cut(
-    owner, embedded_slots
-):
+def test_a_text_that_cannot_be_split_still_renders_and_says_where_it_was_cut(owner, embedded_slots):
     text = " ".join(["and"] * 120 + ["then", "the", "lecture", "ends"] * 20)  # no pause at all
     job = services.job_create(owner=owner, text=text)
 
@@ -106,9 +103,7 @@ def test_a_text_that_cannot_be_split_still_renders_and_says_where_it_was_cut(
     assert "between words" in message and "no sentence or comma pause" in message
 
 
-def test_a_short_job_gets_subtitles_timed_by_its_speech_and_can_burn_them(
-    owner, embedded_slots
-):
+def test_a_short_job_gets_subtitles_timed_by_its_speech_and_can_burn_them(owner, embedded_slots):
     job = services.job_create(owner=owner, text="A short job. It has two sentences.",
                               burn_subtitles=True)  # fmt: skip
 
