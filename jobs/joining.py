@@ -38,7 +38,7 @@ def join_segments(parent_id: Any) -> str:
     result = storage.job_name(parent.pk, "result.mp4")
     timing = [part for child in children for part in child.speech_timing]
     try:
-        seconds = _join(parent, children, speech, result, timing)
+        seconds, how = _join(parent, children, speech, result, timing)
     except LeaseLost:
         _remove(speech, result)
         return "canceled"
@@ -51,14 +51,22 @@ def join_segments(parent_id: Any) -> str:
         return "failed"
     if not segments.job_segments_joined(
         parent_id=parent.pk, speech_name=speech, result_name=result,
-        audio_seconds=seconds, timing=timing,
+        audio_seconds=seconds, timing=timing, message=JOINED[how],
     ):  # fmt: skip
         _remove(speech, result)  # canceled while joining: nothing of it stays
         return "stale"
     return "done"
 
 
-def _join(parent: Job, children: list[Job], speech: str, result: str, timing: list) -> float:
+JOINED = {
+    "copied": "Segments joined: their pictures copied frame for frame, the speech in one piece.",
+    "encoded": "Segments joined: their pictures encoded once, the speech in one piece.",
+}
+
+
+def _join(
+    parent: Job, children: list[Job], speech: str, result: str, timing: list
+) -> tuple[float, str]:
     beat = _StillSegmented(parent.pk)
     with ExitStack() as stack:
         wavs = [stack.enter_context(storage.reading(child.speech_audio)) for child in children]
@@ -70,9 +78,9 @@ def _join(parent: Job, children: list[Job], speech: str, result: str, timing: li
         folder = stack.enter_context(storage.scratch())
         srt = _subtitle_file(folder, timing) if parent.burn_subtitles else None
         with storage.reading(speech) as sound, storage.writing(result) as out:
-            media.join_segments(videos, sound, out, segment_seconds=lengths, subtitles=srt,
-                                heartbeat=beat)  # fmt: skip
-    return frames / rate
+            how = media.join_segments(videos, sound, out, segment_seconds=lengths,
+                                      subtitles=srt, heartbeat=beat)  # fmt: skip
+    return frames / rate, how
 
 
 def _subtitle_file(folder: Path, timing: list) -> Path:

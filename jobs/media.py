@@ -13,6 +13,7 @@ is opened, so nothing it names is ever read.
 
 import contextlib
 import json
+import math
 import os
 import re
 import shutil
@@ -280,6 +281,16 @@ def wav_append_silence(path: Path, seconds: float) -> None:
     partial.replace(path)
 
 
+def wav_pad_to_frames(path: Path, *, at_least: float, fps: float) -> None:
+    """Append at least ``at_least`` seconds of silence, and so much more that the WAV
+    lasts a whole number of video frames: every segment then ends on a frame boundary,
+    its render has exactly its share of frames, and the join can copy them unchanged."""
+    frames, rate = wav_frames(path)
+    per_frame = rate / fps
+    target = math.ceil((frames + at_least * rate) / per_frame) * per_frame
+    wav_append_silence(path, (round(target) - frames) / rate)
+
+
 def wav_concat(paths: list[Path], out: Path, *, timeout: float = 600.0) -> None:
     """One WAV holding the samples of ``paths`` one after another, none added or lost.
 
@@ -331,15 +342,16 @@ def speaker_from(
     The dub engine and HeyGem's template handling both repeat a short speaker video
     from its start; a segment's picture must continue where the previous segment's
     stopped, so it starts ``offset`` (the earlier segments' speech) into that loop.
-    Only ``offset`` modulo one loop is skipped, so a late segment costs no more.
+    Only ``offset`` modulo one loop is skipped, so a late segment costs no more; the
+    encode is the fastest x264 has at high quality (the engine encodes the result).
     """
     period = probe(source).duration
     skip = offset % period if period > 0 else 0.0
     partial = out.with_name(out.stem + ".partial.mp4")
     run_ffmpeg(
         ["-stream_loop", "-1", "-i", str(source), "-ss", f"{skip:.3f}",
-         "-t", f"{seconds + 1:.3f}", "-an", "-c:v", "libx264", "-preset", "veryfast",
-         "-pix_fmt", "yuv420p", str(partial)],
+         "-t", f"{seconds + 1:.3f}", "-an", "-c:v", "libx264", "-preset", "ultrafast",
+         "-crf", "16", "-pix_fmt", "yuv420p", str(partial)],
         heartbeat=heartbeat, timeout=max(300, 5 * seconds),
     )  # fmt: skip
     partial.replace(out)
@@ -365,26 +377,35 @@ def join_segments(
     segment_seconds: list[float],
     subtitles: Path | None = None,
     heartbeat: Callable[[float | None], None] | None = None,
-) -> None:
+) -> str:
     """One mp4 of the segments' pictures end to end, with ``audio`` as its sound.
 
     Frame-accurate: the picture of segment k ends at the frame nearest the end of its
     speech in the whole (not in the segment), so rounding never adds up along a long
-    lecture; a segment one frame short repeats its last frame, one too long drops it.
-    ``subtitles`` (SRT) are burned in on the way (libass), in the same encode.
+    lecture. When every segment has exactly its share of frames (the stages pad each
+    segment's speech to whole frames, so they do) the pictures are copied as they are
+    ("copied"); otherwise, or to burn ``subtitles`` (SRT, libass), they are encoded once
+    ("encoded"), a segment one frame short repeating its last frame, one too long
+    dropping it.
     """
     fps = probe(videos[0]).frame_rate or 25.0
-    graph, ends, done = [], 0.0, 0
-    for index, seconds in enumerate(segment_seconds):
+    shares, ends, done = [], 0.0, 0
+    for seconds in segment_seconds:
         ends += seconds
-        frames = round(ends * fps) - done
-        done += frames
+        shares.append(round(ends * fps) - done)
+        done += shares[-1]
+    partial = out.with_name(out.stem + ".partial.mp4")
+    if subtitles is None and [video_frames(v) for v in videos] == shares:
+        _join_copying(videos, audio, partial, heartbeat=heartbeat)
+        partial.replace(out)
+        return "copied"
+    graph = []
+    for index, frames in enumerate(shares):
         graph.append(f"[{index}:v]tpad=stop_mode=clone:stop={frames},trim=end_frame={frames},"
                      f"setpts=PTS-STARTPTS,setsar=1[v{index}]")  # fmt: skip
     labels = "".join(f"[v{index}]" for index in range(len(videos)))
     burn = f",subtitles=filename='{_filter_path(subtitles)}'" if subtitles else ""
     graph.append(f"{labels}concat=n={len(videos)}:v=1:a=0{burn}[v]")
-    partial = out.with_name(out.stem + ".partial.mp4")
     inputs = [arg for video in videos for arg in ("-i", str(video))]
     run_ffmpeg(
         [*inputs, "-i", str(audio), "-filter_complex", ";".join(graph),
@@ -394,6 +415,32 @@ def join_segments(
         heartbeat=heartbeat, timeout=max(600, 10 * sum(segment_seconds)),
     )  # fmt: skip
     partial.replace(out)
+    return "encoded"
+
+
+def _join_copying(
+    videos: list[Path], audio: Path, out: Path, *, heartbeat: Callable[[float | None], None] | None
+) -> None:
+    """The segments' pictures end to end as they are (each is a whole encode from a key
+    frame, made from the same speaker video, so their streams concatenate), the sound
+    encoded once from the continuous WAV. Seconds, where an encode of a long 1080p
+    lecture takes minutes of CPU."""
+    listing = out.with_name(out.stem + ".segments.txt")
+    listing.write_text("".join(f"file '{_concat_path(v)}'\n" for v in videos), encoding="utf-8")
+    try:
+        run_ffmpeg(
+            ["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(audio),
+             "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", "-c:a", "aac", "-b:a", "128k",
+             "-movflags", "+faststart", str(out)],
+            heartbeat=heartbeat, timeout=600,
+        )  # fmt: skip
+    finally:
+        listing.unlink(missing_ok=True)
+
+
+def _concat_path(path: Path) -> str:
+    # The concat list quotes names in '…'; a quote inside is closed, escaped, reopened.
+    return str(path.resolve()).replace("'", "'\\''")
 
 
 def burn_subtitles(

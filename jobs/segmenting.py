@@ -71,6 +71,8 @@ def _cuts(pieces: list[tuple[str, str]], count: int, share: float) -> list[int]:
         at += len(piece) + 1
         ends.append(at)
     cuts: list[int] = []
+    count = min(count, len(pieces))  # never more segments than there are pieces
+    share = ends[-1] / count
     for k in range(1, count):
         target = k * share
         first = (cuts[-1] if cuts else 0) + 1

@@ -232,12 +232,21 @@ def _synthesize(
         info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
         if not info.has_audio or info.duration <= 0:
             raise EngineError("the engine returned no speech")
-        if job.parent_id is not None and not binding.call(partial(selectors.segment_is_last, job)):
-            # The pause the engine puts between chunks goes between segments too: in this
-            # segment's own speech, so its render and the joined sound hold it alike.
-            media.wav_append_silence(out, settings.HEYGEM["TTS_PAUSE_SECONDS"])
+        if job.parent_id is not None:
+            # The pause the engine puts between chunks goes between segments too, in this
+            # segment's own speech (so its render and the joined sound hold it alike),
+            # made up to whole frames of the speaker video so the join can copy them.
+            last = binding.call(partial(selectors.segment_is_last, job))
+            pause = 0.0 if last else settings.HEYGEM["TTS_PAUSE_SECONDS"]
+            media.wav_pad_to_frames(out, at_least=pause, fps=_speaker_fps(job))
             info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
     return name, info.duration, speech_timing(parts, chunks, info.duration)
+
+
+def _speaker_fps(job: Job) -> float:
+    with storage.reading(job.speaker_video or default_speaker()) as video:
+        info = media.probe(video, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+    return info.frame_rate or 25.0
 
 
 def speech_timing(parts: list[tuple[str, float]], chunks: list[str], seconds: float) -> list[list]:

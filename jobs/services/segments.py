@@ -102,7 +102,13 @@ def segments_progress(*, parent_id: Any) -> None:
 
 
 def job_segments_joined(
-    *, parent_id: Any, speech_name: str, result_name: str, audio_seconds: float, timing: list
+    *,
+    parent_id: Any,
+    speech_name: str,
+    result_name: str,
+    audio_seconds: float,
+    timing: list,
+    message: str = "Segments joined.",
 ) -> bool:
     """The joined video is in: the parent succeeded (only from ``segmented``)."""
     now = timezone.now()
@@ -120,7 +126,7 @@ def job_segments_joined(
             error="",
         )
         if done:
-            event_record(job_id=parent_id, kind=Kind.JOINED, message="Segments joined.")
+            event_record(job_id=parent_id, kind=Kind.JOINED, message=message)
             job_ended_record(job_id=parent_id, kind=Kind.SUCCEEDED, message="Job succeeded.")
     return bool(done)
 

@@ -61,6 +61,8 @@ def test_a_lecture_renders_its_segments_on_three_gpus_and_joins_them(
     streams = probe_streams(job_folder(job.pk) / "result.mp4")
     assert streams["video"] == pytest.approx(job.audio_seconds, abs=0.05)
     assert len(job.speech_timing) >= len(segments)
+    # Every segment was padded to whole frames, so the join copied the pictures.
+    assert "copied frame for frame" in job.events.get(kind="joined").message
     assert not GpuSlot.objects.filter(lease_until__isnull=False).exists()
 
 

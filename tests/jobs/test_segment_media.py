@@ -73,7 +73,7 @@ def test_the_joined_picture_has_one_frame_per_frame_time_of_the_whole_speech(
     media.wav_concat(wavs, joined)
     out = tmp_path / "result.mp4"
     lengths = [n / r for n, r in map(media.wav_frames, wavs)]
-    media.join_segments(videos, joined, out, segment_seconds=lengths)
+    assert media.join_segments(videos, joined, out, segment_seconds=lengths) == "encoded"
 
     total = sum(lengths)
     assert media.video_frames(out) == round(total * 25)
@@ -105,3 +105,28 @@ def _mean_abs_difference(a, b) -> float:
 
     x, y = gray(a), gray(b)
     return sum(abs(p - q) for p, q in zip(x, y, strict=True)) / len(x)
+
+
+def test_segments_padded_to_whole_frames_are_joined_by_copying_their_pictures(tmp_path):
+    speaker = make_test_video(tmp_path / "speaker.mp4", 2.0)
+    wavs, videos = [], []
+    for index, seconds in enumerate(LENGTHS):
+        wav = write_tone_wav(tmp_path / f"{index}.wav", seconds)
+        pause = 0.3 if index < len(LENGTHS) - 1 else 0.0  # the last has nothing after it
+        media.wav_pad_to_frames(wav, at_least=pause, fps=25)
+        frames, rate = media.wav_frames(wav)
+        assert frames % (rate // 25) == 0 and frames / rate >= seconds + pause
+        video = tmp_path / f"{index}.mp4"
+        media.run_ffmpeg(["-stream_loop", "-1", "-i", str(speaker), "-i", str(wav),
+                          "-map", "0:v:0", "-map", "1:a:0", "-t", f"{frames / rate:.3f}",
+                          "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
+                          str(video)])  # fmt: skip
+        wavs.append(wav)
+        videos.append(video)
+    joined, out = tmp_path / "speech.wav", tmp_path / "result.mp4"
+    media.wav_concat(wavs, joined)
+    lengths = [n / r for n, r in map(media.wav_frames, wavs)]
+
+    assert media.join_segments(videos, joined, out, segment_seconds=lengths) == "copied"
+    assert media.video_frames(out) == round(sum(lengths) * 25)
+    assert int(_stream(out, "a", "duration_ts")) == media.wav_frames(joined)[0]
