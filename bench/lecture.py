@@ -3,9 +3,9 @@
     .venv/bin/python bench/lecture.py [--minutes 10] [--render-speed 0.3]
 
 Runs a real qcluster at default settings (HEYGEM_SEGMENT_SECONDS=60, Q_WORKERS=4,
-HEYGEM_RENDER_POLL_SECONDS=2) against fake engines (tests/fakes): Fish-Speech speaks
-0.06 s per character and takes a fifth of a render's time, HeyGem takes
-``--render-speed`` seconds per second of speech (real HeyGem takes 1-2; the fakes are
+HEYGEM_RENDER_POLL_SECONDS=2; ``--workers`` sets Q_WORKERS) against fake engines
+(tests/fakes): Fish-Speech speaks 0.06 s per character and takes a fifth of a
+render's time, HeyGem takes ``--render-speed`` seconds per second of speech (real HeyGem takes 1-2; the fakes are
 faster so the run takes minutes, which makes our own overheads — speaker cuts, polls,
 the join's encode — count for more than they would on real GPUs). Its own database
 (heygem_bench_lecture, dropped afterwards) and media folder.
@@ -51,7 +51,11 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--render-speed", type=float, default=0.3,
                         help="fake render seconds per second of speech")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=None,
+                        help="Q_WORKERS (default: the product's default, 4)")  # fmt: skip
     args = parser.parse_args()
+    if args.workers:
+        os.environ["Q_WORKERS"] = str(args.workers)
     media = Path(tempfile.mkdtemp(prefix="heygem-bench-lecture-"))
     os.environ.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
@@ -122,17 +126,21 @@ def run(media: Path, pairs: int, text: str, render_speed: float) -> dict:
         "last_speech": after_submit(max(s.tts_finished_at for s in segments)),
         "last_render": after_submit(max(s.render_finished_at for s in segments)),
         "join": (events["joined"] - events["join_started"]).total_seconds(),
+        "joined": job.events.get(kind="joined").message.split(":")[1].split(",")[0].strip(),
         "gpus": len({s.video_slot_id for s in segments}),
     }
 
 
 def report(results: dict, args) -> None:
+    from django.conf import settings
+
     print(f"lecture: {results[1]['audio'] / 60:.1f} min of speech, fake render "
-          f"{args.render_speed} s per second of speech, {os.cpu_count()} CPU cores")  # fmt: skip
+          f"{args.render_speed} s per second of speech, Q_WORKERS="
+          f"{settings.Q_CLUSTER['workers']}, {os.cpu_count()} CPU cores")  # fmt: skip
     for pairs, r in results.items():
         print(f"{pairs} pair(s): {r['total']:.1f} s submit -> done; {r['segments']} segments on "
               f"{r['gpus']} GPU(s); last speech at {r['last_speech']:.1f} s, last render at "
-              f"{r['last_render']:.1f} s, join {r['join']:.1f} s")  # fmt: skip
+              f"{r['last_render']:.1f} s, join {r['join']:.1f} s ({r['joined']})")  # fmt: skip
     ratio = results[3]["total"] / results[1]["total"]
     print(f"3 pairs / 1 pair: {ratio:.2f} (target <= 0.40)")
 
