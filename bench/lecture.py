@@ -5,10 +5,10 @@
 Runs a real qcluster at default settings (HEYGEM_SEGMENT_SECONDS=60, Q_WORKERS=4,
 HEYGEM_RENDER_POLL_SECONDS=2; ``--workers`` sets Q_WORKERS) against fake engines
 (tests/fakes): Fish-Speech speaks 0.06 s per character and takes a fifth of a
-render's time, HeyGem takes ``--render-speed`` seconds per second of speech (real HeyGem takes 1-2; the fakes are
-faster so the run takes minutes, which makes our own overheads — speaker cuts, polls,
-the join's encode — count for more than they would on real GPUs). Its own database
-(heygem_bench_lecture, dropped afterwards) and media folder.
+render's time, HeyGem takes ``--render-speed`` seconds per second of speech (real
+HeyGem takes 1-2; the fakes are faster so the run takes minutes, which makes our own
+overheads — speaker cuts, polls, the join — count for more than on real GPUs). Its
+own database (heygem_bench_lecture, dropped afterwards) and media folder.
 
 Prints, for 3 pairs and for 1 pair: submit -> done, the segments, when the last
 speech and the last render were in, and the join; then the ratio (target <= 0.40).
