@@ -308,6 +308,15 @@ HEYGEM = {
     ],
     # Silence put between the synthesized chunks of a long script.
     "TTS_PAUSE_SECONDS": env.float("HEYGEM_TTS_PAUSE_SECONDS", default=0.3),
+    # --- One long job on many GPUs (docs/architecture.md, "Segments") ---
+    # A job whose speech is estimated longer than this is cut at pauses into segments of
+    # about this length, synthesized and rendered on several slots at once and joined.
+    # 0 turns splitting off; otherwise 10 … 3600 (checked at start).
+    "SEGMENT_SECONDS": env.float("HEYGEM_SEGMENT_SECONDS", default=60.0),
+    # Characters of spoken text per second of speech, for that estimate until finished
+    # jobs have measured it (English read aloud: about 150 words a minute, ~15 characters
+    # a second; espeak-ng at 165 wpm reads ~15-16). 5 … 40.
+    "SPEECH_CHARS_PER_SECOND": env.float("HEYGEM_SPEECH_CHARS_PER_SECOND", default=15.0),
     # The `lang` sent with preprocess_and_tran (the official client sends "zh").
     "TTS_LANG": env.str("HEYGEM_TTS_LANG", default="zh"),
 }

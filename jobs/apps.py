@@ -46,6 +46,36 @@ def check_heygem_settings(app_configs=None, **kwargs):
         )
     if hg["MAX_ATTEMPTS"] < 1:
         errors.append(checks.Error("HEYGEM_MAX_ATTEMPTS must be at least 1.", id="heygem.E003"))
+    errors += _segment_setting_errors(hg)
     if q.get("sync") and not settings.DEBUG:
         errors.append(checks.Warning("Q_SYNC runs stages inside web requests.", id="heygem.W001"))
+    return errors
+
+
+# Shorter segments cost a join per few seconds of speech and cut mid-thought; longer ones
+# than an hour leave nothing to spread over the GPUs.
+SEGMENT_SECONDS_RANGE = (10.0, 3600.0)
+SPEECH_CHARS_PER_SECOND_RANGE = (5.0, 40.0)
+
+
+def _segment_setting_errors(hg):
+    errors = []
+    seconds, (low, high) = hg["SEGMENT_SECONDS"], SEGMENT_SECONDS_RANGE
+    if seconds != 0 and not low <= seconds <= high:
+        errors.append(
+            checks.Error(
+                f"HEYGEM_SEGMENT_SECONDS is {seconds:g}; it must be 0 (never split) "
+                f"or between {low:g} and {high:g} seconds.",
+                id="heygem.E004",
+            )
+        )
+    rate, (low, high) = hg["SPEECH_CHARS_PER_SECOND"], SPEECH_CHARS_PER_SECOND_RANGE
+    if not low <= rate <= high:
+        errors.append(
+            checks.Error(
+                f"HEYGEM_SPEECH_CHARS_PER_SECOND is {rate:g}; it must be between "
+                f"{low:g} and {high:g} (English speech is about 15).",
+                id="heygem.E005",
+            )
+        )
     return errors

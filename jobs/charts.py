@@ -98,6 +98,51 @@ def phase_bars(phases: list[Phase]) -> dict:
             "ticks": seconds_ticks(total)}  # fmt: skip
 
 
+JOIN = "join"
+
+
+def segmented_bars(parent_events, segment_events: list[list], *, now: datetime, live: bool) -> dict:
+    """A segmented job's timeline: one lane per segment (its waits, speech and render,
+    coloured as a job's are) and one for the join, on one time axis from submit."""
+    lanes = [
+        (f"Segment {number}", job_phases(events, now=now, live=live))
+        for number, events in enumerate(segment_events, 1)
+    ]
+    lanes.append(("Join", _join_phases(parent_events, now=now, live=live)))
+    phases = [phase for _, lane in lanes for phase in lane]
+    if not phases:
+        return {"bars": [], "rows": ROWS, "total_seconds": 0.0}
+    start = min([p.start for p in phases] + [e.at for e in parent_events[:1]])
+    end = max(p.end for p in phases)
+    total = max((end - start).total_seconds(), 0.001)
+    out_lanes, bars = [], []
+    for row, (label, lane) in enumerate(lanes):
+        lane_bars = [
+            Bar(
+                row=row,
+                x=round(100 * (phase.start - start).total_seconds() / total, 2),
+                width=round(max(0.4, 100 * phase.seconds / total), 2),
+                label=phase.label,
+                seconds=round(phase.seconds, 1),
+                kind=phase.row,
+            )
+            for phase in lane
+        ]
+        bars += lane_bars
+        out_lanes.append({"kind": "segment", "label": label, "bars": lane_bars})
+    return {"bars": bars, "rows": ROWS, "lanes": out_lanes, "total_seconds": round(total, 1),
+            "ticks": seconds_ticks(total)}  # fmt: skip
+
+
+def _join_phases(events, *, now: datetime, live: bool) -> list[Phase]:
+    started = next((e.at for e in events if e.kind == "join_started"), None)
+    if started is None:
+        return []
+    ended = next((e.at for e in events if e.at >= started and e.kind in ("joined", "failed",
+                  "canceled")), None)  # fmt: skip
+    return [Phase(VIDEO, "Joining the segments", started, ended or (now if live else started))]
+
+
 TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
 
 

@@ -32,6 +32,11 @@ class JobSubmitForm(forms.Form):
         required=False,
         label="Let me listen to the speech before the video renders",
     )
+    burn_subtitles = forms.BooleanField(
+        required=False,
+        label="Burn subtitles into the video",
+        help_text="Subtitles are made from your text either way (SRT and WebVTT downloads).",
+    )
 
     def __init__(self, *args, user, can_clone_voices=True, **kwargs):
         super().__init__(*args, **kwargs)

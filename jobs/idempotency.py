@@ -23,8 +23,11 @@ class IdempotencyKeyReused(Exception):
         )
 
 
-def request_fingerprint(*, text, priority, voice, callback_url, video) -> str:
+def request_fingerprint(*, text, priority, voice, callback_url, video, burn_subtitles=False) -> str:
+    # An option only in the fingerprint when set: keys stored before it existed still match.
+    extra = {"burn_subtitles": True} if burn_subtitles else {}
     fields = {
+        **extra,
         "text": text,
         "priority": priority,
         "voice": getattr(voice, "pk", voice),

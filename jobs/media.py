@@ -11,14 +11,17 @@ probed format gave it, forced with ``-f``. A playlist is refused before any segm
 is opened, so nothing it names is ever read.
 """
 
+import contextlib
 import json
+import math
 import os
 import re
 import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+import wave
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -273,3 +276,216 @@ def make_sample_speaker(out: Path, *, seconds: float = 4.0) -> Path:
     )  # fmt: skip
     tmp.replace(out)
     return out
+
+
+# --- Segments: one long job rendered in pieces and joined ---------------------------
+
+
+def wav_frames(path: Path) -> tuple[int, int]:
+    """(sample frames, sample rate) of a PCM WAV, read from its header, exactly."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            return wav.getnframes(), wav.getframerate()
+    except (wave.Error, EOFError, OSError) as exc:
+        raise MediaError(f"not a PCM WAV file: {exc}") from exc
+
+
+def wav_append_silence(path: Path, seconds: float) -> None:
+    """Add ``seconds`` of silence to the end of a PCM WAV, in place (through a partial)."""
+    partial = path.with_name(path.stem + ".padded.partial.wav")
+    with wave.open(str(path), "rb") as src, wave.open(str(partial), "wb") as out:
+        out.setparams(src.getparams())
+        out.writeframes(src.readframes(src.getnframes()))
+        silence = b"\x80" if src.getsampwidth() == 1 else b"\x00"
+        count = round(seconds * src.getframerate())
+        out.writeframes(silence * count * src.getsampwidth() * src.getnchannels())
+    partial.replace(path)
+
+
+def wav_pad_to_frames(path: Path, *, at_least: float, fps: float) -> None:
+    """Append at least ``at_least`` seconds of silence, and so much more that the WAV
+    lasts a whole number of video frames: every segment then ends on a frame boundary,
+    its render has exactly its share of frames, and the join can copy them unchanged."""
+    frames, rate = wav_frames(path)
+    per_frame = rate / fps
+    target = math.ceil((frames + at_least * rate) / per_frame) * per_frame
+    wav_append_silence(path, (round(target) - frames) / rate)
+
+
+def wav_concat(paths: list[Path], out: Path, *, timeout: float = 600.0) -> None:
+    """One WAV holding the samples of ``paths`` one after another, none added or lost.
+
+    The segments' own audio, not their encoded tracks: AAC frames pad each track's
+    start and end, so joining encoded audio would put a gap (and a click) at every
+    join. A part in another format (a segment synthesized by another backend) is
+    converted to the first part's rate and channels first.
+    """
+    partial = out.with_name(out.stem + ".partial.wav")
+    with wave.open(str(paths[0]), "rb") as first:
+        params = first.getparams()
+    with wave.open(str(partial), "wb") as joined:
+        joined.setparams(params)
+        for path in paths:
+            with _as_format(path, params, timeout) as source, wave.open(str(source), "rb") as wav:
+                while frames := wav.readframes(1 << 16):
+                    joined.writeframes(frames)
+    partial.replace(out)
+
+
+@contextlib.contextmanager
+def _as_format(path: Path, params: "wave._wave_params", timeout: float) -> Iterator[Path]:
+    with wave.open(str(path), "rb") as wav:
+        same = wav.getparams()[:3] == params[:3] and wav.getcomptype() == "NONE"
+    if same:
+        yield path
+        return
+    if params.sampwidth != 2:
+        raise MediaError("segments in different audio formats, the first not 16-bit PCM")
+    converted = path.with_name(path.stem + ".converted.wav")
+    try:
+        run_ffmpeg(["-i", str(path), "-ac", str(params.nchannels), "-ar", str(params.framerate),
+                    "-c:a", "pcm_s16le", str(converted)], timeout=timeout)  # fmt: skip
+        yield converted
+    finally:
+        converted.unlink(missing_ok=True)
+
+
+def speaker_from(
+    source: Path,
+    out: Path,
+    *,
+    offset: float,
+    seconds: float,
+    heartbeat: Callable[[float | None], None] | None = None,
+) -> None:
+    """The speaker video looped as the engines loop it, from ``offset`` seconds on.
+
+    The dub engine and HeyGem's template handling both repeat a short speaker video
+    from its start; a segment's picture must continue where the previous segment's
+    stopped, so it starts ``offset`` (the earlier segments' speech) into that loop.
+    Only ``offset`` modulo one loop is skipped, so a late segment costs no more; the
+    encode is the fastest x264 has at high quality (the engine encodes the result).
+    """
+    period = probe(source).duration
+    skip = offset % period if period > 0 else 0.0
+    partial = out.with_name(out.stem + ".partial.mp4")
+    run_ffmpeg(
+        ["-stream_loop", "-1", "-i", str(source), "-ss", f"{skip:.3f}",
+         "-t", f"{seconds + 1:.3f}", "-an", "-c:v", "libx264", "-preset", "ultrafast",
+         "-crf", "16", "-pix_fmt", "yuv420p", str(partial)],
+        heartbeat=heartbeat, timeout=max(300, 5 * seconds),
+    )  # fmt: skip
+    partial.replace(out)
+
+
+def video_frames(path: Path, *, timeout: float = 60.0) -> int:
+    """The number of video frames in a file (counted, not estimated from its duration)."""
+    args = [tool("ffprobe"), "-v", "error", *PLAIN_FILES_ONLY, *OUR_DEMUXERS_ONLY,
+            "-select_streams", "v:0", "-count_packets", "-show_entries",
+            "stream=nb_read_packets", "-of", "csv=p=0", str(path)]  # fmt: skip
+    out = subprocess.run(args, capture_output=True, timeout=timeout, check=False)
+    try:
+        return int(out.stdout.decode().strip().split(",")[0])
+    except ValueError as exc:
+        raise MediaError(f"could not count the frames of {path.name}") from exc
+
+
+def join_segments(
+    videos: list[Path],
+    audio: Path,
+    out: Path,
+    *,
+    segment_seconds: list[float],
+    subtitles: Path | None = None,
+    heartbeat: Callable[[float | None], None] | None = None,
+) -> str:
+    """One mp4 of the segments' pictures end to end, with ``audio`` as its sound.
+
+    Frame-accurate: the picture of segment k ends at the frame nearest the end of its
+    speech in the whole (not in the segment), so rounding never adds up along a long
+    lecture. When every segment has exactly its share of frames (the stages pad each
+    segment's speech to whole frames, so they do) the pictures are copied as they are
+    ("copied"); otherwise, or to burn ``subtitles`` (SRT, libass), they are encoded once
+    ("encoded"), a segment one frame short repeating its last frame, one too long
+    dropping it.
+    """
+    fps = probe(videos[0]).frame_rate or 25.0
+    shares, ends, done = [], 0.0, 0
+    for seconds in segment_seconds:
+        ends += seconds
+        shares.append(round(ends * fps) - done)
+        done += shares[-1]
+    partial = out.with_name(out.stem + ".partial.mp4")
+    if subtitles is None and [video_frames(v) for v in videos] == shares:
+        _join_copying(videos, audio, partial, heartbeat=heartbeat)
+        partial.replace(out)
+        return "copied"
+    graph = []
+    for index, frames in enumerate(shares):
+        graph.append(f"[{index}:v]tpad=stop_mode=clone:stop={frames},trim=end_frame={frames},"
+                     f"setpts=PTS-STARTPTS,setsar=1[v{index}]")  # fmt: skip
+    labels = "".join(f"[v{index}]" for index in range(len(videos)))
+    burn = f",subtitles=filename='{_filter_path(subtitles)}'" if subtitles else ""
+    graph.append(f"{labels}concat=n={len(videos)}:v=1:a=0{burn}[v]")
+    inputs = [arg for video in videos for arg in ("-i", str(video))]
+    run_ffmpeg(
+        [*inputs, "-i", str(audio), "-filter_complex", ";".join(graph),
+         "-map", "[v]", "-map", f"{len(videos)}:a:0", "-r", f"{fps:g}",
+         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", str(partial)],
+        heartbeat=heartbeat, timeout=max(600, 10 * sum(segment_seconds)),
+    )  # fmt: skip
+    partial.replace(out)
+    return "encoded"
+
+
+def _join_copying(
+    videos: list[Path], audio: Path, out: Path, *, heartbeat: Callable[[float | None], None] | None
+) -> None:
+    """The segments' pictures end to end as they are (each is a whole encode from a key
+    frame, made from the same speaker video, so their streams concatenate), the sound
+    encoded once from the continuous WAV. Seconds, where an encode of a long 1080p
+    lecture takes minutes of CPU."""
+    listing = out.with_name(out.stem + ".segments.txt")
+    listing.write_text("".join(f"file '{_concat_path(v)}'\n" for v in videos), encoding="utf-8")
+    try:
+        run_ffmpeg(
+            ["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(audio),
+             "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", "-c:a", "aac", "-b:a", "128k",
+             "-movflags", "+faststart", str(out)],
+            heartbeat=heartbeat, timeout=600,
+        )  # fmt: skip
+    finally:
+        listing.unlink(missing_ok=True)
+
+
+def _concat_path(path: Path) -> str:
+    # The concat list quotes names in '…'; a quote inside is closed, escaped, reopened.
+    return str(path.resolve()).replace("'", "'\\''")
+
+
+def burn_subtitles(
+    video: Path,
+    subtitles: Path,
+    out: Path,
+    *,
+    heartbeat: Callable[[float | None], None] | None = None,
+) -> None:
+    """``video`` with the SRT ``subtitles`` drawn into its picture; the sound is copied."""
+    partial = out.with_name(out.stem + ".subtitled.partial.mp4")
+    seconds = probe(video).duration
+    run_ffmpeg(
+        ["-i", str(video), "-vf", f"subtitles=filename='{_filter_path(subtitles)}'",
+         "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "copy",
+         "-movflags", "+faststart", str(partial)],
+        heartbeat=heartbeat, timeout=max(600, 10 * seconds),
+    )  # fmt: skip
+    partial.replace(out)
+
+
+def _filter_path(path: Path) -> str:
+    """A path as a quoted filtergraph value: ':' and '\\' escaped, quotes refused."""
+    text = str(path)
+    if "'" in text:
+        raise MediaError("a subtitle file's path may not contain a quote")
+    return text.replace("\\", "\\\\").replace(":", "\\:")

@@ -164,6 +164,9 @@ class Job(models.Model):
         SPEECH_REVIEW = "speech_review", "Speech ready for review"
         AUDIO_READY = "audio_ready", "Audio ready"
         RENDERING = "rendering"
+        # A long job split into child jobs (its segments); it holds no slot itself and
+        # is never bound: it ends when its segments are joined (or one fails for good).
+        SEGMENTED = "segmented", "Rendering in segments"
         SUCCEEDED = "succeeded"
         FAILED = "failed"
         CANCELED = "canceled"
@@ -174,6 +177,7 @@ class Job(models.Model):
         Status.SPEECH_REVIEW,
         Status.AUDIO_READY,
         Status.RENDERING,
+        Status.SEGMENTED,
     )
     # Ended jobs a user may run again, from the stage they stopped in.
     RETRYABLE_STATUSES = (Status.FAILED, Status.CANCELED)
@@ -255,6 +259,18 @@ class Job(models.Model):
     render_finished_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    # A segment of a long job (docs/architecture.md, "Segments"): its parent and place.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="segments"
+    )
+    segment_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    # [[spoken text, seconds], ...] for each TTS chunk as it lies in the speech (its
+    # pause included): what the subtitles are timed from.
+    speech_timing = models.JSONField(default=list, blank=True)
+    burn_subtitles = models.BooleanField(
+        default=False, help_text="Burn the subtitles into the picture."
+    )
+
     error = models.TextField(blank=True)
     idempotency_key = models.CharField(max_length=128, blank=True)
     # sha256 of what the keyed request asked for (jobs.idempotency): a key reused
@@ -293,6 +309,11 @@ class Job(models.Model):
                 name="one_rendering_job_per_slot",
             ),
             models.UniqueConstraint(
+                fields=["parent", "segment_index"],
+                condition=Q(parent__isnull=False),
+                name="one_job_per_segment_index",
+            ),
+            models.UniqueConstraint(
                 fields=["owner", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="job_idempotency_key_per_owner",
@@ -310,6 +331,10 @@ class Job(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE_STATUSES
+
+    @property
+    def is_segment(self) -> bool:
+        return self.parent_id is not None
 
     @property
     def is_retryable(self) -> bool:
@@ -349,6 +374,10 @@ class JobEvent(models.Model):
         SPEECH_REVIEW = "speech_review", "Speech ready for review"
         APPROVED = "approved", "Speech approved"
         RESPOKEN = "respoken", "Speech asked for again"
+        SEGMENTED = "segmented", "Split into segments"
+        SEGMENT_READY = "segment_ready", "Segment ready"
+        JOIN_STARTED = "join_started", "Joining segments"
+        JOINED = "joined", "Segments joined"
         ENGINE = "engine", "Engine"
         ENGINE_BUSY = "engine_busy", "Engine busy"
         RETRY = "retry", "Attempt failed"

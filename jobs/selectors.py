@@ -28,21 +28,46 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Length
 from django.utils import timezone
 
-from . import eta, storage
+from . import eta, storage, subtitles
 from .models import Batch, BatchItem, GpuSlot, Host, Job, JobEvent, OwnerLimits
 
 # Engine seconds per second of speech for slots not measured yet (measured
 # speeds replace these after the first job on a slot).
 DEFAULT_SPEED = {"espeak": 0.05, "dub": 0.4, "fish_speech": 1.0, "heygem": 2.5}
-# Speaking rate used to guess the speech's length before it exists.
-CHARS_PER_SPOKEN_SECOND = 14.0
 # Fixed cost of starting a stage (process start, file copies).
 STAGE_OVERHEAD_SECONDS = 1.0
 
 
 def jobs_visible_to(user) -> QuerySet[Job]:
-    jobs = Job.objects.select_related("owner", "tts_slot", "video_slot")
+    """The jobs ``user`` may see. A segment is part of its job, never a job of its own:
+    it is shown only nested under its parent (``job_segments``)."""
+    jobs = Job.objects.filter(parent__isnull=True).select_related("owner", "tts_slot", "video_slot")
     return jobs if user.is_staff else jobs.filter(owner=user)
+
+
+def job_segments(job: Job) -> list[Job]:
+    return list(job.segments.select_related("tts_slot", "video_slot").order_by("segment_index"))
+
+
+def video_slots_enabled() -> int:
+    """How many renders can run at once: the enabled, healthy video slots."""
+    return GpuSlot.objects.filter(stage=GpuSlot.Stage.VIDEO, enabled=True, healthy=True).count()
+
+
+def segment_events(job: Job) -> dict:
+    """Every event of the job's segments, by segment id, in order (one query)."""
+    events: dict = {}
+    for event in JobEvent.objects.filter(job__parent=job).select_related("slot"):
+        events.setdefault(event.job_id, []).append(event)
+    return events
+
+
+def job_subtitles(job: Job, fmt: str) -> str | None:
+    """The job's subtitles as SRT or WebVTT; None until its speech is timed."""
+    if not job.speech_timing:
+        return None
+    cues = subtitles.cues(job.speech_timing)
+    return subtitles.to_srt(cues) if fmt == "srt" else subtitles.to_vtt(cues)
 
 
 def jobs_filtered(
@@ -208,7 +233,10 @@ def speaking_rate() -> float:
         .values_list("spoken_text", "audio_seconds")[:ETA_HISTORY]
     )
     chars, seconds = sum(len(text) for text, _ in rows), sum(a for _, a in rows)
-    return chars / seconds if len(rows) >= 5 and seconds > 0 else CHARS_PER_SPOKEN_SECOND
+    if len(rows) >= 5 and seconds > 0:
+        return chars / seconds
+    # Until then the documented figure (HEYGEM_SPEECH_CHARS_PER_SECOND).
+    return settings.HEYGEM["SPEECH_CHARS_PER_SECOND"]
 
 
 def live_jobs_in_order(rate: float) -> list[eta.LiveJob]:
@@ -248,8 +276,36 @@ def job_eta_seconds(
     if not job.is_live:
         return None
     table = eta_table(speeds, now) if table is None else table
-    seconds = table.get(job.pk)
+    seconds = (
+        _segmented_eta(job, table) if job.status == Job.Status.SEGMENTED else table.get(job.pk)
+    )
     return None if seconds is None else max(1, math.ceil(seconds))
+
+
+# The join re-encodes the whole picture once; measured by bench/lecture.py (docs/benchmarks.md).
+JOIN_SECONDS_PER_AUDIO_SECOND = 0.05
+
+
+def _segmented_eta(job: Job, table: dict) -> float | None:
+    """A segmented job is done when its last segment is, plus the join."""
+    live = list(job.segments.filter(status__in=Job.LIVE_STATUSES).values_list("pk", flat=True))
+    if any(pk not in table for pk in live):
+        return None  # a segment has no slot to run on
+    audio = job.audio_seconds or len(job.spoken_text) / speaking_rate()
+    return max((table[pk] for pk in live), default=0.0) + JOIN_SECONDS_PER_AUDIO_SECOND * audio
+
+
+def segment_speaker_offset(job: Job) -> float:
+    """Where a segment's picture starts in the looped speaker video: the earlier
+    segments' speech, end to end (the dispatcher binds it only once all have theirs)."""
+    earlier = Job.objects.filter(parent_id=job.parent_id, segment_index__lt=job.segment_index)
+    return sum(earlier.values_list("audio_seconds", flat=True).exclude(audio_seconds=None))
+
+
+def segment_is_last(job: Job) -> bool:
+    return not Job.objects.filter(
+        parent_id=job.parent_id, segment_index__gt=job.segment_index
+    ).exists()
 
 
 def job_events(job: Job) -> QuerySet[JobEvent]:
@@ -289,6 +345,7 @@ class JobDetails:
     notices: list[str]
     events: list[JobEvent]
     waiting: dict | None = None
+    segments: list[Job] | None = None
 
 
 def job_details(job: Job) -> JobDetails:
@@ -304,6 +361,7 @@ def job_details(job: Job) -> JobDetails:
         notices=embedded_notices(job),
         events=list(job_events(job)),
         waiting=job_waiting(job, position=position, usable=usable_stages()),
+        segments=job_segments(job),
     )
 
 

@@ -38,6 +38,9 @@ class JobCreateInput(InputSerializer):
         help_text="Higher runs first.",
     )
     callback_url = serializers.URLField(required=False, default="", allow_blank=True)
+    burn_subtitles = serializers.BooleanField(
+        required=False, default=False, help_text="Burn the subtitles into the picture."
+    )
     review = serializers.BooleanField(
         required=False, allow_null=True, default=None,
         help_text="Stop after the speech until you approve it (missing or null: your "
@@ -168,6 +171,26 @@ class LinksOutput(serializers.Serializer):
     speech = serializers.CharField(allow_null=True)
     approve = serializers.CharField(allow_null=True, help_text="While the speech awaits review.")
     respeak = serializers.CharField(allow_null=True, help_text="While the speech awaits review.")
+    subtitles_srt = serializers.CharField(allow_null=True)
+    subtitles_vtt = serializers.CharField(allow_null=True)
+
+
+class SegmentOutput(serializers.Serializer):
+    """One segment of a long job: a part of the job, rendered on its own slot."""
+
+    index = serializers.IntegerField(source="segment_index")
+    status = serializers.ChoiceField(choices=Job.Status.choices)
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    characters = serializers.SerializerMethodField()
+    audio_seconds = serializers.FloatField(allow_null=True)
+    attempt = serializers.IntegerField()
+    error = serializers.CharField()
+    tts_slot = SlotBriefOutput(allow_null=True)
+    video_slot = SlotBriefOutput(allow_null=True)
+    timing = TimingOutput(source="*")
+
+    def get_characters(self, job) -> int:
+        return len(job.spoken_text)
 
 
 class JobDetailOutput(JobSummaryOutput):
@@ -190,6 +213,10 @@ class JobDetailOutput(JobSummaryOutput):
     max_attempts = serializers.IntegerField()
     tts_slot = SlotBriefOutput(allow_null=True)
     video_slot = SlotBriefOutput(allow_null=True)
+    burn_subtitles = serializers.BooleanField()
+    segments = serializers.SerializerMethodField(
+        help_text="A long job's parts, each rendered on its own slot; empty for a short job."
+    )
     notices = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
@@ -199,6 +226,10 @@ class JobDetailOutput(JobSummaryOutput):
     media_purged_at = serializers.DateTimeField(
         allow_null=True, help_text="When the retention purge removed the job's media."
     )
+
+    @extend_schema_field(SegmentOutput(many=True))
+    def get_segments(self, job) -> list:
+        return SegmentOutput(self.context["details"].segments or [], many=True).data
 
     @extend_schema_field(serializers.ChoiceField(choices=GpuSlot.Stage.choices, allow_null=True))
     def get_stage(self, job) -> str | None:
@@ -246,6 +277,8 @@ def job_links(job: Job) -> dict:
         "speech": url("api-job-speech", bool(job.speech_audio)),
         "approve": url("api-job-approve", in_review),
         "respeak": url("api-job-respeak", in_review),
+        "subtitles_srt": url("api-job-subtitles-srt", bool(job.speech_timing)),
+        "subtitles_vtt": url("api-job-subtitles-vtt", bool(job.speech_timing)),
     }
 
 

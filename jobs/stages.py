@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from django.utils import timezone
 import normalization
 from voices.services import voice_default, voice_prepare
 
-from . import media, storage
+from . import media, selectors, storage, subtitles
 from .engines import (
     BindingUnknown,
     EngineBusy,
@@ -75,6 +76,7 @@ class Binding:
         self.check_every = settings.HEYGEM["BINDING_CHECK_SECONDS"]
         self._last_progress = -1
         self._last_detail: str | None = None
+        self.parent_id: Any = None  # a segment's progress moves its parent's
 
     def key(self) -> dict[str, Any]:
         return {"job_id": self.job_id, "stage": self.stage, "slot_id": self.slot_id,
@@ -123,7 +125,9 @@ class Binding:
                 raise LeaseLost
             self._last_renewal = time.monotonic()
         if changed:
-            if not bindings.job_progress_update(**key, progress=figure, detail=detail):
+            if not bindings.job_progress_update(
+                **key, progress=figure, detail=detail, parent_id=self.parent_id
+            ):
                 raise LeaseLost
         elif not bindings.binding_is_current(**key):
             raise LeaseLost
@@ -165,6 +169,7 @@ def run_stage(stage: str, job_id: Any, slot_id: int, fence: int, resume: bool = 
             binding.call(partial(bindings.job_stage_handed_back, **binding.key()))
             return "handed back"
         job = binding.call(lambda: Job.objects.select_related("voice").get(pk=job_id))
+        binding.parent_id = job.parent_id
         slot = binding.call(lambda: GpuSlot.objects.get(pk=slot_id))
         return _run(job, slot, binding, resume=resume)
     except BindingUnknown as exc:
@@ -180,10 +185,10 @@ def _run(job: Job, slot: GpuSlot, binding: Binding, *, resume: bool) -> str:
     try:
         binding(0)
         if isinstance(engine, TtsEngine):
-            name, seconds = _synthesize(job, slot, engine, binding)
+            name, seconds, timing = _synthesize(job, slot, engine, binding)
             binding.call(partial(
                 bindings.job_speech_finished, **binding.outcome_key(), speech_name=name,
-                audio_seconds=seconds, engine_seconds=time.monotonic() - started,
+                audio_seconds=seconds, engine_seconds=time.monotonic() - started, timing=timing,
             ))  # fmt: skip
         else:
             name = _render(job, slot, engine, binding, resume=resume)
@@ -253,7 +258,9 @@ def _succeeded_with(job: Job) -> bool:
     ).exists()
 
 
-def _synthesize(job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding) -> tuple[str, float]:
+def _synthesize(
+    job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding
+) -> tuple[str, float, list[list]]:
     # A cloning engine always needs a reference: the built-in voice when the job has none.
     voice = job.voice or (voice_default() if engine.needs_preparation else None)
     prepared = None
@@ -263,11 +270,34 @@ def _synthesize(job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding) ->
     name = storage.job_name(job.pk, "speech.wav")
     with storage.writing(name) as out, _disk_space(slot):
         request = SpeechRequest(chunks=chunks, out_path=out, voice=prepared, pauses=pauses)
-        engine.synthesize(request, binding)
+        parts = engine.synthesize(request, binding)
         info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
         if not info.has_audio or info.duration <= 0:
             raise EngineError("the engine returned no speech")
-    return name, info.duration
+        if job.parent_id is not None:
+            # The pause the engine puts between chunks goes between segments too, in this
+            # segment's own speech (so its render and the joined sound hold it alike),
+            # made up to whole frames of the speaker video so the join can copy them.
+            last = binding.call(partial(selectors.segment_is_last, job))
+            pause = 0.0 if last else settings.HEYGEM["TTS_PAUSE_SECONDS"]
+            media.wav_pad_to_frames(out, at_least=pause, fps=_speaker_fps(job))
+            info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+    return name, info.duration, speech_timing(parts, chunks, info.duration)
+
+
+def _speaker_fps(job: Job) -> float:
+    with storage.reading(job.speaker_video or default_speaker()) as video:
+        info = media.probe(video, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+    return info.frame_rate or 25.0
+
+
+def speech_timing(parts: list[tuple[str, float]], chunks: list[str], seconds: float) -> list[list]:
+    """[[text, seconds], ...] of the speech; the file's own length is the truth, so the
+    last part takes up whatever the parts' sum misses (trailing silence, the pause)."""
+    timed = list(parts) or [(" ".join(chunks), 0.0)]
+    text, length = timed[-1]
+    timed[-1] = (text, length + seconds - sum(part for _, part in timed))
+    return [[text, round(max(0.0, length), 4)] for text, length in timed]
 
 
 def speech_chunks(job: Job, max_chars: int) -> tuple[list[str], tuple[float, ...]]:
@@ -289,17 +319,23 @@ def _render(job: Job, slot: GpuSlot, engine: VideoEngine, binding: Binding, *, r
     with _disk_space(slot):  # the default speaker is made on first use
         video = job.speaker_video or default_speaker()
     with storage.reading(job.speech_audio) as audio, storage.reading(video) as video_path:
-        with storage.writing(name) as out, _disk_space(slot):
+        with (
+            _speaker_for(job, video_path, binding) as speaker,
+            storage.writing(name) as out,
+            _disk_space(slot),
+        ):
             request = RenderRequest(
                 code=job.engine_code,
                 audio_path=audio,
-                video_path=video_path,
+                video_path=speaker,
                 out_path=out,
                 audio_seconds=job.audio_seconds or 0.0,
                 resume=resume,
                 elapsed_seconds=_render_elapsed(job) if resume else 0.0,
             )
             engine.render(request, binding)
+            if job.burn_subtitles and job.parent_id is None:
+                _burn_subtitles(job, out, binding)
     return name
 
 
@@ -348,6 +384,30 @@ def _volume(exc: BaseException, slot: GpuSlot | None) -> str:
     if slot is not None and slot.data_dir and filename.startswith(slot.data_dir):
         return f"the data dir of {slot.name} ({slot.data_dir})"
     return "the media volume"
+
+
+@contextmanager
+def _speaker_for(job: Job, video: Path, binding: Binding) -> Iterator[Path]:
+    """The speaker video a render gets: a segment's starts where the segments before it
+    ended, so the speaker's motion runs on across the joins."""
+    if job.parent_id is None:
+        yield video
+        return
+    offset = binding.call(partial(selectors.segment_speaker_offset, job))
+    with storage.scratch() as folder:
+        speaker = folder / "speaker.mp4"
+        media.speaker_from(
+            video, speaker, offset=offset, seconds=job.audio_seconds or 0.0, heartbeat=binding
+        )
+        binding(event=f"Speaker video from {offset:.2f} s, where the earlier segments end.")
+        yield speaker
+
+
+def _burn_subtitles(job: Job, video: Path, binding: Binding) -> None:
+    with storage.scratch() as folder:
+        srt = folder / "subtitles.srt"
+        srt.write_text(subtitles.to_srt(subtitles.cues(job.speech_timing)), encoding="utf-8")
+        media.burn_subtitles(video, srt, video, heartbeat=binding)
 
 
 def _render_elapsed(job: Job) -> float:

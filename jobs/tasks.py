@@ -1,7 +1,7 @@
 """django-q2 entry points: thin, the services record every outcome."""
 
-from . import stages
-from .services import retention, sweeper
+from . import joining, stages
+from .services import jobs, retention, sweeper
 
 
 def run_stage(stage: str, job_id: str, slot_id: int, fence: int, resume: bool = False) -> str:
@@ -15,3 +15,11 @@ def sweep() -> dict[str, int]:
 def purge() -> int:
     """The retention schedule: purge finished jobs' media past their keeping time."""
     return len(retention.media_purge())
+
+
+def join_segments(job_id: str) -> str:
+    return joining.join_segments(job_id)
+
+
+def segment_failed(job_id: str, error: str) -> bool:
+    return jobs.job_segments_abort(job_id=job_id, error=error)

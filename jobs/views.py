@@ -72,9 +72,17 @@ def job_list(request):
 
 def live_context(job, user) -> dict:
     details = selectors.job_details(job)
-    phases = charts.job_phases(details.events, now=timezone.now(), live=job.is_live)
+    now = timezone.now()
+    if details.segments:
+        by_segment = selectors.segment_events(job)
+        chart = charts.segmented_bars(
+            details.events, [by_segment.get(s.pk, []) for s in details.segments],
+            now=now, live=job.is_live,
+        )  # fmt: skip
+    else:
+        chart = charts.phase_bars(charts.job_phases(details.events, now=now, live=job.is_live))
     tag = selectors.job_watch_tag(user=user, pk=job.pk)
-    return {"job": job, "details": details, "chart": charts.phase_bars(phases), "watch_tag": tag,
+    return {"job": job, "details": details, "chart": chart, "watch_tag": tag,
             "max_text_chars": settings.HEYGEM["MAX_TEXT_CHARS"]}  # fmt: skip
 
 

@@ -10,7 +10,7 @@ Pure Python; importing it needs neither Django nor any configuration.
     'a over b costs two point five million dollars'
 """
 
-from .chunking import split_for_tts
+from .chunking import split_for_tts, split_sentences
 from .core import to_speech
 from .errors import InputError, LexiconError, PLSError, SSMLError
 from .lexicon import MAX_ENTRIES, MAX_TOTAL_CHARS, Entry, Lexicon
@@ -21,6 +21,7 @@ from .ssml import is_ssml
 __all__ = [
     "to_speech",
     "split_for_tts",
+    "split_sentences",
     "plan_speech",
     "explain",
     "check_ssml",

@@ -63,6 +63,14 @@ def split_for_tts(text: str, max_chars: int) -> list[str]:
     return _pack(pieces, limit)
 
 
+def split_sentences(text: str) -> list[str]:
+    """The sentences of spoken text in order, split where split_for_tts splits first
+    (after . ! ? ; and at line breaks); nothing is packed or cut."""
+    if not isinstance(text, str):
+        return []
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
 def _by_words(text, limit):
     """Greedy word packing that backs off to a boundary outside any number or formula
     reading (both neighbours spoken-number or math words), when one exists."""

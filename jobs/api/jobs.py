@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -330,3 +330,55 @@ class JobUnpinApi(APIView):
     )
     def post(self, request, pk):
         return job_pin_response(request, pk, pinned=False)
+
+
+SUBTITLE_TYPES = {"srt": "application/x-subrip", "vtt": "text/vtt"}
+SUBTITLES_DESCRIPTION = (
+    "From the job's known script, timed by the measured length of each piece of its "
+    "speech (no speech recognition); a long job's are its segments' end to end. "
+    "404 until the speech exists."
+)
+
+
+def job_subtitles_response(request, pk, fmt: str) -> HttpResponse:
+    job = visible_job(request, pk)
+    text = selectors.job_subtitles(job, fmt)
+    if text is None:
+        raise NotFound(f"The job's subtitles are not available yet (status: {job.status}).")
+    response = HttpResponse(
+        text.encode("utf-8"), content_type=f"{SUBTITLE_TYPES[fmt]}; charset=utf-8"
+    )
+    if request.query_params.get("download", "1") != "0":
+        response["Content-Disposition"] = f'attachment; filename="heygem-{job.pk}.{fmt}"'
+    return response
+
+
+def subtitle_responses(fmt: str) -> dict:
+    return {
+        (200, SUBTITLE_TYPES[fmt]): OpenApiResponse(str, description="The subtitles."),
+        404: OpenApiResponse(description="No such job, or its speech is not made yet."),
+    }
+
+
+class JobSubtitlesSrtApi(APIView):
+    @extend_schema(
+        operation_id="jobs_subtitles_srt",
+        summary="Subtitles of the spoken script as SRT",
+        description=SUBTITLES_DESCRIPTION,
+        parameters=[DOWNLOAD_PARAMETER],
+        responses=subtitle_responses("srt"),
+    )
+    def get(self, request, pk):
+        return job_subtitles_response(request, pk, "srt")
+
+
+class JobSubtitlesVttApi(APIView):
+    @extend_schema(
+        operation_id="jobs_subtitles_vtt",
+        summary="Subtitles of the spoken script as WebVTT",
+        description=SUBTITLES_DESCRIPTION,
+        parameters=[DOWNLOAD_PARAMETER],
+        responses=subtitle_responses("vtt"),
+    )
+    def get(self, request, pk):
+        return job_subtitles_response(request, pk, "vtt")

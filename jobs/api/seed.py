@@ -34,6 +34,7 @@ SEED_STATUS = {
     Job.Status.SPEECH_REVIEW: "processing",
     Job.Status.AUDIO_READY: "processing",
     Job.Status.RENDERING: "processing",
+    Job.Status.SEGMENTED: "processing",
     Job.Status.SUCCEEDED: "completed",
     Job.Status.FAILED: "failed",
     Job.Status.CANCELED: "canceled",
@@ -198,7 +199,8 @@ def gpu_entries(user) -> list[dict]:
         entry["busy"] |= job is not None
         entry["queue_size"] += job is not None
         if job is not None and (user.is_staff or job.owner_id == user.pk):
-            entry["current_task"] = str(job.pk)
+            # A segment is shown as the task it belongs to.
+            entry["current_task"] = str(job.parent_id or job.pk)
         entry["port" if slot.stage == "video" else "tts_port"] = port_of(slot.base_url)
         entry["healthy"] &= slot.healthy
         entry["enabled"] |= slot.enabled

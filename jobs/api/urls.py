@@ -20,6 +20,16 @@ v1_patterns = [
     path(
         "batches/<uuid:pk>/results.zip", batches.BatchResultsApi.as_view(), name="api-batch-results"
     ),  # fmt: skip
+    path(
+        "jobs/<uuid:pk>/subtitles.srt",
+        jobs.JobSubtitlesSrtApi.as_view(),
+        name="api-job-subtitles-srt",
+    ),
+    path(
+        "jobs/<uuid:pk>/subtitles.vtt",
+        jobs.JobSubtitlesVttApi.as_view(),
+        name="api-job-subtitles-vtt",
+    ),
     path("slots/", operations.SlotListApi.as_view(), name="api-slot-list"),
     *[
         path(

@@ -179,7 +179,10 @@ class TtsEngine:
         """Whether a cached preparation is still usable on this slot."""
         return True
 
-    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> None:
+    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> list[tuple[str, float]]:
+        """Write the speech to ``request.out_path``; return each part's (text, seconds) as
+        it lies in the file (the pause after it included), or [] when the engine cannot
+        tell its parts apart (the subtitles then share the whole by characters)."""
         raise NotImplementedError
 
     def probe(self, *, deep: bool = False) -> None:

@@ -13,7 +13,7 @@ class EspeakEngine(TtsEngine):
     # espeak-ng reads a whole file in one run; chunks only give heartbeat points.
     max_chunk_chars = 4000
 
-    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> None:
+    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> list[tuple[str, float]]:
         partial = request.out_path.with_name(request.out_path.stem + ".partial.wav")
         groups = request.pause_groups()
         try:
@@ -25,6 +25,7 @@ class EspeakEngine(TtsEngine):
             partial.unlink(missing_ok=True)
             raise
         partial.replace(request.out_path)
+        return []  # one run for the text (or per pause): its parts are not measured apart
 
     def _speak_with_pauses(
         self, groups: list[tuple[str, float]], out: Path, heartbeat: Heartbeat

@@ -152,7 +152,7 @@ class FishSpeechEngine(TtsEngine):
 
     # --- synthesis ----------------------------------------------------------------
 
-    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> None:
+    def synthesize(self, request: SpeechRequest, heartbeat: Heartbeat) -> list[tuple[str, float]]:
         voice = request.voice
         if voice is None or not voice.reference_audio:
             raise EngineError("Fish-Speech needs a prepared reference voice.")
@@ -181,6 +181,8 @@ class FishSpeechEngine(TtsEngine):
             part_file.unlink(missing_ok=True)
             raise
         part_file.replace(request.out_path)
+        texts = [text for part_texts, _ in parts for text in part_texts]
+        return list(zip(texts, joiner.seconds, strict=True))
 
     def _invoke(self, text: str, voice: PreparedVoice, beat: Callable[[], None]) -> bytes:
         # The official client's request (§3.2); unknown keys are ignored by the server.

@@ -25,6 +25,9 @@ class WavJoiner:
         self.out: wave.Wave_write | None = None
         self.params: wave._wave_params | None = None
         self._asked: float | None = None
+        # Seconds of each part in the file, the silence after it counted with it
+        # (subtitles are timed from these).
+        self.seconds: list[float] = []
 
     def __enter__(self) -> "WavJoiner":
         return self
@@ -34,6 +37,12 @@ class WavJoiner:
             if self._asked:
                 self._write_silence(self._asked)
             self.out.close()
+
+    def _count(self, seconds: float) -> None:
+        if self.seconds:
+            self.seconds[-1] += seconds
+        else:  # silence before the first part: it opens the first cue
+            self.seconds.append(seconds)
 
     def silence(self, seconds: float) -> None:
         """Put ``seconds`` of silence here (several calls add up)."""
@@ -54,15 +63,24 @@ class WavJoiner:
         pause = self._asked if self._asked is not None else (0.0 if first else self.pause_seconds)
         self._asked = None
         self._write_silence(pause)
+        leading = first and bool(self.seconds)
         assert self.out is not None
         self.out.writeframes(frames)
+        part = len(frames) / (params.sampwidth * params.nchannels) / params.framerate
+        if leading:
+            self.seconds[-1] += part  # the opening silence belongs to the first part
+        else:
+            self.seconds.append(part)
 
     def _write_silence(self, seconds: float) -> None:
         assert self.out is not None and self.params is not None
         params = self.params
         silence = b"\x80" if params.sampwidth == 1 else b"\x00"
         frames = int(round(seconds * params.framerate))
+        if frames <= 0:
+            return
         self.out.writeframes(silence * frames * params.sampwidth * params.nchannels)
+        self._count(frames / params.framerate)
 
 
 def read_wav(data: bytes) -> tuple[wave._wave_params, bytes]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from ..engines import is_resumable
 from ..models import GpuSlot, Job
 from .events import Kind, event_record, job_ended_record
+from .segments import segment_failed, segment_rendered, segments_progress
 from .slots import slot_measure_speed, slot_release
 
 Status = Job.Status
@@ -43,12 +44,18 @@ def job_progress_update(
     fence: int,
     progress: int,
     detail: str | None = None,
+    parent_id: Any = None,
 ) -> bool:
-    """Record progress (and what it is made of); False when the binding is gone."""
+    """Record progress (and what it is made of); False when the binding is gone.
+
+    A segment's progress moves its parent's too (``parent_id``, known to the stage)."""
     fields: dict[str, Any] = {"progress": progress}
     if detail is not None:
         fields["progress_detail"] = detail[:200]
-    return bool(_binding(job_id, stage, slot_id, fence).update(**fields))
+    done = bool(_binding(job_id, stage, slot_id, fence).update(**fields))
+    if done and parent_id is not None:
+        segments_progress(parent_id=parent_id)
+    return done
 
 
 def job_engine_event(*, job_id: Any, stage: str, slot_id: int, fence: int, message: str) -> bool:
@@ -67,7 +74,9 @@ def job_speech_finished(
     speech_name: str,
     audio_seconds: float,
     engine_seconds: float,
+    timing: list | None = None,
 ) -> bool:
+    """``timing``: each chunk's [text, seconds] in the speech (the subtitles' clock)."""
     with transaction.atomic():
         # A job under review stops here until its owner approves (jobs.job_approve).
         review = Job.objects.filter(pk=job_id, review=True).exists()
@@ -75,6 +84,7 @@ def job_speech_finished(
             status=Status.SPEECH_REVIEW if review else Status.AUDIO_READY,
             speech_audio=speech_name,
             audio_seconds=audio_seconds,
+            speech_timing=timing or [],
             tts_finished_at=timezone.now(),
             progress=40,
             progress_detail="",
@@ -93,12 +103,19 @@ def job_speech_finished(
             if review:
                 event_record(job_id=job_id, kind=Kind.SPEECH_REVIEW,
                              message="Listen, then approve the speech or change it.")  # fmt: skip
+            parent_id = _parent_of(job_id)
+            if parent_id is not None:
+                segments_progress(parent_id=parent_id)
             slot_release(slot_id=slot_id, fence=fence, success=True)
             chars = Job.objects.filter(pk=job_id).values_list(Length("spoken_text"), flat=True)
             slot_measure_speed(
                 slot_id=slot_id, chars=chars.first() or 0, engine_seconds=engine_seconds
             )
     return bool(done)
+
+
+def _parent_of(job_id: Any) -> Any:
+    return Job.objects.filter(pk=job_id).values_list("parent_id", flat=True).first()
 
 
 def job_render_finished(
@@ -124,8 +141,12 @@ def job_render_finished(
                 engine_seconds=round(engine_seconds, 3),
             )
             job_ended_record(job_id=job_id, kind=Kind.SUCCEEDED, message="Job succeeded.")
+            audio, parent_id = Job.objects.filter(pk=job_id).values_list(
+                "audio_seconds", "parent_id"
+            )[0]
+            if parent_id is not None:
+                segment_rendered(parent_id=parent_id)
             slot_release(slot_id=slot_id, fence=fence, success=True)
-            audio = Job.objects.filter(pk=job_id).values_list("audio_seconds", flat=True).first()
             slot_measure_speed(
                 slot_id=slot_id, audio_seconds=audio or 0.0, engine_seconds=engine_seconds
             )
@@ -169,6 +190,11 @@ def job_stage_failed(
             job_ended_record(
                 job_id=job_id, kind=Kind.FAILED, message=error, slot_id=slot_id, **extra
             )
+            if job.parent_id is not None:
+                segment_failed(
+                    parent_id=job.parent_id,
+                    error=f"Segment {(job.segment_index or 0) + 1} failed: {error}",
+                )
         else:
             backoff = settings.HEYGEM["RETRY_BACKOFF_SECONDS"] * 2 ** (attempt - 1)
             _binding(job_id, stage, slot_id, fence).update(

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -74,10 +74,23 @@ def free_slots(stage: str) -> QuerySet[GpuSlot]:
 
 
 def waiting_jobs(stage: str, now: datetime) -> QuerySet[Job]:
-    return (
+    jobs = (
         Job.objects.filter(status=Job.WAITING_FOR[stage])
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         .exclude(owner__in=owners_at_running_cap())  # HEYGEM_CAP_RUNNING, per owner
+    )
+    if stage == GpuSlot.Stage.VIDEO:
+        # A segment renders from where the earlier segments' speech ends: it waits
+        # until all of them have theirs (jobs/services/segments.py).
+        jobs = jobs.exclude(Exists(_earlier_segments_without_speech()))
+    return jobs
+
+
+def _earlier_segments_without_speech() -> QuerySet[Job]:
+    return Job.objects.filter(
+        parent_id=OuterRef("parent_id"),
+        segment_index__lt=OuterRef("segment_index"),
+        audio_seconds__isnull=True,
     )
 
 

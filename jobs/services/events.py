@@ -39,12 +39,15 @@ def event_record(
 
 
 def _has_webhook_target(job_id: Any) -> bool:
-    """A callback URL on the job, or an enabled endpoint of its owner."""
+    """A callback URL on the job, or an enabled endpoint of its owner. A segment has
+    none: integrators hear of the job it belongs to, as one job."""
     endpoints = Q(
         owner__webhook_endpoints__enabled=True,
         owner__webhook_endpoints__for_job_callbacks=False,
     )
-    return Job.objects.filter(Q(pk=job_id) & (~Q(callback_url="") | endpoints)).exists()
+    return Job.objects.filter(
+        Q(pk=job_id, parent__isnull=True) & (~Q(callback_url="") | endpoints)
+    ).exists()
 
 
 def job_ended_record(

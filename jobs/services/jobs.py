@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
 import normalization
 from lexicons import selectors as lexicon_selectors
@@ -15,12 +16,14 @@ from voices import services as voice_services
 from voices.models import Voice
 from webhooks.addresses import target_problem
 
-from .. import idempotency, storage, uploads
+from .. import idempotency, selectors, storage, uploads
 from ..models import Job
+from ..segmenting import SegmentPlan, plan_segments
 from ..textclean import clean_text
 from . import limits
 from .dispatcher import dispatch_on_commit
 from .events import Kind, event_record, job_ended_record
+from .segments import JOIN_TASK, segments_create
 
 Status = Job.Status
 
@@ -35,6 +38,7 @@ def job_create(
     idempotency_key: str = "",
     callback_url: str = "",
     review: bool | None = None,
+    burn_subtitles: bool = False,
 ) -> Job:
     """Validate everything, store the speaker video, create the job, dispatch.
 
@@ -44,7 +48,12 @@ def job_create(
     """
     fingerprint = (
         idempotency.request_fingerprint(
-            text=text, priority=priority, voice=voice, callback_url=callback_url, video=video
+            text=text,
+            priority=priority,
+            voice=voice,
+            callback_url=callback_url,
+            video=video,
+            burn_subtitles=burn_subtitles,
         )
         if idempotency_key
         else ""
@@ -60,6 +69,10 @@ def job_create(
     if video is not None:  # refused before a large upload is probed and stored
         with transaction.atomic():
             limits.submit_check(owner=owner, jobs=1, chars=len(text))
+    # Not split into segments: an SSML document (it keeps its own plan of breaks) and a
+    # job its owner reviews (one speech to listen to and approve).
+    whole = speech.plan or review
+    plan = SegmentPlan([speech.spoken]) if whole else _segment_plan(speech.spoken)
 
     job_id = uuid.uuid4()
     try:
@@ -89,10 +102,13 @@ def job_create(
                 idempotency_key=idempotency_key,
                 request_fingerprint=fingerprint,
                 callback_url=callback_url,
+                burn_subtitles=burn_subtitles,
             )
             event_record(job_id=job.id, kind=Kind.CREATED, message="Job queued.")
             for message in events:
                 event_record(job_id=job.id, kind=Kind.VOICE, message=message)
+            if len(plan.texts) > 1:
+                segments_create(parent=job, texts=plan.texts, message=_plan_message(plan))
             dispatch_on_commit()
     except IntegrityError:
         storage.delete_folder(storage.job_folder(job_id))
@@ -145,6 +161,35 @@ def job_speech(*, owner: Any, text: str) -> Speech:
     if not spoken.strip():
         raise ValidationError({"text": "The text has nothing that can be spoken."})
     return Speech(spoken, plan, versions)
+
+
+def _segment_plan(spoken: str) -> SegmentPlan:
+    """Segments for speech longer than HEYGEM_SEGMENT_SECONDS (its length estimated from
+    the speaking rate measured on recent jobs, or the documented figure before that)."""
+    seconds = settings.HEYGEM["SEGMENT_SECONDS"]
+    if not seconds or len(spoken) <= seconds * 5:  # 5 characters a second: the slowest rate
+        return SegmentPlan([spoken])
+    return plan_segments(
+        spoken,
+        target_chars=round(seconds * selectors.speaking_rate()),
+        parallel=selectors.video_slots_enabled(),
+    )
+
+
+def _plan_message(plan: SegmentPlan) -> str:
+    seconds = settings.HEYGEM["SEGMENT_SECONDS"]
+    message = (
+        f"Split into {len(plan.texts)} segments of about {seconds:g} s of speech at "
+        "paragraph and sentence ends, to render on several GPUs at once."
+    )
+    if plan.clause_cuts:
+        message += f" {plan.clause_cuts} of the cuts fall at a comma (no sentence end near)."
+    if plan.forced_cuts:
+        message += (
+            f" {plan.forced_cuts} of the cuts fall between words: the text has no sentence "
+            "or comma pause within a segment's length there."
+        )
+    return message
 
 
 def _check_callback_url(url: str) -> None:
@@ -210,7 +255,12 @@ def _store_speaker(
 
 
 def job_cancel(*, job: Job, reason: str = "Canceled by user.") -> bool:
-    """Stop a job. A running stage notices at its next heartbeat and frees its slot."""
+    """Stop a job. A running stage notices at its next heartbeat and frees its slot.
+
+    A segmented job's segments are canceled first, each as any job is (children
+    before their parent: the lock order of jobs/services/segments.py)."""
+    for segment in job.segments.filter(status__in=Job.LIVE_STATUSES):
+        job_cancel(job=segment, reason=f"The job it belongs to was canceled: {reason}")
     with transaction.atomic():
         done = Job.objects.filter(pk=job.pk, status__in=Job.LIVE_STATUSES).update(
             status=Status.CANCELED, finished_at=timezone.now(), error=reason, progress_detail=""
@@ -221,12 +271,30 @@ def job_cancel(*, job: Job, reason: str = "Canceled by user.") -> bool:
     return bool(done)
 
 
+def job_segments_abort(*, job_id: Any, error: str) -> bool:
+    """A segment failed for good: the other segments stop, the job fails."""
+    job = Job.objects.filter(pk=job_id, status=Status.SEGMENTED).first()
+    if job is None:
+        return False
+    for segment in job.segments.filter(status__in=Job.LIVE_STATUSES):
+        job_cancel(job=segment, reason="Another segment of the job failed.")
+    with transaction.atomic():
+        done = Job.objects.filter(pk=job.pk, status=Status.SEGMENTED).update(
+            status=Status.FAILED, finished_at=timezone.now(), error=error, progress_detail=""
+        )
+        if done:
+            job_ended_record(job_id=job.pk, kind=Kind.FAILED, message=error)
+    return bool(done)
+
+
 def job_retry(*, job: Job) -> bool:
     """Run a failed or canceled job again from the stage it stopped in.
 
     With its speech stored the job waits for a video slot again; without, it
     starts over at the TTS stage. Attempts, error and finish time are reset.
     """
+    if job.segments.exists():
+        return _segmented_retry(job)
     has_speech = storage.exists(job.speech_audio)
     status = Status.AUDIO_READY if has_speech else Status.QUEUED
     with transaction.atomic():
@@ -300,3 +368,22 @@ def job_respeak(*, job: Job, text: str | None = None) -> bool:
             dispatch_on_commit()
     job.refresh_from_db()
     return bool(done)
+
+
+def _segmented_retry(job: Job) -> bool:
+    """A segmented job runs again: its failed or canceled segments from where they
+    stopped, then the join (at once when every segment is done already)."""
+    with transaction.atomic():
+        done = Job.objects.filter(pk=job.pk, status__in=Job.RETRYABLE_STATUSES).update(
+            status=Status.SEGMENTED, error="", finished_at=None
+        )
+        if not done:
+            return False
+        event_record(job_id=job.pk, kind=Kind.RETRIED, message="Retried: the unfinished segments.")
+    pending = list(job.segments.filter(status__in=Job.RETRYABLE_STATUSES))
+    for segment in pending:
+        job_retry(job=segment)
+    if not pending:
+        transaction.on_commit(lambda: async_task(JOIN_TASK, str(job.pk), group="join"))
+    job.refresh_from_db()
+    return True

@@ -94,7 +94,7 @@ def test_synthesis_sends_the_prepared_reference_and_joins_the_parts_with_pauses(
     out = tmp_path / "speech.wav"
     chunks = ["Hello there, this is the first part.", "And this is the second."]
 
-    engine.synthesize(SpeechRequest(chunks=chunks, out_path=out, voice=voice), Beats())
+    timing = engine.synthesize(SpeechRequest(chunks=chunks, out_path=out, voice=voice), Beats())
 
     assert [body["text"] for body in fish.invocations] == chunks
     for body in fish.invocations:
@@ -105,6 +105,11 @@ def test_synthesis_sends_the_prepared_reference_and_joins_the_parts_with_pauses(
     pause = settings.HEYGEM["TTS_PAUSE_SECONDS"]
     assert wav_seconds(out) == pytest.approx(spoken + pause, abs=0.01)
     assert not list(tmp_path.glob("*.partial.wav"))
+    # Each part's length as it lies in the file, its pause counted with it: the
+    # subtitles' clock.
+    assert [text for text, _ in timing] == chunks
+    assert timing[0][1] == pytest.approx(FAKE_SECONDS_PER_CHAR * len(chunks[0]) + pause, abs=0.001)
+    assert sum(seconds for _, seconds in timing) == pytest.approx(wav_seconds(out), abs=0.001)
 
 
 def test_a_10000_character_script_is_spoken_in_sentence_sized_parts(fish, inputs, tmp_path):

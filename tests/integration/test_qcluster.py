@@ -68,7 +68,9 @@ def stage_process(job_id) -> tuple[int, int]:
     return None
 
 
-def test_a_stage_whose_worker_is_killed_is_reclaimed_and_the_job_succeeds(workers, owner):
+def test_a_stage_whose_worker_is_killed_is_reclaimed_and_the_job_succeeds(workers, owner, settings):
+    # One job, not segments: this is about one stage's worker dying.
+    settings.HEYGEM = {**settings.HEYGEM, "SEGMENT_SECONDS": 0}
     services.slot_create(name="tts0", stage="tts", backend="espeak")
     services.slot_create(name="video0", stage="video", backend="dub")
     # The workers sweep every HEYGEM_SWEEP_SECONDS: the slot comes back soon after the lease ends.

@@ -46,7 +46,7 @@ def fill(root: Path, *, leave: int) -> Path:
 @pytest.fixture
 def enqueued(monkeypatch):
     calls = []
-    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args: calls.append(args))
+    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args, queue: calls.append(args))
     return calls
 
 
