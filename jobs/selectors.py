@@ -167,8 +167,22 @@ def job_queue_position(job: Job) -> int | None:
         return 0
     if job.status not in Job.WAITING_FOR.values():
         return None
-    order = list(in_queue_order(Job.objects.filter(status=job.status)).values_list("pk", flat=True))
-    return order.index(job.pk) + 1 if job.pk in order else None
+    waiting = Job.objects.filter(status=job.status).exclude(pk=job.pk)
+    first = Q(priority__gt=job.priority)
+    same = Q(priority=job.priority)
+    if settings.HEYGEM["FAIR_SHARE"]:
+        now = timezone.now()
+        used = (
+            Job.objects.filter(pk=job.pk)
+            .annotate(used=_recent_gpu_seconds(now))
+            .values_list("used", flat=True)
+            .first()
+        ) or datetime.timedelta(0)
+        waiting = waiting.annotate(used=_recent_gpu_seconds(now))
+        first |= same & Q(used__lt=used)
+        same &= Q(used=used)
+    ahead = waiting.filter(first | (same & Q(created_at__lt=job.created_at)))
+    return ahead.count() + 1
 
 
 @dataclass(frozen=True)

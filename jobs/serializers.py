@@ -423,6 +423,6 @@ class UsageOutput(serializers.Serializer):
     chars_per_day = serializers.IntegerField()
 
 
-class LimitsOutput(serializers.Serializer):
+class OwnerLimitsOutput(serializers.Serializer):
     caps = CapsOutput(help_text="0: no cap.")
     usage = UsageOutput()

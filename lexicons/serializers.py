@@ -31,7 +31,7 @@ class EntryOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class LimitsOutput(serializers.Serializer):
+class LexiconLimitsOutput(serializers.Serializer):
     max_entries = serializers.IntegerField()
     max_total_chars = serializers.IntegerField(help_text="Words and readings together.")
     max_grapheme_chars = serializers.IntegerField()
@@ -54,7 +54,7 @@ class LexiconOutput(serializers.Serializer):
     entry_count = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
     editable = serializers.BooleanField(help_text="Whether you may change it (site: staff).")
-    limits = LimitsOutput()
+    limits = LexiconLimitsOutput()
 
 
 class ImportInput(InputSerializer):

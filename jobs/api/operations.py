@@ -13,9 +13,9 @@ from lexicons.selectors import lexicon_for
 from .. import selectors, services
 from ..models import GpuSlot
 from ..serializers import (
-    LimitsOutput,
     NormalizeInput,
     NormalizeOutput,
+    OwnerLimitsOutput,
     QueueOutput,
     SlotOutput,
 )
@@ -82,12 +82,12 @@ class LimitsApi(APIView):
     @extend_schema(
         operation_id="limits_retrieve",
         summary="Your caps (0: none) and what you use of them now",
-        responses=LimitsOutput,
+        responses=OwnerLimitsOutput,
     )
     def get(self, request):
         caps = selectors.owner_caps(request.user)
         usage = selectors.owner_usage(request.user)
-        return Response(LimitsOutput({"caps": caps.__dict__, "usage": usage}).data)
+        return Response(OwnerLimitsOutput({"caps": caps.__dict__, "usage": usage}).data)
 
 
 class NormalizeApi(APIView):

@@ -111,7 +111,7 @@ def test_the_cli_refuses_past_a_cap_with_the_reason(owner, settings):
 def test_the_running_cap_holds_an_owners_further_jobs_back_at_dispatch(
     owner, teammate, monkeypatch, api
 ):
-    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args: None)
+    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args, queue: None)
     OwnerLimits.objects.create(owner=owner, max_running=1)
     for name in ("tts-a", "tts-b", "tts-c"):
         make_slot(name, stage="tts", backend="espeak")
