@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/lecture.py [--minutes 10] [--render-speed 0.3]
 
-Runs a real qcluster at default settings (HEYGEM_SEGMENT_SECONDS=60, Q_WORKERS=4,
-HEYGEM_RENDER_POLL_SECONDS=2; ``--workers`` sets Q_WORKERS) against fake engines
+Runs real `manage.py workers` at default settings (HEYGEM_SEGMENT_SECONDS=60; the
+workers size themselves to the slots) against fake engines
 (tests/fakes): Fish-Speech speaks 0.06 s per character and takes a fifth of a
 render's time, HeyGem takes ``--render-speed`` seconds per second of speech (real
 HeyGem takes 1-2; the fakes are faster so the run takes minutes, which makes our own
@@ -51,11 +51,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--render-speed", type=float, default=0.3,
                         help="fake render seconds per second of speech")  # fmt: skip
-    parser.add_argument("--workers", type=int, default=None,
-                        help="Q_WORKERS (default: the product's default, 4)")  # fmt: skip
     args = parser.parse_args()
-    if args.workers:
-        os.environ["Q_WORKERS"] = str(args.workers)
     media = Path(tempfile.mkdtemp(prefix="heygem-bench-lecture-"))
     os.environ.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
@@ -99,8 +95,9 @@ def run(media: Path, pairs: int, text: str, render_speed: float) -> dict:
                         tts_options=tts) as fakes:  # fmt: skip
         register_fake_pairs(fakes)
         cluster = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
+            [sys.executable, "manage.py", "workers"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )  # fmt: skip
         try:
             time.sleep(3)  # the workers' start is not the job's time
@@ -109,7 +106,7 @@ def run(media: Path, pairs: int, text: str, render_speed: float) -> dict:
                 time.sleep(0.5)
         finally:
             cluster.terminate()
-            cluster.wait(timeout=30)
+            cluster.wait(timeout=60)
     job.refresh_from_db()
     if job.status != Job.Status.SUCCEEDED:
         raise SystemExit(f"the lecture on {pairs} pair(s) did not succeed: {job.error}")
@@ -132,11 +129,10 @@ def run(media: Path, pairs: int, text: str, render_speed: float) -> dict:
 
 
 def report(results: dict, args) -> None:
-    from django.conf import settings
 
     print(f"lecture: {results[1]['audio'] / 60:.1f} min of speech, fake render "
-          f"{args.render_speed} s per second of speech, Q_WORKERS="
-          f"{settings.Q_CLUSTER['workers']}, {os.cpu_count()} CPU cores")  # fmt: skip
+          f"{args.render_speed} s per second of speech, workers sized to the slots, "
+          f"{os.cpu_count()} CPU cores")  # fmt: skip
     for pairs, r in results.items():
         print(f"{pairs} pair(s): {r['total']:.1f} s submit -> done; {r['segments']} segments on "
               f"{r['gpus']} GPU(s); last speech at {r['last_speech']:.1f} s, last render at "
