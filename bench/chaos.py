@@ -199,7 +199,7 @@ def stage_worker_pids(cluster: int, port: int) -> list[int]:
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT client_port, query FROM pg_stat_activity WHERE datname = "
-                       "current_database() AND query_start > now() - interval '1.5 seconds'")  # fmt: skip
+                       "current_database() AND query_start > now() - interval '1.5 s'")  # fmt: skip
         recent = {port_: query for port_, query in cursor.fetchall()}
     socket_ports = _sockets_to(port)
     busy = []
@@ -265,6 +265,8 @@ def main() -> None:
     with pg_cluster(args.cluster, args.port) as url:
         os.environ.update(
             DATABASE_URL=url, MEDIA_ROOT=str(work / "media"),
+            # This process binds too (job_create dispatches): the same lease as the workers.
+            HEYGEM_LEASE_SECONDS=str(args.lease),
             DJANGO_SETTINGS_MODULE="heygem_site.settings",
             DEBUG=os.environ.get("DEBUG", "True"),
         )  # fmt: skip
@@ -316,7 +318,7 @@ def run(args, faults: list[str], work: Path) -> dict:
     FakeHeyGem._submit, FakeHeyGem._set = recording_submit, recording_set
     rng = random.Random(args.seed)
     log = work / "workers.log"
-    env = {**os.environ, "HEYGEM_LEASE_SECONDS": str(args.lease), "Q_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "Q_LOG_LEVEL": "WARNING"}
     sup = Supervisor(env, log)
     struck: list[dict] = []
     started = time.time()
@@ -347,8 +349,8 @@ def run(args, faults: list[str], work: Path) -> dict:
             live = retrying(lambda: Job.objects.filter(status__in=Job.LIVE_STATUSES).count())
             # Always work waiting behind every slot, never a flood: a fault strikes a full box.
             while live < 3 * args.pairs and (made < args.jobs or todo):
-                retrying(lambda: services.job_create(owner=owner, text=text_of(made, chars),
-                                                     video=speaker))  # fmt: skip
+                retrying(lambda n=made: services.job_create(owner=owner, text=text_of(n, chars),
+                                                            video=speaker))  # fmt: skip
                 made, live = made + 1, live + 1
             if todo and time.monotonic() >= next_fault:
                 kind = todo.pop(0)
@@ -513,8 +515,9 @@ def report(r: dict) -> None:
           f"{r['orphan_clusters']}; tracebacks in the workers' log: {r['tracebacks']}")  # fmt: skip
     print("fault -> its slots busy again (s):")
     for f in r["faults"]:
-        slots = ", ".join(f"{s} {b if b is not None else 'never'}"
-                          for s, b in zip(f["slots"], f["busy_again"])) or "no stage lost"  # fmt: skip
+        pairs = zip(f["slots"], f["busy_again"], strict=True)
+        slots = ", ".join(f"{s} {'never' if b is None else b}" for s, b in pairs)
+        slots = slots or "no stage lost"
         print(f"  t={f['at']:>6.1f} {f['kind']:<14} {slots}; next binding anywhere "
               f"{f['next_binding_anywhere']} s")  # fmt: skip
 

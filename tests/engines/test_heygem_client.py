@@ -155,9 +155,7 @@ def test_a_resumed_render_polls_the_same_task_without_submitting_again(heygem, i
     assert temp_files(heygem.data_dir) == []
 
 
-def test_a_render_resumed_before_it_was_ever_submitted_is_submitted_then(
-    heygem, inputs, tmp_path
-):
+def test_a_render_resumed_before_it_was_ever_submitted_is_submitted_then(heygem, inputs, tmp_path):
     """The worker died between its binding and the submit (or its task never left the
     queue): the engine never heard of the code, so the resume submits it, once."""
     slot = video_slot(heygem)
@@ -170,9 +168,7 @@ def test_a_render_resumed_before_it_was_ever_submitted_is_submitted_then(
     assert temp_files(heygem.data_dir) == []
 
 
-def test_a_resumed_render_the_engine_lost_after_taking_it_is_still_lost(
-    heygem, inputs, tmp_path
-):
+def test_a_resumed_render_the_engine_lost_after_taking_it_is_still_lost(heygem, inputs, tmp_path):
     """Submitted and then forgotten (a container restart): not silently submitted again."""
     slot = video_slot(heygem)
     request = request_for(inputs, tmp_path)
