@@ -47,11 +47,12 @@ def test_no_job_is_lost_bound_twice_rendered_twice_or_charged_an_attempt_by_faul
     assert figures["extra_attempts"] == 0, summary
     assert figures["orphan_clusters"] == 0, summary
     # The faults really struck: the pause and the cluster kill each took stages back, and
-    # every slot struck was busy again within a lease and a sweep (and the pause).
+    # a struck slot was busy again within a lease and a sweep (and the pause). None: the
+    # run ended with no more work for that slot.
     for fault in figures["faults"]:
+        back = [b for b in fault["busy_again"] if b is not None]
         if fault["kind"] in ("pause", "stage-cluster"):
-            assert fault["slots"], summary
-        assert all(b is not None and b <= figures["bound_after"]
-                   for b in fault["busy_again"]), summary  # fmt: skip
+            assert back, summary
+        assert all(b <= figures["bound_after"] for b in back), summary
     # A database restart is ridden out: no stage lost.
     assert [f["slots"] for f in figures["faults"] if f["kind"] == "db-restart"] == [[]], summary
