@@ -332,6 +332,8 @@ Q_CLUSTER = {
     "ALT_CLUSTERS": {},
     "scheduler": env.bool("Q_SCHEDULER", default=True),
     "orm": "default",
+    # The ORM broker, riding out a database restart (heygem_site/qbroker.py).
+    "broker_class": "heygem_site.qbroker.ResilientORM",
     "workers": env.int("Q_WORKERS", default=4),
     "timeout": env.int("Q_TIMEOUT", default=4 * 3600),
     "retry": env.int("Q_RETRY", default=4 * 3600 + 600),

@@ -262,10 +262,13 @@ def _synthesize(
     job: Job, slot: GpuSlot, engine: TtsEngine, binding: Binding
 ) -> tuple[str, float, list[list]]:
     # A cloning engine always needs a reference: the built-in voice when the job has none.
-    voice = job.voice or (voice_default() if engine.needs_preparation else None)
+    # Database calls through the binding: a restart mid-stage is ridden out, not a reclaim.
+    voice = job.voice or (binding.call(voice_default) if engine.needs_preparation else None)
     prepared = None
     if voice is not None:
-        prepared = voice_prepare(voice=voice, slot=slot, engine=engine, heartbeat=binding)
+        prepared = voice_prepare(
+            voice=voice, slot=slot, engine=engine, heartbeat=binding, db=binding.call
+        )
     chunks, pauses = speech_chunks(job, engine.max_chunk_chars)
     name = storage.job_name(job.pk, "speech.wav")
     with storage.writing(name) as out, _disk_space(slot):

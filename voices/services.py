@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,19 +90,27 @@ def voice_create(
 
 
 def voice_prepare(
-    *, voice: Voice, slot: GpuSlot, engine: TtsEngine, heartbeat: Heartbeat | None = None
+    *,
+    voice: Voice,
+    slot: GpuSlot,
+    engine: TtsEngine,
+    heartbeat: Heartbeat | None = None,
+    db: Callable[[Callable[[], Any]], Any] = lambda call: call(),
 ) -> PreparedVoice:
     """The voice as ``slot``'s engine knows it, prepared once per (voice, slot, audio).
 
     A cached preparation is redone when the voice's audio changed (its sha256) or
-    when the engine no longer has the files it made (a wiped data dir).
+    when the engine no longer has the files it made (a wiped data dir). ``db`` runs
+    each database call: a stage passes its own, which rides out a database restart.
     """
     with storage.reading(voice.audio) as audio:
         if not engine.needs_preparation:
             return PreparedVoice(audio_path=audio, reference_text=voice.reference_text)
-        cached = VoicePreparation.objects.filter(
-            voice=voice, slot=slot, audio_sha256=voice.audio_sha256
-        ).first()
+        cached = db(
+            lambda: VoicePreparation.objects.filter(
+                voice=voice, slot=slot, audio_sha256=voice.audio_sha256
+            ).first()
+        )
         if cached:
             prepared = PreparedVoice(
                 audio_path=audio,
@@ -113,14 +122,16 @@ def voice_prepare(
         # Slow (ASR on the GPU) and outside any transaction; a slot runs one stage at a
         # time, so two workers never prepare the same (voice, slot) at once.
         prepared = engine.prepare_voice(audio, voice.reference_text, heartbeat)
-    VoicePreparation.objects.update_or_create(
-        voice=voice,
-        slot=slot,
-        defaults={
-            "audio_sha256": voice.audio_sha256,
-            "reference_audio": prepared.reference_audio,
-            "reference_text": prepared.reference_text,
-        },
+    db(
+        lambda: VoicePreparation.objects.update_or_create(
+            voice=voice,
+            slot=slot,
+            defaults={
+                "audio_sha256": voice.audio_sha256,
+                "reference_audio": prepared.reference_audio,
+                "reference_text": prepared.reference_text,
+            },
+        )
     )
     return prepared
 

@@ -73,6 +73,9 @@ class TaskFiles:
         self.video = temp / f"{code}.mp4"
         self.result = temp / f"{code}-r.mp4"
         self.answer = temp / f"{code}.answer.json"
+        # Written once the engine accepted the task: a resumed render without it may
+        # never have been submitted (its worker died first, or its task never ran).
+        self.submitted = temp / f"{code}.submitted"
 
     def stage(self, audio_src: Path, video_src: Path) -> None:
         try:
@@ -127,10 +130,11 @@ class HeyGemEngine(VideoEngine):
 
     def render(self, request: RenderRequest, heartbeat: Heartbeat) -> None:
         files = TaskFiles(self.temp_dir(), request.code)
-        if not request.resume:
+        if not request.resume or not self._was_submitted(files):
             heartbeat.confirm()  # a worker paused since its binding must not start the task
             files.stage(request.audio_path, request.video_path)
             self._submit(files)
+            files.submitted.touch()
         clock = RenderClock.for_render(self.slot, request)
         heartbeat(0, event=clock.describe(self.slot.name))
         result = self._watch(files, clock, heartbeat)
@@ -139,6 +143,24 @@ class HeyGemEngine(VideoEngine):
 
     def discard(self, code: str) -> None:
         TaskFiles(self.temp_dir(), code).remove()
+
+    def _was_submitted(self, files: TaskFiles) -> bool:
+        """On a resume: did any worker hand this task to the engine?
+
+        Without the mark, ask the engine (the submit may have been taken just before the
+        worker died); a terminal answer is kept, as it is told only once.
+        """
+        if files.submitted.exists() or files.recorded() is not None or files.result.exists():
+            return True
+        try:
+            answer = self._query(files.code)
+        except EngineUnavailable:
+            return True  # the watch has its grace for an engine that is down; never resubmit
+        if answer.get("code") == UNKNOWN_TASK:
+            return False
+        if (answer.get("data") or {}).get("status") in (DONE, FAILED):
+            files.record(answer)
+        return True
 
     def _submit(self, files: TaskFiles) -> None:
         payload = {

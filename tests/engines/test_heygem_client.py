@@ -155,6 +155,35 @@ def test_a_resumed_render_polls_the_same_task_without_submitting_again(heygem, i
     assert temp_files(heygem.data_dir) == []
 
 
+def test_a_render_resumed_before_it_was_ever_submitted_is_submitted_then(heygem, inputs, tmp_path):
+    """The worker died between its binding and the submit (or its task never left the
+    queue): the engine never heard of the code, so the resume submits it, once."""
+    slot = video_slot(heygem)
+    request = request_for(inputs, tmp_path, resume=True, elapsed_seconds=20.0)
+
+    render_as_a_stage(HeyGemEngine(slot.config()), request, Beats())
+
+    assert [s["code"] for s in heygem.submissions] == [request.code]
+    assert set(probe_streams(request.out_path)) == {"video", "audio"}
+    assert temp_files(heygem.data_dir) == []
+
+
+def test_a_resumed_render_the_engine_lost_after_taking_it_is_still_lost(heygem, inputs, tmp_path):
+    """Submitted and then forgotten (a container restart): not silently submitted again."""
+    slot = video_slot(heygem)
+    request = request_for(inputs, tmp_path)
+    with pytest.raises(LeaseLost):  # the first worker dies right after submitting
+        render_as_a_stage(
+            HeyGemEngine(slot.config()), request, Beats(stop_after=0, error=LeaseLost)
+        )
+    heygem.restart()
+
+    resumed = RenderRequest(**{**request.__dict__, "resume": True})
+    with pytest.raises(EngineError, match="lost task"):
+        render_as_a_stage(HeyGemEngine(slot.config()), resumed, Beats())
+    assert len(heygem.submissions) == 1
+
+
 def test_an_outcome_told_once_is_still_known_to_the_worker_that_resumes(
     heygem, inputs, tmp_path, monkeypatch
 ):

@@ -143,3 +143,22 @@ def test_sigterm_hands_running_stages_back_and_the_next_workers_finish_them(work
     wait_for(lambda: Job.objects.get(pk=job.pk).status == "succeeded", timeout=120)
     job.refresh_from_db()
     assert job.attempt == 0 and not Host.objects.get(name="local").stopping
+
+
+def test_clusters_stop_when_the_supervisor_is_killed_and_a_restart_does_the_work(workers, owner):
+    """kill -9 of `manage.py workers` alone (an OOM kill, a bad unit file): its clusters,
+    each in a session of its own, stop with it instead of working on as orphans next
+    to the clusters of the supervisor that replaces it."""
+    embedded_pair()
+    pool = workers()
+    wait_for(lambda: len(pool.children()) == 2, timeout=30)
+    clusters = pool.children()
+
+    pool.proc.kill()
+    pool.proc.wait()
+
+    wait_for(lambda: not any(alive(pid) for pid in clusters), timeout=30,
+             message="the clusters of a dead supervisor kept running")  # fmt: skip
+    workers()
+    job = services.job_create(owner=owner, text="After the restart.")
+    wait_for(lambda: Job.objects.get(pk=job.pk).status == "succeeded", timeout=60)

@@ -224,3 +224,34 @@ def test_a_stage_that_keeps_killing_its_worker_starts_counting_attempts(
 def test_no_connection_is_left_to_the_test_database(db):
     """The fault tests' worker threads closed their connections (the test database drops)."""
     assert all(not c.connection or c is connection for c in connections.all())
+
+
+def test_a_database_error_while_a_tts_stage_looks_up_its_voice_is_ridden_out(
+    owner, tmp_path, bindings, short_lease, monkeypatch
+):
+    """The voice's preparation lookup meets a restarting database: the stage waits for
+    it like any other of its database calls, instead of stopping and leaving its slot
+    idle for a lease."""
+    from django.db import OperationalError
+
+    from tests.fakes import FakeFishSpeech
+    from voices.models import VoicePreparation
+
+    (tmp_path / "tts0" / "origin_audio").mkdir(parents=True)
+    with FakeFishSpeech(tmp_path / "tts0") as tts:
+        services.slot_create(name="gpu0-tts", stage="tts", backend="fish_speech", gpu="gpu0",
+                             base_url=tts.url, data_dir=str(tts.data_dir))  # fmt: skip
+        job = services.job_create(owner=owner, text="Spoken across a database restart.")
+        failures = iter([OperationalError("the database system is shutting down")])
+        real_filter = VoicePreparation.objects.filter
+
+        def filter_once_down(*args, **kwargs):
+            for exc in failures:
+                raise exc
+            return real_filter(*args, **kwargs)
+
+        monkeypatch.setattr(VoicePreparation.objects, "filter", filter_once_down)
+        assert stages.run_stage(*bindings[0]) == "done"
+
+    job.refresh_from_db()
+    assert job.status == Job.Status.AUDIO_READY and job.attempt == 0 and job.reclaims == 0
