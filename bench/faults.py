@@ -40,6 +40,7 @@ def main() -> None:
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
         MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="heygem_site.settings",
         DEBUG=os.environ.get("DEBUG", "True"),
+        HEYGEM_SEGMENT_SECONDS="0",  # one stage on one slot is what is struck here
     )  # fmt: skip
     subprocess.run([sys.executable, "deploy/ensure_database.py"], cwd=ROOT, check=True)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)

@@ -129,7 +129,6 @@ def run(media: Path, pairs: int, text: str, render_speed: float) -> dict:
 
 
 def report(results: dict, args) -> None:
-
     print(f"lecture: {results[1]['audio'] / 60:.1f} min of speech, fake render "
           f"{args.render_speed} s per second of speech, workers sized to the slots, "
           f"{os.cpu_count()} CPU cores")  # fmt: skip

@@ -21,6 +21,12 @@ LONG_TEXT = " ".join(
 )
 
 
+@pytest.fixture(autouse=True)
+def one_piece_jobs(settings):
+    """These long texts are about one stage's slot: not split into segments."""
+    settings.HEYGEM = {**settings.HEYGEM, "SEGMENT_SECONDS": 0}
+
+
 def ffmpeg_of(job_id) -> int | None:
     """The pid of an ffmpeg working on this job's files, if one runs."""
     for entry in Path("/proc").iterdir():
