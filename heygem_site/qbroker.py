@@ -8,14 +8,24 @@ reclaimed before it starts. Here a failed poll closes the broken connection and 
 next poll, one poll period later, reconnects; the sentinel's status writes do the
 same. Tasks are locked one by one as before: a poll that fails half way hands on
 the ones it has locked already, so none waits for django-q2's retry (hours).
+
+An idle pusher does not poll either: every enqueue NOTIFYs its queue's channel in
+PostgreSQL, and a pusher with nothing to do waits on a connection LISTENing there, so
+a bound stage is taken the moment its transaction commits, by a process that is
+otherwise asleep. ``Q_POLL`` is only the fallback (a notice lost with a dropped
+connection, a redelivered task).
 """
 
+import hashlib
+import os
 from time import sleep
 
+import psycopg
 from django import db
 from django.db import DatabaseError, InterfaceError
 from django_q.brokers.orm import ORM
 from django_q.conf import Conf, logger
+from psycopg import sql
 
 # A failed poll waits at least this long before the next, so a database that is down
 # is not asked 50 times a second.
@@ -23,7 +33,62 @@ FAILED_POLL_SECONDS = 0.5
 DB_ERRORS = (DatabaseError, InterfaceError)
 
 
+def channel(list_key: str) -> str:
+    """The NOTIFY channel of a queue: a plain identifier whatever the queue's name."""
+    return "heygem_q_" + hashlib.sha1(list_key.encode()).hexdigest()[:16]
+
+
+class Listener:
+    """A pusher's own autocommit connection, LISTENing on its queue's channel."""
+
+    def __init__(self, list_key: str):
+        self.channel = channel(list_key)
+        self.conn: psycopg.Connection | None = None
+        self.pid = 0
+
+    def wait(self, timeout: float) -> None:
+        """Until a task may have been enqueued, or ``timeout`` passes."""
+        if self.pid != os.getpid():  # inherited across a fork: the parent's, not ours
+            self.conn, self.pid = None, os.getpid()
+        try:
+            if self.conn is None or self.conn.closed:
+                params = db.connections[Conf.ORM].get_connection_params()
+                self.conn = psycopg.connect(**params, autocommit=True)
+                self.conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+                return  # listening from now on: the caller looks at the queue once more
+            # A notice sent since the caller last looked is already here: no task is missed.
+            for _ in self.conn.notifies(timeout=timeout, stop_after=1):
+                pass
+        except psycopg.Error as exc:
+            logger.warning("task queue: lost the wake-up connection, polling: %s", exc)
+            self.close()
+            sleep(min(timeout, FAILED_POLL_SECONDS))
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except psycopg.Error:
+                pass
+        self.conn = None
+
+
 class ResilientORM(ORM):
+    def __init__(self, list_key: str | None = None):
+        super().__init__(list_key=list_key or Conf.CLUSTER_NAME)
+        self.listener = Listener(self.list_key)
+
+    def __setstate__(self, state):  # handed to the pusher's process
+        super().__setstate__(state)
+        self.listener = Listener(self.list_key)
+
+    def enqueue(self, task):
+        pk = super().enqueue(task)
+        # Inside a transaction the notice goes out when it commits, with the task.
+        with db.connections[Conf.ORM].cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, '')", [channel(self.list_key)])
+        return pk
+
     def dequeue(self):
         taken = []
         try:
@@ -44,7 +109,7 @@ class ResilientORM(ORM):
             sleep(max(Conf.POLL, FAILED_POLL_SECONDS))
             return taken
         if not taken:
-            sleep(Conf.POLL)  # an empty queue: spare the CPU
+            self.listener.wait(Conf.POLL)  # an empty queue: sleep until a task comes
         return taken
 
     def set_stat(self, key: str, value: str, timeout: int):

@@ -338,7 +338,9 @@ Q_CLUSTER = {
     "timeout": env.int("Q_TIMEOUT", default=4 * 3600),
     "retry": env.int("Q_RETRY", default=4 * 3600 + 600),
     "max_attempts": 2,
-    "poll": env.float("Q_POLL", default=0.02),
+    # Seconds between looks at an idle queue when no wake-up came (heygem_site/qbroker.py:
+    # an enqueue wakes its pusher at once through PostgreSQL's NOTIFY).
+    "poll": env.float("Q_POLL", default=1.0),
     "guard_cycle": env.float("Q_GUARD_CYCLE", default=0.5),
     "save_limit": 1000,
     "ack_failures": True,

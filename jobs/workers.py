@@ -34,7 +34,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -53,8 +53,6 @@ MANAGE = Path(settings.BASE_DIR) / "manage.py"
 CHECK_SECONDS = 1.0
 # A child that keeps dying is restarted after 1, 2, 4 … seconds, at most this.
 RESTART_BACKOFF_MAX = 30.0
-# The aux queue (webhooks, schedules) needs no 20 ms pickup: each poll is a query.
-AUX_POLL_SECONDS = 0.5
 
 
 # prctl(PR_SET_PDEATHSIG): loaded here, as a forked child of a threaded process must
@@ -88,7 +86,6 @@ class Cluster:
     started: float = 0.0
     failures: int = 0
     not_before: float = 0.0
-    extra_env: dict = field(default_factory=dict)
 
     def start(self) -> None:
         env = {
@@ -96,7 +93,6 @@ class Cluster:
             "Q_CLUSTER_NAME": self.queue,
             "Q_WORKERS": str(self.workers),
             "Q_SCHEDULER": "true" if self.scheduler else "false",
-            **self.extra_env,
         }
         self.proc = subprocess.Popen(
             [sys.executable, str(MANAGE), "qcluster"],
@@ -141,8 +137,9 @@ class Pool:
         self.clock = clock
         self.stage: Cluster | None = None
         self.retiring: list[Cluster] = []
-        self.aux = Cluster(queue=settings.Q_CLUSTER["name"], workers=self.config["AUX_WORKERS"],
-                           scheduler=True, extra_env={"Q_POLL": str(AUX_POLL_SECONDS)})  # fmt: skip
+        self.aux = Cluster(
+            queue=settings.Q_CLUSTER["name"], workers=self.config["AUX_WORKERS"], scheduler=True
+        )
 
     # --- running ------------------------------------------------------------------
 
