@@ -96,12 +96,8 @@ def _earlier_segments_without_speech() -> QuerySet[Job]:
 
 def dispatch() -> int:
     """Bind as many waiting jobs as placement gives free slots; returns how many."""
-    bound = 0
     # Video first: finishing a job that has its speech beats starting a new one.
-    for stage in (GpuSlot.Stage.VIDEO, GpuSlot.Stage.TTS):
-        while _bind_one(stage):
-            bound += 1
-    return bound
+    return sum(_bind_placed(stage) for stage in (GpuSlot.Stage.VIDEO, GpuSlot.Stage.TTS))
 
 
 def dispatch_on_commit() -> None:
@@ -241,27 +237,37 @@ def _waiting(stage: str, now: datetime, *, limit: int) -> list[_Waiting]:
     ]
 
 
-def _bind_one(stage: str) -> bool:
-    """Bind the first placement that can still be locked; False when none can."""
-    now = timezone.now()
-    for job_id, slot_id in placement(stage, now):
-        with transaction.atomic():
-            job = (
-                waiting_jobs(stage, now)
-                .filter(pk=job_id)
-                .select_for_update(skip_locked=True, of=("self",))
-                .first()
-            )
-            slot = (
-                free_slots(stage).filter(pk=slot_id).select_for_update(skip_locked=True).first()
-                if job is not None
-                else None
-            )
-            if job is None or slot is None:
-                continue  # another dispatcher took one of them: look at the next pair
-            bind(job=job, slot=slot, now=now, resume=False)
-            return True
-    return False
+def _bind_placed(stage: str) -> int:
+    """Bind every pair of one placement (it fills all free slots at once); place again
+    only when a racing dispatcher took a row of a pair while this one bound others."""
+    bound = 0
+    while True:
+        now = timezone.now()
+        plan = placement(stage, now)
+        taken = sum(_bind_pair(stage, job_id, slot_id, now) for job_id, slot_id in plan)
+        bound += taken
+        if taken in (0, len(plan)):
+            return bound
+
+
+def _bind_pair(stage: str, job_id: Any, slot_id: int, now: datetime) -> bool:
+    """Bind the pair if both rows are still waiting and free, and not locked by another."""
+    with transaction.atomic():
+        job = (
+            waiting_jobs(stage, now)
+            .filter(pk=job_id)
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
+        slot = (
+            free_slots(stage).filter(pk=slot_id).select_for_update(skip_locked=True).first()
+            if job is not None
+            else None
+        )
+        if job is None or slot is None:
+            return False
+        bind(job=job, slot=slot, now=now, resume=False)
+        return True
 
 
 def bind(*, job: Job, slot: GpuSlot, now: datetime, resume: bool) -> None:
