@@ -26,6 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.production import production_env  # noqa: E402
+
 BENCH_DB = "heygem_bench_faults"
 LONG = " ".join(f"Sentence {n} of a long lecture about the water cycle." for n in range(60))
 
@@ -39,7 +42,7 @@ def main() -> None:
     os.environ.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
         MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="heygem_site.settings",
-        DEBUG=os.environ.get("DEBUG", "True"),
+        **production_env(),
         HEYGEM_SEGMENT_SECONDS="0",  # one stage on one slot is what is struck here
     )  # fmt: skip
     subprocess.run([sys.executable, "deploy/ensure_database.py"], cwd=ROOT, check=True)

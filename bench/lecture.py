@@ -24,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.production import production_env  # noqa: E402
+
 BENCH_DB = "heygem_bench_lecture"
 SECONDS_PER_CHAR = 0.06  # the fake Fish-Speech's speech per character
 SENTENCES = [
@@ -56,7 +59,7 @@ def main() -> None:
     os.environ.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}",
         MEDIA_ROOT=str(media), DJANGO_SETTINGS_MODULE="heygem_site.settings",
-        DEBUG=os.environ.get("DEBUG", "True"), Q_SYNC="false", Q_LOG_LEVEL="ERROR",
+        **production_env(), Q_SYNC="false", Q_LOG_LEVEL="ERROR",
     )  # fmt: skip
     subprocess.run([sys.executable, "deploy/ensure_database.py"], cwd=ROOT, check=True)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
