@@ -1,7 +1,8 @@
 """Prometheus metrics (prometheus_client) for operators.
 
 Read at scrape time from the database: jobs by status, queue depth and age,
-stage-duration and queue-wait histograms, slot gauges; from NVML where present:
+stage-duration and queue-wait histograms, slot gauges, the engines' answers by
+code (counted by the stage and probe workers of every host); from NVML where present:
 GPU memory, utilization and temperature, labelled with the slots on each GPU.
 HTTP request metrics come from every web process (heygem_site.http_metrics).
 
@@ -23,13 +24,13 @@ from django.http import HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
-from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
 from heygem_site import http_metrics
 
 from . import selectors
 from .gpus import gpu_readings
-from .models import GpuSlot, Job
+from .models import EngineAnswerCount, GpuSlot, Job
 
 BUCKETS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 # (stage label, start field, end field) of each measured span of a job.
@@ -110,6 +111,7 @@ class DatabaseCollector:
         yield _histogram("heygem_queue_wait_seconds",
                          "Seconds a job waited for a slot of a stage.", WAIT_SPANS)  # fmt: skip
         yield from self.slots()
+        yield self.engine_answers()
         yield from self.gpus()
         yield from self.disks()
 
@@ -142,6 +144,21 @@ class DatabaseCollector:
                      "Measured engine seconds per second of speech (smoothed).", names,
                      [([s.name, s.stage, s.backend, s.gpu], s.seconds_per_audio_second)
                       for s in measured])  # fmt: skip
+
+    def engine_answers(self) -> CounterMetricFamily:
+        labels = ["slot", "engine", "caller", "path", "status", "code"]
+        family = CounterMetricFamily(
+            "heygem_engine_answers",
+            "Answers the GPU engines gave (status: HTTP status or transport failure; "
+            "code: the engine's own code).",
+            labels=labels,
+        )
+        rows = EngineAnswerCount.objects.values_list(
+            "slot__name", "slot__backend", "caller", "path", "status", "code", "count"
+        )
+        for *values, count in rows:
+            family.add_metric(values, count)
+        return family
 
     def gpus(self):
         readings = gpu_readings()

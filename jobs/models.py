@@ -156,6 +156,42 @@ class GpuSlot(models.Model):
         return "draining" if self.draining else "idle"
 
 
+class EngineAnswerCount(models.Model):
+    """How often a slot's engine gave one kind of answer: ``heygem_engine_answers_total``.
+
+    Stage and probe workers, on any host, count answers in memory and add them here
+    (``slot_answers_record``: one ``count = count + n`` per kind, at a lease renewal
+    and when the stage or probe ends), so the web process exports every host's counts.
+    A row per (slot, caller, path, status, code): a few dozen per slot at most.
+    """
+
+    class Caller(models.TextChoices):
+        STAGE = "stage", "A stage (voice preparation, synthesis, render)"
+        PROBE = "probe", "A health probe"
+
+    slot = models.ForeignKey(GpuSlot, on_delete=models.CASCADE, related_name="answer_counts")
+    caller = models.CharField(max_length=8, choices=Caller.choices)
+    path = models.CharField(max_length=64, help_text="The engine endpoint called.")
+    status = models.CharField(
+        max_length=24, help_text="The HTTP status, or how the call failed without one."
+    )
+    code = models.CharField(
+        max_length=16, blank=True, help_text="The engine's own code in its JSON answer."
+    )
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index of the increment's WHERE.
+            models.UniqueConstraint(
+                fields=["slot", "caller", "path", "status", "code"], name="one_count_per_answer"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.slot_id} {self.path} {self.status} {self.code}: {self.count}"
+
+
 class Job(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued"

@@ -13,7 +13,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -28,6 +28,8 @@ from voices.services import voice_default, voice_prepare
 
 from . import media, selectors, storage, subtitles
 from .engines import (
+    Answer,
+    AnswerTally,
     BindingUnknown,
     EngineBusy,
     EngineError,
@@ -40,7 +42,7 @@ from .engines import (
     engine_for_slot,
     is_resumable,
 )
-from .models import GpuSlot, Job
+from .models import EngineAnswerCount, GpuSlot, Job
 from .services import bindings, slots
 
 logger = logging.getLogger(__name__)
@@ -77,6 +79,9 @@ class Binding:
         self._last_progress = -1
         self._last_detail: str | None = None
         self.parent_id: Any = None  # a segment's progress moves its parent's
+        # What the engine answered, counted in memory and added to the slot's counters
+        # with each lease renewal and once at the end: no write per engine call.
+        self.answers = AnswerTally()
 
     def key(self) -> dict[str, Any]:
         return {"job_id": self.job_id, "stage": self.stage, "slot_id": self.slot_id,
@@ -124,6 +129,7 @@ class Binding:
             if not slots.slot_renew(slot_id=self.slot_id, fence=self.fence):
                 raise LeaseLost
             self._last_renewal = time.monotonic()
+            self.answers.flush(self.record_answers)
         if changed:
             if not bindings.job_progress_update(
                 **key, progress=figure, detail=detail, parent_id=self.parent_id
@@ -133,6 +139,22 @@ class Binding:
             raise LeaseLost
         if event and not bindings.job_engine_event(**key, message=event):
             raise LeaseLost
+
+    def record_answers(self, counts: Mapping[Answer, int]) -> None:
+        # Counts are the slot's, not the binding's: no fence to check.
+        slots.slot_answers_record(
+            slot_id=self.slot_id, caller=EngineAnswerCount.Caller.STAGE, counts=counts
+        )
+
+    def flush_answers(self) -> None:
+        """The last counts, once, when the stage ends: a database that is down loses them
+        (they are counts, not state), and the stage's outcome is not held up for them."""
+        try:
+            self.answers.flush(self.record_answers)
+        except DatabaseError as exc:
+            close_old_connections()
+            logger.warning("stage %s of job %s: engine answers not counted: %s",
+                           self.stage, self.job_id, exc)  # fmt: skip
 
     def confirm(self) -> None:
         if STOPPING.is_set():
@@ -177,11 +199,13 @@ def run_stage(stage: str, job_id: Any, slot_id: int, fence: int, resume: bool = 
         # resumes the render (same engine task) or runs the stage again.
         logger.warning("stage %s of job %s stopped: %s", stage, job_id, exc)
         return "interrupted"
+    finally:
+        binding.flush_answers()
 
 
 def _run(job: Job, slot: GpuSlot, binding: Binding, *, resume: bool) -> str:
     started = time.monotonic()
-    engine = engine_for_slot(slot.config())
+    engine = engine_for_slot(slot.config(), binding.answers)
     try:
         binding(0)
         if isinstance(engine, TtsEngine):

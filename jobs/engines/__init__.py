@@ -1,6 +1,9 @@
 """Engine registry: a slot's backend names the class that drives it."""
 
 from .base import (  # noqa: F401
+    Answer,
+    AnswerHook,
+    AnswerTally,
     BindingUnknown,
     EngineBusy,
     EngineError,
@@ -29,9 +32,12 @@ ENGINES: dict[str, type[TtsEngine] | type[VideoEngine]] = {
 }
 
 
-def engine_for_slot(slot: SlotConfig) -> TtsEngine | VideoEngine:
+def engine_for_slot(
+    slot: SlotConfig, on_answer: AnswerHook | None = None
+) -> TtsEngine | VideoEngine:
+    """The slot's engine; an HTTP engine tells ``on_answer`` of every answer it gets."""
     try:
-        return ENGINES[slot.backend](slot)
+        return ENGINES[slot.backend](slot, on_answer)
     except KeyError:
         raise EngineUnavailable(f"no engine is installed for backend {slot.backend!r}") from None
 

@@ -5,8 +5,15 @@ A stage hands an engine a request, the slot's frozen ``SlotConfig`` and a
 slot's lease) and lets whatever the heartbeat raises propagate, so a canceled
 job or a lost lease stops the engine. Everything that crosses this seam is
 defined here: engines import nothing of the app above them.
+
+The HTTP engines also tell an ``AnswerHook`` of every answer they get (and of
+every call that got none), so the stages and probes above can count them for
+operators without the engines knowing where counts are kept.
 """
 
+import threading
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -163,12 +170,64 @@ class RenderRequest:
     elapsed_seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What one HTTP call to an engine got, as operators count it.
+
+    ``path`` is the endpoint called (``/easy/query``); ``status`` the HTTP status
+    (``"200"``), or how the call failed without one (``timeout``, ``refused``, …:
+    ``EngineHttp._send``); ``code`` the engine's own ``code`` field of a JSON
+    answer where its contract has one (HeyGem 10000/10001/10004/9999, Fish-Speech's
+    voice preparation 0/-1), else "".
+    """
+
+    path: str
+    status: str
+    code: str = ""
+
+
+class AnswerHook(Protocol):
+    def __call__(self, answer: Answer) -> None:
+        """Called once for every call an engine client makes, in the calling thread."""
+
+
+class AnswerTally:
+    """An AnswerHook that counts answers in memory until they are flushed.
+
+    Thread-safe: a long synthesis answers in its own thread (``call_with_heartbeat``)
+    while the stage's thread flushes.
+    """
+
+    def __init__(self) -> None:
+        self._counts: Counter[Answer] = Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, answer: Answer) -> None:
+        with self._lock:
+            self._counts[answer] += 1
+
+    def counts(self) -> dict[Answer, int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def flush(self, write: Callable[[Mapping[Answer, int]], None]) -> None:
+        """Hand the counts so far to ``write``; they are forgotten only once it returned,
+        so a write that failed is simply tried again with the next flush."""
+        counts = self.counts()
+        if not counts:
+            return
+        write(counts)
+        with self._lock:
+            self._counts -= Counter(counts)  # what arrived meanwhile stays
+
+
 class TtsEngine:
     needs_preparation = False
     max_chunk_chars = 400
 
-    def __init__(self, slot: SlotConfig):
+    def __init__(self, slot: SlotConfig, on_answer: AnswerHook | None = None):
         self.slot = slot
+        self.on_answer = on_answer
 
     def prepare_voice(
         self, audio_path: Path, reference_text: str = "", heartbeat: Heartbeat | None = None
@@ -194,8 +253,9 @@ class VideoEngine:
     # Whether a render survives the death of the worker that started it.
     resumable = False
 
-    def __init__(self, slot: SlotConfig):
+    def __init__(self, slot: SlotConfig, on_answer: AnswerHook | None = None):
         self.slot = slot
+        self.on_answer = on_answer
 
     def render(self, request: RenderRequest, heartbeat: Heartbeat) -> None:
         """Write the video to ``request.out_path``; leaves the task's engine-side files."""

@@ -24,6 +24,7 @@ from normalization import split_for_tts
 
 from .. import media
 from .base import (
+    AnswerHook,
     EngineError,
     EngineUnavailable,
     Heartbeat,
@@ -45,9 +46,11 @@ class FishSpeechEngine(TtsEngine):
     # A few sentences per call: long calls are slow and were seen to time out (#49).
     max_chunk_chars = 300
 
-    def __init__(self, slot: SlotConfig):
-        super().__init__(slot)
-        self.http = EngineHttp(slot.base_url or "", engine=f"Fish-Speech TTS ({slot.name})")
+    def __init__(self, slot: SlotConfig, on_answer: AnswerHook | None = None):
+        super().__init__(slot, on_answer)
+        self.http = EngineHttp(
+            slot.base_url or "", engine=f"Fish-Speech TTS ({slot.name})", on_answer=on_answer
+        )
 
     def origin_dir(self) -> Path:
         return checked_subdir(self.slot, "origin_audio", "TTS")

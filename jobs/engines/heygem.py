@@ -28,6 +28,7 @@ from django.conf import settings
 
 from .. import media
 from .base import (
+    AnswerHook,
     EngineBusy,
     EngineError,
     EngineUnavailable,
@@ -120,11 +121,11 @@ class TaskFiles:
 class HeyGemEngine(VideoEngine):
     resumable = True
 
-    def __init__(self, slot: SlotConfig):
-        super().__init__(slot)
+    def __init__(self, slot: SlotConfig, on_answer: AnswerHook | None = None):
+        super().__init__(slot, on_answer)
         base = (slot.base_url or "").rstrip("/")
         base = base[: -len("/easy")] if base.endswith("/easy") else base
-        self.http = EngineHttp(base, engine=f"HeyGem video ({slot.name})")
+        self.http = EngineHttp(base, engine=f"HeyGem video ({slot.name})", on_answer=on_answer)
 
     # --- rendering ------------------------------------------------------------
 

@@ -42,6 +42,7 @@ from .limits import CapExceeded, StorageLow, SubmitRefused
 from .retention import job_media_purge, job_pin, media_purge, purge_due
 from .slots import (
     SLOT_CONFIG_FIELDS,
+    slot_answers_record,
     slot_check,
     slot_create,
     slot_drain,
@@ -89,6 +90,7 @@ __all__ = [
     "job_speech",
     "job_stage_failed",
     "job_validate_text",
+    "slot_answers_record",
     "slot_check",
     "slot_create",
     "slot_drain",

@@ -7,16 +7,18 @@ that ended, a stage that failed, or the sweep taking back a dead worker's lease.
 """
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from ..engines import EngineBusy, EngineError, engine_for_slot
-from ..models import GpuSlot
+from ..engines import Answer, AnswerTally, EngineBusy, EngineError, engine_for_slot
+from ..models import EngineAnswerCount, GpuSlot
 from .dispatcher import dispatch_on_commit, unit_cost_estimate
 
 # What an operator may change on a slot; the rest is state these services own.
@@ -203,13 +205,16 @@ def slot_probe(*, slot: GpuSlot, deep: bool = False) -> str:
     out; a failed probe marks the slot unhealthy until a later probe passes.
     """
     busy, orphan = False, ""
+    answers = AnswerTally()
     try:
-        engine_for_slot(slot.config()).probe(deep=deep)
+        engine_for_slot(slot.config(), answers).probe(deep=deep)
         error = ""
     except EngineBusy as exc:
         error, busy = str(exc), True
     except EngineError as exc:
         error, orphan = str(exc), exc.orphan_code
+    probed = EngineAnswerCount.Caller.PROBE
+    answers.flush(lambda counts: slot_answers_record(slot_id=slot.pk, caller=probed, counts=counts))
     fields: dict[str, object] = {"last_probe_at": timezone.now()}
     if busy:
         fields.update(last_error=error, healthy=True, engine_busy=True)
@@ -226,3 +231,33 @@ def slot_probe(*, slot: GpuSlot, deep: bool = False) -> str:
     if not error:
         dispatch_on_commit()
     return error
+
+
+def slot_answers_record(*, slot_id: int, caller: str, counts: Mapping[Answer, int]) -> None:
+    """Add what a slot's engine answered to its counters (``heygem_engine_answers_total``).
+
+    One ``UPDATE … SET count = count + n`` per kind of answer, its row made on first
+    sight; all or nothing, so a flush retried after a database error counts once.
+    Kinds in one order, so two workers flushing the same kinds never deadlock.
+    """
+    try:
+        with transaction.atomic():
+            for answer in sorted(counts, key=lambda a: (a.path, a.status, a.code)):
+                _answer_add(slot_id, caller, answer, counts[answer])
+    except IntegrityError:
+        # The slot was removed meanwhile (the foreign key is checked at commit): its
+        # counts went with it.
+        if GpuSlot.objects.filter(pk=slot_id).exists():
+            raise
+
+
+def _answer_add(slot_id: int, caller: str, answer: Answer, n: int) -> None:
+    key = {"slot_id": slot_id, "caller": caller, "path": answer.path,
+           "status": answer.status, "code": answer.code}  # fmt: skip
+    if EngineAnswerCount.objects.filter(**key).update(count=F("count") + n):
+        return
+    try:
+        with transaction.atomic():
+            EngineAnswerCount.objects.create(**key, count=n)
+    except IntegrityError:  # another worker made the row just now
+        EngineAnswerCount.objects.filter(**key).update(count=F("count") + n)
