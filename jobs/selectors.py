@@ -479,7 +479,7 @@ def _paused(pause: Pause, *, owner_id) -> dict:
     if pause.scope == Pause.Scope.QUEUE:
         reason, text = "queue_paused", f"waiting: queue paused by {pause.paused_by_name}"
     elif pause.paused_by_id == owner_id:
-        reason, text = "owner_paused", "waiting: your jobs are paused (resume them to go on)"
+        reason, text = "owner_paused", "waiting: your jobs are paused by you"
     else:
         reason, text = "owner_paused", f"waiting: your jobs are paused by {pause.paused_by_name}"
     return {"reason": reason, "text": text + _because(pause), "paused_by": pause.paused_by_name,

@@ -4,10 +4,10 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied as ServiceRefused
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -94,11 +94,14 @@ def pause_reason(request: Request) -> str:
 
 
 def paused(change) -> Pause:
-    """Run a pause service; a pause that holds already, or none to end, is a 409."""
+    """Run a pause service; a pause that holds already, or none to end, is a 409; an
+    owner ending an operator's pause a 403 saying so."""
     try:
         return change()
     except services.PauseConflict as exc:
         raise Conflict(str(exc)) from exc
+    except ServiceRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
 
 
 class QueuePauseApi(APIView):

@@ -93,7 +93,8 @@ def _resume(scope: str, *, by: Any, by_name: str, owner: Any = None,
             .first()
         )
         if held is None:
-            raise PauseConflict(f"{_sentence(_target(scope, owner, slot))} {_is(scope)} not paused.")
+            target = _sentence(_target(scope, owner, slot))
+            raise PauseConflict(f"{target} {_is(scope)} not paused.")
         if not staff and held.paused_by_id != getattr(by, "pk", None):
             raise PermissionDenied(
                 f"Your jobs were paused by an operator ({held.paused_by_name}): "

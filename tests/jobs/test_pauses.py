@@ -226,7 +226,7 @@ def test_an_owners_job_says_their_jobs_are_paused_by_whom(owner, operator):
     slot("tts0")
     job = make_job(owner)
     services.owner_pause(owner=owner, by=owner)
-    assert waiting(job)["text"] == "waiting: your jobs are paused (resume them to go on)"
+    assert waiting(job)["text"] == "waiting: your jobs are paused by you"
 
     services.owner_resume(owner=owner, by=owner)
     services.owner_pause(owner=owner, by=operator)

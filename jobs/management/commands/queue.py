@@ -5,6 +5,7 @@ A pause holds until it is resumed (it survives restarts: it is a row in the
 database). Running stages finish; waiting jobs keep their place and say why they wait.
 """
 
+import uuid
 from json import dumps
 
 from django.contrib.auth import get_user_model
@@ -83,12 +84,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Resumed {owner}'s jobs.")
 
     def do_priority(self, *, job_id, priority, by, **_):
+        job = Job.objects.filter(pk=job_id).first() if _is_uuid(job_id) else None
+        if job is None:
+            raise CommandError(f"No job {job_id}.")
         try:
-            job = Job.objects.get(pk=job_id)
-            by_name = operator(by)["by_name"]
-            done = services.job_set_priority(job=job, priority=priority, by_name=by_name)
-        except (Job.DoesNotExist, ValidationError) as exc:
-            raise CommandError(_message(exc, job_id)) from exc
+            done = services.job_set_priority(
+                job=job, priority=priority, by_name=operator(by)["by_name"]
+            )
+        except ValidationError as exc:
+            raise CommandError(_message(exc)) from exc
         if not done:
             raise CommandError(f"The job is {job.status}: its priority no longer moves it.")
         position = selectors.job_queue_position(job)
@@ -115,9 +119,15 @@ def _pause_line(pause) -> str:
     return f"PAUSED {pause.target} by {pause.paused_by_name} since {since:%Y-%m-%d %H:%M}{why}"
 
 
-def _message(exc: Exception, job_id: str = "") -> str:
-    if isinstance(exc, Job.DoesNotExist):
-        return f"No job {job_id}."
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         if hasattr(exc, "message_dict"):
             return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
