@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import services
-from .models import Batch, BatchItem, GpuSlot, Job, JobEvent, OwnerLimits
+from .models import Batch, BatchItem, GpuSlot, Job, JobEvent, OwnerLimits, Pause
 
 
 class JobEventInline(admin.TabularInline):
@@ -99,6 +99,20 @@ class JobAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return [*self.editable_fields, *self.get_readonly_fields(request, obj)]
+
+    def save_model(self, request, obj, form, change):
+        # Only the fields an operator edits are written: the rest of the row belongs to the
+        # workers, and a whole-row save would overwrite what they wrote since the form loaded.
+        if "max_attempts" in form.changed_data:
+            obj.save(update_fields=["max_attempts"])
+        if "priority" in form.changed_data:
+            priority = form.cleaned_data["priority"]
+            by = request.user.get_username()
+            if not services.job_set_priority(job=obj, priority=priority, by_name=by):
+                self.message_user(
+                    request, f"The job is {obj.status}: its priority no longer moves it.",
+                    messages.WARNING,
+                )  # fmt: skip
 
     @admin.display(description="Speaker video")
     def speaker_video_link(self, job):
@@ -289,11 +303,19 @@ class GpuSlotAdmin(admin.ModelAdmin):
         "seconds_per_audio_second",
         "consecutive_failures",
     )
-    actions = ["enable", "disable", "drain", "probe"]
+    actions = ["enable", "disable", "drain", "pause", "resume", "probe"]
 
     def get_readonly_fields(self, request, obj=None):
         identity = ("name", "stage", "backend") if obj is not None else ()
-        return (*identity, *self.state_fields)
+        return (*identity, *self.state_fields, "paused")
+
+    @admin.display(description="Paused")
+    def paused(self, slot):
+        pause = slot.active_pause
+        if pause is None:
+            return "–"
+        why = f" ({pause.reason})" if pause.reason else ""
+        return f"by {pause.paused_by_name} since {pause.paused_at:%Y-%m-%d %H:%M} UTC{why}"
 
     def save_model(self, request, obj, form, change):
         config = {field: form.cleaned_data.get(field, "") for field in services.SLOT_CONFIG_FIELDS}
@@ -306,7 +328,8 @@ class GpuSlotAdmin(admin.ModelAdmin):
             obj.pk = created.pk
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(current_job_id=current_job_subquery())
+        slots = super().get_queryset(request).with_pause()  # type: ignore[attr-defined]
+        return slots.annotate(current_job_id=current_job_subquery())
 
     @admin.display(description="Current job")
     def current_job(self, slot):
@@ -333,9 +356,101 @@ class GpuSlotAdmin(admin.ModelAdmin):
             services.slot_drain(slot=slot)
         self.message_user(request, f"Draining {len(queryset)} slot(s).", messages.SUCCESS)
 
+    @admin.action(description="Pause selected slots (finish the current stage, take no new one)")
+    def pause(self, request, queryset):
+        by, done = request.user, 0
+        for slot in queryset:
+            try:
+                services.slot_pause(slot=slot, by=by)
+                done += 1
+            except services.PauseConflict as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        self.message_user(request, f"Paused {done} slot(s).", messages.SUCCESS)
+
+    @admin.action(description="Resume selected paused slots")
+    def resume(self, request, queryset):
+        by, done = request.user, 0
+        for slot in queryset:
+            try:
+                services.slot_resume(slot=slot, by=by)
+                done += 1
+            except services.PauseConflict as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        self.message_user(request, f"Resumed {done} slot(s).", messages.SUCCESS)
+
     @admin.action(description="Probe selected slots")
     def probe(self, request, queryset):
         for slot in queryset:
             error = services.slot_probe(slot=slot)
             level = messages.ERROR if error else messages.SUCCESS
             self.message_user(request, f"Probed {slot.name}: {error or 'ok'}", level)
+
+
+class PauseForm(forms.ModelForm):
+    """Pause the queue, one owner's jobs or one slot: the target must match the scope."""
+
+    class Meta:
+        model = Pause
+        fields = ("scope", "owner", "slot", "reason")
+
+    def clean(self):
+        data = super().clean()
+        scope, owner, slot = data.get("scope"), data.get("owner"), data.get("slot")
+        if scope == Pause.Scope.OWNER and (owner is None or slot is not None):
+            raise forms.ValidationError("To pause an owner's jobs, choose the owner (no slot).")
+        if scope == Pause.Scope.SLOT and (slot is None or owner is not None):
+            raise forms.ValidationError("To pause a slot, choose the slot (no owner).")
+        if scope == Pause.Scope.QUEUE and (owner is not None or slot is not None):
+            raise forms.ValidationError("The whole queue takes no owner and no slot.")
+        held = Pause.objects.active().filter(scope=scope, owner=owner, slot=slot).first()
+        if scope and held is not None:
+            raise forms.ValidationError(
+                f"{held.target[:1].upper()}{held.target[1:]} is paused already, by "
+                f"{held.paused_by_name}."
+            )
+        return data
+
+
+@admin.register(Pause)
+class PauseAdmin(admin.ModelAdmin):
+    """Add one to pause; the action "Resume" ends it. Ended pauses stay as the record."""
+
+    form = PauseForm
+    list_display = ("target_shown", "reason", "paused_by_name", "paused_at", "active",
+                    "resumed_by_name", "resumed_at")  # fmt: skip
+    list_filter = ("scope", ("resumed_at", admin.EmptyFieldListFilter))
+    search_fields = ("owner__username", "slot__name", "paused_by_name", "reason")
+    list_select_related = ("owner", "slot")
+    raw_id_fields = ("owner",)
+    actions = ["resume"]
+    state_fields = ("paused_by_name", "paused_at", "resumed_by_name", "resumed_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A pause is changed only by ending it: as it was made, it stays on record.
+        return ("scope", "owner", "slot", "reason", *self.state_fields) if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Paused", ordering="scope")
+    def target_shown(self, pause):
+        return pause.target
+
+    @admin.display(description="Holds", boolean=True)
+    def active(self, pause):
+        return pause.is_active
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # nothing of a pause is edited (every field is read-only then)
+        made = services.pause_create(scope=obj.scope, owner=obj.owner, slot=obj.slot,
+                                     by=request.user, reason=obj.reason)  # fmt: skip
+        obj.pk, obj.paused_at, obj.paused_by_name = made.pk, made.paused_at, made.paused_by_name
+
+    @admin.action(description="Resume the selected pauses")
+    def resume(self, request, queryset):
+        done = 0
+        for pause in queryset.active().select_related("owner", "slot"):
+            services.pause_end(pause=pause, by=request.user)
+            done += 1
+        self.message_user(request, f"Resumed {done} pause(s).", messages.SUCCESS)

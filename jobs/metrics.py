@@ -30,7 +30,7 @@ from heygem_site import http_metrics
 
 from . import selectors
 from .gpus import gpu_readings
-from .models import EngineAnswerCount, GpuSlot, Job
+from .models import EngineAnswerCount, GpuSlot, Job, Pause
 
 BUCKETS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 # (stage label, start field, end field) of each measured span of a job.
@@ -106,6 +106,10 @@ class DatabaseCollector:
         yield _gauge("heygem_queue_depth", "Jobs waiting for a slot of a stage.", ["stage"], depth)
         yield _gauge("heygem_queue_oldest_seconds", "Age of the oldest waiting job.", ["stage"],
                      oldest)  # fmt: skip
+        active = Pause.objects.active().order_by()
+        pauses = dict(active.values_list("scope").annotate(n=Count("pk")))
+        yield _gauge("heygem_pauses", "Pauses that hold now: the queue (0 or 1), owners, slots.",
+                     ["scope"], [([s], pauses.get(s, 0)) for s in Pause.Scope.values])  # fmt: skip
         yield _histogram("heygem_stage_duration_seconds",
                          "Seconds a stage ran (total: submit to finish).", STAGE_SPANS)  # fmt: skip
         yield _histogram("heygem_queue_wait_seconds",
@@ -125,7 +129,7 @@ class DatabaseCollector:
                      [([v.label, v.path], v.total_bytes) for v in volumes])  # fmt: skip
 
     def slots(self):
-        slots = list(GpuSlot.objects.all())
+        slots = list(GpuSlot.objects.with_pause())
         names = ["slot", "stage", "backend", "gpu"]
 
         def each(value):
@@ -135,6 +139,8 @@ class DatabaseCollector:
                      each(lambda s: int(s.enabled and s.healthy)))  # fmt: skip
         yield _gauge("heygem_slot_busy", "1 while the slot runs a stage.", names,
                      each(lambda s: int(s.lease_until is not None)))  # fmt: skip
+        yield _gauge("heygem_slot_paused", "1 while an operator holds the slot paused.", names,
+                     each(lambda s: int(s.active_pause is not None)))  # fmt: skip
         yield _gauge("heygem_slot_engine_busy", "1 while the engine is kept out as busy.", names,
                      each(lambda s: int(s.engine_busy)))  # fmt: skip
         yield _gauge("heygem_slot_consecutive_failures", "Engine failures in a row.", names,

@@ -43,6 +43,15 @@ class Host(models.Model):
         return self.name
 
 
+class GpuSlotQuerySet(models.QuerySet):
+    def with_pause(self) -> "GpuSlotQuerySet":
+        """Slots with their active pause read alongside (``active_pause``, ``state``)."""
+        active = Pause.objects.active().select_related("paused_by")
+        return self.prefetch_related(
+            models.Prefetch("pauses", queryset=active, to_attr="active_pauses")
+        )
+
+
 class GpuSlot(models.Model):
     """One engine endpoint that runs one stage of one job at a time.
 
@@ -108,6 +117,8 @@ class GpuSlot(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = GpuSlotQuerySet.as_manager()
+
     class Meta:
         ordering = ["stage", "gpu", "name"]
         constraints = [
@@ -140,15 +151,30 @@ class GpuSlot(models.Model):
         return self.backend in self.EMBEDDED_BACKENDS
 
     # Every word ``state`` can answer.
-    STATES = ("disabled", "unhealthy", "draining", "busy", "engine busy", "idle")
+    STATES = ("disabled", "unhealthy", "paused", "draining", "busy", "engine busy", "idle")
+
+    @property
+    def active_pause(self) -> "Pause | None":
+        """The operator's hold on this slot now, or None. Read with the slots when they
+        come from ``GpuSlot.objects.with_pause()`` (every listing does); one query otherwise."""
+        pauses = getattr(self, "active_pauses", None)
+        if pauses is None:
+            pauses = list(Pause.objects.active().filter(slot_id=self.pk))
+        return pauses[0] if pauses else None
 
     @property
     def state(self) -> str:
-        """What the dashboard shows: one word for the slot's condition."""
+        """What the dashboard shows: one word for the slot's condition.
+
+        A paused slot says so even while it finishes its last stage (its current job
+        shows beside it): what an operator needs to know is that it takes nothing new.
+        """
         if not self.enabled:
             return "disabled"
         if not self.healthy:
             return "unhealthy"
+        if self.active_pause is not None:
+            return "paused"
         if self.lease_until is not None:
             return "draining" if self.draining else "busy"
         if self.engine_busy:
@@ -213,6 +239,14 @@ class Job(models.Model):
         Status.SPEECH_REVIEW,
         Status.AUDIO_READY,
         Status.RENDERING,
+        Status.SEGMENTED,
+    )
+    # Live jobs with a slot still to wait for: a new priority moves them in the queue.
+    PRIORITY_CHANGEABLE_STATUSES = (
+        Status.QUEUED,
+        Status.SYNTHESIZING,
+        Status.SPEECH_REVIEW,
+        Status.AUDIO_READY,
         Status.SEGMENTED,
     )
     # Ended jobs a user may run again, from the stage they stopped in.
@@ -369,6 +403,10 @@ class Job(models.Model):
         return self.status in self.LIVE_STATUSES
 
     @property
+    def priority_changeable(self) -> bool:
+        return self.status in self.PRIORITY_CHANGEABLE_STATUSES
+
+    @property
     def is_segment(self) -> bool:
         return self.parent_id is not None
 
@@ -425,6 +463,7 @@ class JobEvent(models.Model):
         CANCELED = "canceled", "Canceled"
         CALLBACK_SENT = "callback_sent", "Webhook delivered"
         CALLBACK_FAILED = "callback_failed", "Webhook failed"
+        PRIORITY = "priority", "Priority changed"
         PURGED = "purged", "Media purged"
         PINNED = "pinned", "Pinned"
         UNPINNED = "unpinned", "Unpinned"
@@ -529,3 +568,88 @@ class BatchItem(models.Model):
 
     def __str__(self):
         return f"Row {self.row} of {self.batch_id}"
+
+
+class PauseQuerySet(models.QuerySet):
+    def active(self) -> "PauseQuerySet":
+        return self.filter(resumed_at__isnull=True)
+
+
+class Pause(models.Model):
+    """An operator's hold on the whole queue, one owner's jobs or one slot.
+
+    While a row is active (``resumed_at`` empty) the dispatcher binds no new stage in
+    its scope; running stages finish and waiting jobs keep their place. Rows are kept
+    after the resume: they are the record of who held what, when and why. Written only
+    by jobs.services.pauses.
+    """
+
+    class Scope(models.TextChoices):
+        QUEUE = "queue", "The whole queue"
+        OWNER = "owner", "One owner's jobs"
+        SLOT = "slot", "One slot"
+
+    REASON_MAX = 200
+
+    scope = models.CharField(max_length=8, choices=Scope.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="pauses", help_text="Whose jobs (scope: owner).",
+    )  # fmt: skip
+    slot = models.ForeignKey(
+        GpuSlot, null=True, blank=True, on_delete=models.CASCADE, related_name="pauses",
+        help_text="Which slot (scope: slot).",
+    )  # fmt: skip
+    reason = models.CharField(max_length=REASON_MAX, blank=True)
+    # Who, as a name kept in words (a user may be deleted; a shell has no user).
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    paused_by_name = models.CharField(max_length=150)
+    paused_at = models.DateTimeField(default=timezone.now)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    resumed_by_name = models.CharField(max_length=150, blank=True)
+    resumed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PauseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-paused_at", "-id"]
+        constraints = [
+            # One hold per target at a time: two operators pausing at once make one row,
+            # and a resume ends the pause for good (NULLs equal: one queue pause).
+            models.UniqueConstraint(
+                fields=["scope", "owner", "slot"],
+                condition=Q(resumed_at__isnull=True),
+                nulls_distinct=False,
+                name="one_active_pause_per_target",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(scope="queue", owner__isnull=True, slot__isnull=True)
+                    | Q(scope="owner", owner__isnull=False, slot__isnull=True)
+                    | Q(scope="slot", owner__isnull=True, slot__isnull=False)
+                ),
+                name="pause_target_matches_scope",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target} paused by {self.paused_by_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.resumed_at is None
+
+    @property
+    def target(self) -> str:
+        """What is held, in words (needs ``owner``/``slot`` loaded for those scopes)."""
+        if self.scope == self.Scope.OWNER:
+            return f"{self.owner}'s jobs"
+        if self.scope == self.Scope.SLOT:
+            return f"slot {self.slot}"
+        return "the queue"

@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce, Greatest, Length
 from django.utils import timezone
 
 from . import eta, storage, subtitles
-from .models import Batch, BatchItem, GpuSlot, Host, Job, JobEvent, OwnerLimits
+from .models import Batch, BatchItem, GpuSlot, Host, Job, JobEvent, OwnerLimits, Pause
 
 # Engine seconds per second of speech for slots not measured yet (measured
 # speeds replace these after the first job on a slot).
@@ -424,9 +424,12 @@ def owners_at_running_cap() -> QuerySet:
 def job_waiting(job: Job, *, position: int | None, usable: set[str], now=None) -> dict | None:
     """Why a live job is not running now, in words and fields; None while it runs or ended.
 
-    reason ``retry``: a failed attempt's backoff; ``no_slot``: no healthy slot for
-    its stage, so it waits for an operator; ``cap``: its owner's running-jobs cap;
-    ``slot``: every slot of its stage is busy.
+    The one place a waiting reason is made (the API, the pages and the CLI show it).
+    reason ``queue_paused`` / ``owner_paused``: an operator's (or the owner's) pause;
+    ``retry``: a failed attempt's backoff; ``no_slot``: no healthy slot for its stage,
+    so it waits for an operator; ``cap``: its owner's running-jobs cap; ``slot_paused``:
+    every healthy slot of its stage is paused; ``slot``: every slot of its stage is busy.
+    A pause comes first: while it holds, no countdown or free slot starts the job.
     """
     if job.status not in Job.WAITING_FOR.values():
         return None
@@ -434,7 +437,12 @@ def job_waiting(job: Job, *, position: int | None, usable: set[str], now=None) -
     stage = job_stage(job) or ""
     stage_name = "speech" if stage == GpuSlot.Stage.TTS else "video"
     common = {"stage": stage, "attempt": job.attempt + 1, "max_attempts": job.max_attempts,
-              "retry_at": None, "position": position}  # fmt: skip
+              "retry_at": None, "position": position, "paused_by": None,
+              "paused_at": None}  # fmt: skip
+    pauses = _pauses_over(job, stage)
+    held = pauses.get(Pause.Scope.QUEUE) or pauses.get(Pause.Scope.OWNER)
+    if held is not None:
+        return {**common, **_paused(held, owner_id=job.owner_id)}
     if job.not_before is not None and job.not_before > now:
         seconds = math.ceil((job.not_before - now).total_seconds())
         text = f"attempt {job.attempt + 1} of {job.max_attempts} in {seconds} s"
@@ -445,9 +453,72 @@ def job_waiting(job: Job, *, position: int | None, usable: set[str], now=None) -
     if owners_at_running_cap().filter(pk=job.owner_id).exists():
         text = "waiting: as many of this owner's jobs run as their cap allows"
         return {**common, "reason": "cap", "text": text}
+    slot_pause = pauses.get(Pause.Scope.SLOT)
+    if slot_pause is not None and not _unpaused_slots(stage).exists():
+        by = slot_pause.paused_by_name
+        text = f"waiting: every {stage_name} slot is paused by {by}" + _because(slot_pause)
+        return {**common, "reason": "slot_paused", "text": text, "paused_by": by,
+                "paused_at": slot_pause.paused_at}  # fmt: skip
     ahead = max(0, (position or 1) - 1)
     text = f"waiting for a free {stage_name} slot" + (f", {ahead} ahead" if ahead else ", next")
     return {**common, "reason": "slot", "text": text}
+
+
+def _pauses_over(job: Job, stage: str) -> dict[str, Pause]:
+    """The active pauses that can hold this job, by scope (one query; a slot pause: the
+    latest of its stage's)."""
+    over = Pause.objects.active().filter(
+        Q(scope=Pause.Scope.QUEUE)
+        | Q(scope=Pause.Scope.OWNER, owner_id=job.owner_id)
+        | Q(scope=Pause.Scope.SLOT, slot__stage=stage)
+    )
+    return {pause.scope: pause for pause in reversed(list(over))}
+
+
+def _paused(pause: Pause, *, owner_id) -> dict:
+    if pause.scope == Pause.Scope.QUEUE:
+        reason, text = "queue_paused", f"waiting: queue paused by {pause.paused_by_name}"
+    elif pause.paused_by_id == owner_id:
+        reason, text = "owner_paused", "waiting: your jobs are paused by you"
+    else:
+        reason, text = "owner_paused", f"waiting: your jobs are paused by {pause.paused_by_name}"
+    return {"reason": reason, "text": text + _because(pause), "paused_by": pause.paused_by_name,
+            "paused_at": pause.paused_at}  # fmt: skip
+
+
+def _because(pause: Pause) -> str:
+    return f" ({pause.reason})" if pause.reason else ""
+
+
+def _unpaused_slots(stage: str) -> QuerySet[GpuSlot]:
+    return GpuSlot.objects.filter(stage=stage, enabled=True, healthy=True).exclude(
+        pk__in=paused_slot_ids()
+    )
+
+
+# --- Pauses ----------------------------------------------------------------------
+
+
+def queue_paused() -> QuerySet[Pause]:
+    """The whole queue's pause while it holds (a query for ``Exists``; at most one row)."""
+    return Pause.objects.active().filter(scope=Pause.Scope.QUEUE)
+
+
+def paused_owner_ids() -> QuerySet:
+    """Owners whose jobs are paused: the dispatcher passes their waiting jobs over."""
+    return Pause.objects.active().filter(scope=Pause.Scope.OWNER).values("owner_id")
+
+
+def paused_slot_ids() -> QuerySet:
+    """Slots an operator paused: they take no new stage."""
+    return Pause.objects.active().filter(scope=Pause.Scope.SLOT).values("slot_id")
+
+
+def pauses_active() -> list[Pause]:
+    """Every pause that holds now, queue first, then owners, then slots."""
+    order = {Pause.Scope.QUEUE: 0, Pause.Scope.OWNER: 1, Pause.Scope.SLOT: 2}
+    pauses = Pause.objects.active().select_related("owner", "slot", "paused_by")
+    return sorted(pauses, key=lambda pause: (order[Pause.Scope(pause.scope)], pause.paused_at))
 
 
 def job_watch_tag(*, user, pk) -> str | None:
@@ -505,6 +576,7 @@ def queue_summary() -> dict:
             enabled=Count("id", filter=Q(enabled=True)),
             busy=Count("id", filter=Q(lease_until__isnull=False)),
             unhealthy=Count("id", filter=Q(healthy=False)),
+            paused=Count("id", filter=Q(pk__in=paused_slot_ids())),
         )
     statuses = {status: by_status.get(status, 0) for status in Job.LIVE_STATUSES}
     waiting = statuses[Job.Status.QUEUED] + statuses[Job.Status.AUDIO_READY]
@@ -514,12 +586,14 @@ def queue_summary() -> dict:
         "running": statuses[Job.Status.SYNTHESIZING] + statuses[Job.Status.RENDERING],
         "by_status": statuses,
         "slots": slots,
+        "paused": queue_paused().first(),
+        "owners_paused": Pause.objects.active().filter(scope=Pause.Scope.OWNER).count(),
     }
 
 
 def slots_with_current_job() -> list[GpuSlot]:
     """Every slot, each with ``current_job`` set to the job bound to it now (or None)."""
-    slots = list(GpuSlot.objects.all())
+    slots = list(GpuSlot.objects.with_pause())
     running = Job.objects.filter(status__in=Job.RUNNING_IN.values()).select_related("owner")
     by_slot = {}
     for job in running:
@@ -578,6 +652,9 @@ def readiness() -> dict[str, str | None]:
         None if working.exists()
         else f"no `manage.py workers` has reported in {Host.SILENT_SECONDS} s"
     )  # fmt: skip
+    # A paused slot still counts: a pause is an operator holding work on purpose for a
+    # while, and a load balancer that took the site out then would hide the page that
+    # tells users why their jobs wait. Disabled or unhealthy slots do not count.
     usable = set(GpuSlot.objects.filter(enabled=True, healthy=True).values_list("stage", flat=True))
     for stage in GpuSlot.Stage.values:
         checks[f"{stage}_slot"] = None if stage in usable else f"no healthy {stage} slot"
@@ -593,8 +670,10 @@ class Alert:
 def dashboard_alerts(
     slots: list[GpuSlot], *, disk_free_bytes: int, disk_low_bytes: int
 ) -> list[Alert]:
-    """What an operator must act on: a stage with no healthy slot, benched slots, low disk."""
-    alerts = []
+    """What an operator must act on: a stage with no healthy slot, benched slots, low disk,
+    and pauses (nothing new starts under one: easy to forget after a service)."""
+    alerts = [Alert("warning", _pause_alert(pause)) for pause in pauses_active()
+              if pause.scope != Pause.Scope.SLOT]  # fmt: skip
     for stage, label in GpuSlot.Stage.choices:
         if not any(s.stage == stage and s.enabled and s.healthy for s in slots):
             waiting = Job.objects.filter(status=Job.WAITING_FOR[stage]).count()
@@ -613,6 +692,13 @@ def dashboard_alerts(
     if disk_free_bytes < disk_low_bytes:
         alerts.append(Alert("error", f"Disk low: {disk_free_bytes / 1e9:.1f} GB free for media."))
     return alerts
+
+
+def _pause_alert(pause: Pause) -> str:
+    since = timezone.localtime(pause.paused_at)
+    held = "The queue is" if pause.scope == Pause.Scope.QUEUE else f"{pause.owner}'s jobs are"
+    return (f"{held} paused by {pause.paused_by_name} since {since:%Y-%m-%d %H:%M}"
+            f"{_because(pause)}: nothing new of it starts.")  # fmt: skip
 
 
 # --- Batches -----------------------------------------------------------------

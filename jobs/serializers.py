@@ -9,7 +9,7 @@ from rest_framework import serializers
 from heygem_site.api import InputSerializer, StrictCharField
 from voices.selectors import voices_usable_by
 
-from .models import GpuSlot, Job, JobEvent
+from .models import GpuSlot, Job, JobEvent, Pause
 from .selectors import BATCH_STATUSES
 from .textclean import clean_text
 
@@ -81,6 +81,21 @@ class JobFilterInput(serializers.Serializer):
         return data
 
 
+class JobPriorityInput(InputSerializer):
+    priority = serializers.IntegerField(
+        min_value=Job.PRIORITY_MIN, max_value=Job.PRIORITY_MAX,
+        help_text="Higher runs first; the job moves in the queue at once.",
+    )  # fmt: skip
+
+
+class PauseInput(InputSerializer):
+    reason = StrictCharField(
+        required=False, default="", allow_blank=True,
+        max_length=Pause.REASON_MAX,
+        help_text="Why, in words: shown to the users whose jobs wait.",
+    )  # fmt: skip
+
+
 class NormalizeInput(InputSerializer):
     text = StrictCharField(trim_whitespace=False)
     max_chars = serializers.IntegerField(required=False, default=400, min_value=50, max_value=4000)
@@ -149,9 +164,12 @@ class WaitingOutput(serializers.Serializer):
     """Why a live job is not running at this moment."""
 
     reason = serializers.ChoiceField(
-        choices=[("retry", "backoff after a failed attempt"),
+        choices=[("queue_paused", "an operator paused the whole queue"),
+                 ("owner_paused", "the owner's jobs are paused (by an operator or themselves)"),
+                 ("retry", "backoff after a failed attempt"),
                  ("no_slot", "no healthy slot for the stage: an operator must act"),
                  ("cap", "the owner's running-jobs cap: one of their jobs must end first"),
+                 ("slot_paused", "every healthy slot of the stage is paused"),
                  ("slot", "every slot of the stage is busy")],
     )  # fmt: skip
     text = serializers.CharField(help_text='In words: "attempt 2 of 3 in 12 s".')
@@ -160,6 +178,8 @@ class WaitingOutput(serializers.Serializer):
     max_attempts = serializers.IntegerField()
     retry_at = serializers.DateTimeField(allow_null=True)
     position = serializers.IntegerField(allow_null=True, help_text="1: next in line.")
+    paused_by = serializers.CharField(allow_null=True, help_text="Who paused what holds it.")
+    paused_at = serializers.DateTimeField(allow_null=True)
 
 
 class LinksOutput(serializers.Serializer):
@@ -301,13 +321,45 @@ class SlotOutput(serializers.Serializer):
     seconds_per_audio_second = serializers.FloatField(allow_null=True)
     lease_until = serializers.DateTimeField(allow_null=True)
     current_job = serializers.UUIDField(source="current_job.pk", default=None, allow_null=True)
+    paused_by = serializers.CharField(
+        source="active_pause.paused_by_name", default=None, allow_null=True,
+        help_text="Who paused the slot (it takes no new stage); null when not paused.",
+    )  # fmt: skip
+    paused_at = serializers.DateTimeField(
+        source="active_pause.paused_at", default=None, allow_null=True
+    )
+
+
+class PauseOutput(serializers.Serializer):
+    """An operator's (or an owner's own) hold: nothing new in its scope starts while active."""
+
+    id = serializers.IntegerField()
+    scope = serializers.ChoiceField(choices=Pause.Scope.choices)
+    owner = serializers.CharField(source="owner.username", default=None, allow_null=True)
+    slot = serializers.CharField(source="slot.name", default=None, allow_null=True)
+    reason = serializers.CharField()
+    active = serializers.BooleanField(source="is_active")
+    paused_by = serializers.CharField(source="paused_by_name")
+    paused_at = serializers.DateTimeField()
+    resumed_by = serializers.CharField(source="resumed_by_name", allow_null=True)
+    resumed_at = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, pause):
+        data = super().to_representation(pause)
+        data["resumed_by"] = data["resumed_by"] or None
+        return data
 
 
 class QueueOutput(serializers.Serializer):
     waiting = serializers.IntegerField()
     running = serializers.IntegerField()
     by_status = serializers.DictField(child=serializers.IntegerField())
-    slots = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+    slots = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="Per stage: total, enabled, busy, unhealthy, paused.",
+    )
+    paused = PauseOutput(allow_null=True, help_text="The whole queue's pause; null when none.")
+    owners_paused = serializers.IntegerField(help_text="Owners whose jobs are paused.")
 
 
 class SpanOutput(serializers.Serializer):

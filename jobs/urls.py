@@ -24,6 +24,7 @@ page_patterns = [
     path("slots/", views.slot_dashboard, name="slot-dashboard"),
     path("slots/live", views.slot_dashboard_live, name="slot-dashboard-live"),
     path("slots/<int:pk>/<str:action>", views.slot_action, name="slot-action"),
+    path("slots/queue/<str:action>", views.queue_action, name="queue-action"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),

@@ -290,9 +290,11 @@ def slot_dashboard_live(request):
 
 
 SLOT_ACTIONS = {
-    "drain": lambda slot: services.slot_drain(slot=slot),
-    "enable": lambda slot: services.slot_set_enabled(slot=slot, enabled=True),
-    "probe": lambda slot: services.slot_probe(slot=slot),
+    "drain": lambda slot, user: services.slot_drain(slot=slot),
+    "enable": lambda slot, user: services.slot_set_enabled(slot=slot, enabled=True),
+    "probe": lambda slot, user: services.slot_probe(slot=slot),
+    "pause": lambda slot, user: services.slot_pause(slot=slot, by=user),
+    "resume": lambda slot, user: services.slot_resume(slot=slot, by=user),
 }
 
 
@@ -302,11 +304,37 @@ def slot_action(request, pk, action):
     slot = get_object_or_404(GpuSlot, pk=pk)
     if action not in SLOT_ACTIONS:
         raise Http404("Unknown action.")
-    error = SLOT_ACTIONS[action](slot)
-    if error:
-        messages.error(request, f"{slot.name}: {error}")
+    try:
+        outcome = SLOT_ACTIONS[action](slot, request.user)
+    except services.PauseConflict as exc:
+        outcome = str(exc)
+    if isinstance(outcome, str) and outcome:  # a probe's error, or a pause that holds already
+        messages.error(request, f"{slot.name}: {outcome}")
     else:
         messages.success(request, f"{slot.name}: {action} done.")
+    return redirect("slot-dashboard")
+
+
+QUEUE_ACTIONS = {
+    "pause": lambda user, reason: services.queue_pause(by=user, reason=reason),
+    "resume": lambda user, reason: services.queue_resume(by=user),
+}
+
+
+@require_POST
+@staff_member_required
+def queue_action(request, action):
+    """The dashboard's Pause queue / Resume queue buttons."""
+    if action not in QUEUE_ACTIONS:
+        raise Http404("Unknown action.")
+    try:
+        QUEUE_ACTIONS[action](request.user, request.POST.get("reason", "")[:200])
+    except services.PauseConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        done = "paused: running stages finish, nothing new starts" if action == "pause" else (
+            "resumed: waiting jobs start in their order")  # fmt: skip
+        messages.success(request, f"Queue {done}.")
     return redirect("slot-dashboard")
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -33,6 +33,7 @@ from ..serializers import (
     JobCreateInput,
     JobDetailOutput,
     JobFilterInput,
+    JobPriorityInput,
     JobRespeakInput,
     JobSummaryOutput,
     WaitingOutput,
@@ -203,6 +204,25 @@ class JobDetailApi(APIView):
         else:
             response = Response(job_detail_data_cached(request, pk))
         return live.watched(response, watch)
+
+    @extend_schema(
+        operation_id="jobs_partial_update",
+        summary="Change a waiting job's priority (staff): it moves in the queue at once",
+        description="For a job that still waits for a slot (queued, synthesizing, speech "
+        "under review, audio ready, in segments); 409 once it renders or ended.",
+        request=JobPriorityInput,
+        responses={200: JobDetailOutput, 409: CONFLICT},
+    )
+    def patch(self, request, pk):
+        job = visible_job(request, pk)
+        if not request.user.is_staff:
+            raise PermissionDenied("Only an operator (staff) can change a job's priority.")
+        data = JobPriorityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        priority = data.validated_data["priority"]
+        if not services.job_set_priority(job=job, priority=priority, by_name=request.user.username):
+            raise Conflict(f"The job is {job.status}: its priority no longer moves it.")
+        return Response(job_detail_data(job))
 
 
 class JobCancelApi(APIView):

@@ -1,21 +1,30 @@
-"""v1 operations: slots (staff), the queue summary, the normalization preview."""
+"""v1 operations: slots (staff), the queue summary and its pauses, the normalization preview."""
 
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import PermissionDenied as ServiceRefused
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAdminUser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import normalization
+from heygem_site.api import CONFLICT, Conflict
 from lexicons.selectors import lexicon_for
 
 from .. import selectors, services
-from ..models import GpuSlot
+from ..models import GpuSlot, Pause
 from ..serializers import (
     NormalizeInput,
     NormalizeOutput,
     OwnerLimitsOutput,
+    PauseInput,
+    PauseOutput,
     QueueOutput,
     SlotOutput,
 )
@@ -76,6 +85,131 @@ class QueueApi(APIView):
     )  # fmt: skip
     def get(self, request):
         return Response(QueueOutput(selectors.queue_summary()).data)
+
+
+def pause_reason(request: Request) -> str:
+    data = PauseInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data["reason"]
+
+
+def paused(change) -> Pause:
+    """Run a pause service; a pause that holds already, or none to end, is a 409; an
+    owner ending an operator's pause a 403 saying so."""
+    try:
+        return change()
+    except services.PauseConflict as exc:
+        raise Conflict(str(exc)) from exc
+    except ServiceRefused as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+class QueuePauseApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        operation_id="queue_pause",
+        summary="Pause the whole queue: running stages finish, nothing new starts (staff)",
+        description="Waiting jobs keep their place and say why they wait "
+        '("waiting: queue paused by …"). 409 when the queue is paused already.',
+        request=PauseInput, responses={200: PauseOutput, 409: CONFLICT},
+    )  # fmt: skip
+    def post(self, request):
+        reason = pause_reason(request)
+        pause = paused(lambda: services.queue_pause(by=request.user, reason=reason))
+        return Response(PauseOutput(pause).data)
+
+
+class QueueResumeApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        operation_id="queue_resume",
+        summary="Resume the queue: waiting jobs start in the order they had (staff)",
+        request=None, responses={200: PauseOutput, 409: CONFLICT},
+    )  # fmt: skip
+    def post(self, request):
+        return Response(PauseOutput(paused(lambda: services.queue_resume(by=request.user))).data)
+
+
+USERNAME = re.compile(UnicodeUsernameValidator.regex)
+
+
+def owner_for(request: Request, username: str):
+    """The owner named in the path: anyone for staff; for a user, only themselves."""
+    if not request.user.is_staff and username != request.user.get_username():
+        raise PermissionDenied("You may pause and resume only your own jobs.")
+    if not USERNAME.match(username):  # never a user's; a NUL would not even reach the database
+        raise NotFound("No such user.")
+    return get_object_or_404(get_user_model(), username=username)
+
+
+class OwnerPauseApi(APIView):
+    @extend_schema(
+        operation_id="owners_pause",
+        summary="Pause one owner's jobs: staff for anyone, a user for their own",
+        description="Their running stages finish; their waiting jobs keep their place and "
+        "start again on resume. 409 when they are paused already.",
+        request=PauseInput, responses={200: PauseOutput, 409: CONFLICT},
+    )  # fmt: skip
+    def post(self, request, username):
+        owner, reason = owner_for(request, username), pause_reason(request)
+        pause = paused(lambda: services.owner_pause(owner=owner, by=request.user, reason=reason))
+        return Response(PauseOutput(pause).data)
+
+
+class OwnerResumeApi(APIView):
+    @extend_schema(
+        operation_id="owners_resume",
+        summary="Resume one owner's jobs (a user: only a pause they made themselves)",
+        description="403 for a user whose jobs an operator paused; 409 when not paused.",
+        request=None, responses={200: PauseOutput, 409: CONFLICT},
+    )  # fmt: skip
+    def post(self, request, username):
+        owner = owner_for(request, username)
+        pause = paused(lambda: services.owner_resume(
+            owner=owner, by=request.user, staff=request.user.is_staff))  # fmt: skip
+        return Response(PauseOutput(pause).data)
+
+
+class SlotPauseApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        operation_id="slots_pause",
+        summary="Pause a slot: its running stage finishes, it takes no new one (staff)",
+        request=PauseInput, responses={200: SlotOutput, 409: CONFLICT},
+    )  # fmt: skip
+    def post(self, request, pk):
+        slot, reason = get_object_or_404(GpuSlot, pk=pk), pause_reason(request)
+        paused(lambda: services.slot_pause(slot=slot, by=request.user, reason=reason))
+        return Response(slot_data(slot.pk))
+
+
+class SlotResumeApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        operation_id="slots_resume", summary="Resume a paused slot (staff)",
+        request=None, responses={200: SlotOutput, 409: CONFLICT},
+    )  # fmt: skip
+    def post(self, request, pk):
+        slot = get_object_or_404(GpuSlot, pk=pk)
+        paused(lambda: services.slot_resume(slot=slot, by=request.user))
+        return Response(slot_data(slot.pk))
+
+
+class PauseListApi(APIView):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        operation_id="pauses_list",
+        summary="Every pause that holds now: the queue, owners, slots (staff)",
+        description="Ended pauses stay on record in the admin (Pauses).",
+        responses=PauseOutput(many=True),
+    )  # fmt: skip
+    def get(self, request):
+        return Response(PauseOutput(selectors.pauses_active(), many=True).data)
 
 
 class LimitsApi(APIView):

@@ -39,7 +39,20 @@ v1_patterns = [
         )
         for action in ("drain", "enable", "probe")
     ],
+    path("slots/<int:pk>/pause/", operations.SlotPauseApi.as_view(), name="api-slot-pause"),
+    path("slots/<int:pk>/resume/", operations.SlotResumeApi.as_view(), name="api-slot-resume"),
     path("queue/", operations.QueueApi.as_view(), name="api-queue"),
+    path("queue/pause/", operations.QueuePauseApi.as_view(), name="api-queue-pause"),
+    path("queue/resume/", operations.QueueResumeApi.as_view(), name="api-queue-resume"),
+    path(
+        "owners/<str:username>/pause/", operations.OwnerPauseApi.as_view(), name="api-owner-pause"
+    ),  # fmt: skip
+    path(
+        "owners/<str:username>/resume/",
+        operations.OwnerResumeApi.as_view(),
+        name="api-owner-resume",
+    ),  # fmt: skip
+    path("pauses/", operations.PauseListApi.as_view(), name="api-pause-list"),
     path("limits/", operations.LimitsApi.as_view(), name="api-limits"),
     path("normalize/", operations.NormalizeApi.as_view(), name="api-normalize"),
 ]

@@ -6,7 +6,8 @@ slot binding (slot id and fence) they believe they hold, so a worker whose
 binding was taken back writes nothing.
 
 Inside the package imports run one way (a contract in ``.importlinter``):
-``jobs`` and ``sweeper`` → ``bindings`` → ``slots`` → ``dispatcher`` → ``events``.
+``jobs`` and ``sweeper`` → ``bindings`` → ``slots`` and ``pauses`` → ``dispatcher`` →
+``events``.
 """
 
 from .batches import (
@@ -34,11 +35,23 @@ from .jobs import (
     job_create,
     job_respeak,
     job_retry,
+    job_set_priority,
     job_speech,
     job_validate,
     job_validate_text,
 )
 from .limits import CapExceeded, StorageLow, SubmitRefused
+from .pauses import (
+    PauseConflict,
+    owner_pause,
+    owner_resume,
+    pause_create,
+    pause_end,
+    queue_pause,
+    queue_resume,
+    slot_pause,
+    slot_resume,
+)
 from .retention import job_media_purge, job_pin, media_purge, purge_due
 from .slots import (
     SLOT_CONFIG_FIELDS,
@@ -85,6 +98,16 @@ __all__ = [
     "job_render_finished",
     "job_respeak",
     "job_retry",
+    "job_set_priority",
+    "PauseConflict",
+    "owner_pause",
+    "owner_resume",
+    "pause_create",
+    "pause_end",
+    "queue_pause",
+    "queue_resume",
+    "slot_pause",
+    "slot_resume",
     "job_speech_finished",
     "job_stage_engine_busy",
     "job_speech",

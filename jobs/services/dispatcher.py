@@ -12,14 +12,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from ..models import GpuSlot, Host, Job
-from ..selectors import in_queue_order, owners_at_running_cap
+from ..selectors import (
+    in_queue_order,
+    owners_at_running_cap,
+    paused_owner_ids,
+    paused_slot_ids,
+    queue_paused,
+)
 from .events import Kind, event_record
 
 STAGE_TASK = "jobs.tasks.run_stage"
@@ -63,10 +69,15 @@ def stage_queue(host: str) -> str:
 
 
 def usable_slots(stage: str) -> QuerySet[GpuSlot]:
-    """Slots that may take work now or when their current stage ends."""
-    return GpuSlot.objects.filter(
-        stage=stage, enabled=True, draining=False, healthy=True, engine_busy=False
-    ).exclude(host__in=Host.objects.not_working().values("name"))
+    """Slots that may take work now or when their current stage ends (a paused slot
+    finishes its stage and takes no other)."""
+    return (
+        GpuSlot.objects.filter(
+            stage=stage, enabled=True, draining=False, healthy=True, engine_busy=False
+        )
+        .exclude(host__in=Host.objects.not_working().values("name"))
+        .exclude(pk__in=paused_slot_ids())
+    )
 
 
 def free_slots(stage: str) -> QuerySet[GpuSlot]:
@@ -74,10 +85,14 @@ def free_slots(stage: str) -> QuerySet[GpuSlot]:
 
 
 def waiting_jobs(stage: str, now: datetime) -> QuerySet[Job]:
+    """Jobs a free slot of ``stage`` may take now. A paused queue or owner only drops out
+    here: the order (``in_queue_order``) and so every job's place stay as they were."""
     jobs = (
         Job.objects.filter(status=Job.WAITING_FOR[stage])
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         .exclude(owner__in=owners_at_running_cap())  # HEYGEM_CAP_RUNNING, per owner
+        .exclude(owner__in=paused_owner_ids())
+        .exclude(Exists(queue_paused()))
     )
     if stage == GpuSlot.Stage.VIDEO:
         # A segment renders from where the earlier segments' speech ends: it waits
@@ -139,7 +154,8 @@ def placement(stage: str, now: datetime) -> list[tuple[Any, int]]:
     if not any(slot.free for slot in slots):
         return []
     pairing = stage == GpuSlot.Stage.VIDEO and settings.HEYGEM["PAIR_SAME_GPU"]
-    tail = Job.objects.filter(status__in=WORK_AHEAD[stage]).count() <= len(slots)
+    ahead = Job.objects.filter(status__in=WORK_AHEAD[stage]).exclude(owner__in=paused_owner_ids())
+    tail = ahead.count() <= len(slots)
     plan: list[tuple[Any, int]] = []
     for job in _waiting(stage, now, limit=LOOKAHEAD_PER_SLOT * len(slots) + 1):
         candidates = [s for s in slots if not pairing or s.gpu == job.gpu]
@@ -237,6 +253,21 @@ def _waiting(stage: str, now: datetime, *, limit: int) -> list[_Waiting]:
     ]
 
 
+# One PostgreSQL advisory lock orders pauses against bindings: every binding holds it
+# shared (bindings never wait for one another), a pause takes it exclusively
+# (jobs.services.pauses). A binding that checked the pauses before a pause committed has
+# committed before that pause does, and one that checks after sees it: once `queue
+# pause` returns, whatever is not running by then does not start.
+PAUSE_LOCK_KEY = 0x48475041  # "HGPA"
+
+
+def lock_against_pauses(*, exclusive: bool) -> None:
+    """Take the pause lock until the transaction ends (see ``PAUSE_LOCK_KEY``)."""
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [PAUSE_LOCK_KEY])
+
+
 def _bind_placed(stage: str) -> int:
     """Bind every pair of one placement (it fills all free slots at once); place again
     only when a racing dispatcher took a row of a pair while this one bound others."""
@@ -253,6 +284,7 @@ def _bind_placed(stage: str) -> int:
 def _bind_pair(stage: str, job_id: Any, slot_id: int, now: datetime) -> bool:
     """Bind the pair if both rows are still waiting and free, and not locked by another."""
     with transaction.atomic():
+        lock_against_pauses(exclusive=False)
         job = (
             waiting_jobs(stage, now)
             .filter(pk=job_id)

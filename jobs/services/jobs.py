@@ -271,6 +271,38 @@ def job_cancel(*, job: Job, reason: str = "Canceled by user.") -> bool:
     return bool(done)
 
 
+def job_set_priority(*, job: Job, priority: int, by_name: str) -> bool:
+    """Give a job that still waits for a slot a new priority: it moves in the queue order
+    at once (the order is read afresh on every dispatch). False once it renders or ended.
+
+    A segmented job's segments that still wait move with it (they keep their order).
+    """
+    if not Job.PRIORITY_MIN <= priority <= Job.PRIORITY_MAX:
+        raise ValidationError(
+            {"priority": f"Use {Job.PRIORITY_MIN} … {Job.PRIORITY_MAX} (higher runs first)."}
+        )
+    # Read, not taken from ``job``: an admin form has set the new value on it already.
+    before = Job.objects.filter(pk=job.pk).values_list("priority", flat=True).first()
+    with transaction.atomic():
+        # Segments before their parent: the lock order of jobs/services/segments.py.
+        Job.objects.filter(parent_id=job.pk, status__in=Job.PRIORITY_CHANGEABLE_STATUSES).update(
+            priority=priority
+        )
+        done = Job.objects.filter(pk=job.pk, status__in=Job.PRIORITY_CHANGEABLE_STATUSES).update(
+            priority=priority
+        )
+        if not done:
+            transaction.set_rollback(True)  # nor its segments: the job ended meanwhile
+        elif before != priority:
+            event_record(
+                job_id=job.pk, kind=Kind.PRIORITY, before=before, after=priority, by=by_name,
+                message=f"Priority changed from {before} to {priority} by {by_name}.",
+            )  # fmt: skip
+            dispatch_on_commit()
+    job.refresh_from_db()
+    return bool(done)
+
+
 def job_segments_abort(*, job_id: Any, error: str) -> bool:
     """A segment failed for good: the other segments stop, the job fails."""
     job = Job.objects.filter(pk=job_id, status=Status.SEGMENTED).first()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from jobs.models import GpuSlot, Job, JobEvent
+from jobs.models import GpuSlot, Job, JobEvent, Pause
 from tests.factories import make_job, make_slot, make_voice
 from voices.models import Voice
 
@@ -178,3 +178,30 @@ def test_a_voice_is_renamed_from_the_voice_page_and_its_player_is_not_squashed(b
     voice.refresh_from_db()
     assert voice.name == "Warm" and "Voice renamed to “Warm”." in response.text
     assert "onsubmit" not in response.text  # no inline script (CSP)
+
+
+def test_operators_pause_the_queue_and_a_slot_from_the_dashboard_and_see_it(
+    browser_as, operator, owner
+):
+    slot = make_slot("gpu0-video", gpu="gpu0")
+    page = browser_as(operator)
+    assert "Pause queue" in page.get("/slots/").text
+    done = page.post("/slots/queue/pause", {"reason": "new drivers"}, follow=True).text
+    assert "Queue paused: running stages finish, nothing new starts." in done
+    assert "The queue is paused by operator since" in done and "(new drivers)" in done
+    assert "Resume queue" in done
+
+    page.post(f"/slots/{slot.pk}/pause")
+    text = page.get("/slots/live").text
+    assert "state-paused" in text and ">paused<" in text and "by operator" in text
+    assert f'action="/slots/{slot.pk}/resume"' in text
+    # A user sees the state, not the buttons.
+    creator = browser_as(owner).get("/slots/").text
+    assert "state-paused" in creator and "Pause queue" not in creator
+    browser_as(owner).post("/slots/queue/resume")
+    assert Pause.objects.active().count() == 2
+
+    page = browser_as(operator)  # one test client: log the operator in again
+    page.post("/slots/queue/resume")
+    page.post(f"/slots/{slot.pk}/resume")
+    assert not Pause.objects.active().exists()

@@ -1,5 +1,8 @@
 """Operator command for GPU slots: add, add-seed-layout, list, enable, disable, drain,
-remove, probe.
+pause, resume, remove, probe.
+
+``pause`` keeps a slot enabled and healthy but gives it no new stage (its running one
+finishes); unlike ``disable`` it is recorded with who and why, and ``resume`` undoes it.
 
 ``add`` refuses a slot whose settings are wrong for good (backend, data dir) but
 keeps one whose engine does not answer yet: containers start slowly (HeyGem's
@@ -15,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from jobs import selectors, services
+from jobs.management.who import add_by_argument, operator
 from jobs.models import GpuSlot, Job
 from jobs.serializers import SlotOutput
 
@@ -49,6 +53,13 @@ class Command(BaseCommand):
         for action in ("enable", "disable", "drain", "remove"):
             one = sub.add_parser(action)
             one.add_argument("names", nargs="+")
+        pause = sub.add_parser("pause", help="Give slots no new stage (running ones finish).")
+        pause.add_argument("names", nargs="+")
+        pause.add_argument("--reason", default="", help="Why (shown to operators and users).")
+        add_by_argument(pause)
+        resume = sub.add_parser("resume", help="Let paused slots take work again.")
+        resume.add_argument("names", nargs="+")
+        add_by_argument(resume)
         probe = sub.add_parser("probe", help="Ask engines whether they can take work.")
         probe.add_argument("names", nargs="*", help="Default: every slot.")
         probe.add_argument(
@@ -109,7 +120,7 @@ class Command(BaseCommand):
             data = SlotOutput(selectors.slots_with_current_job(), many=True).data
             self.stdout.write(dumps(data, indent=2))
             return
-        slots = list(GpuSlot.objects.all())
+        slots = list(GpuSlot.objects.with_pause())
         if not slots:
             self.stdout.write("No slots. Add one with: manage.py slots add --help")
             return
@@ -133,6 +144,13 @@ class Command(BaseCommand):
                     endpoint,
                 )  # fmt: skip
             )
+            if slot.active_pause is not None:
+                pause = slot.active_pause
+                why = f" ({pause.reason})" if pause.reason else ""
+                self.stdout.write(
+                    f"    paused by {pause.paused_by_name} since {pause.paused_at:%Y-%m-%d %H:%M}"
+                    f" UTC{why}"
+                )
             if slot.last_error:
                 self.stdout.write(f"    last error: {slot.last_error}")
 
@@ -150,6 +168,22 @@ class Command(BaseCommand):
         for slot in self._slots(names):
             services.slot_drain(slot=slot)
             self.stdout.write(f"Draining {slot.name}: it takes no new job.")
+
+    def do_pause(self, *, names, reason, by, **_):
+        for slot in self._slots(names):
+            self._pause_change(services.slot_pause, slot=slot, reason=reason, **operator(by))
+            self.stdout.write(f"Paused {slot.name}: it finishes its stage and takes no new one.")
+
+    def do_resume(self, *, names, by, **_):
+        for slot in self._slots(names):
+            self._pause_change(services.slot_resume, slot=slot, **operator(by))
+            self.stdout.write(f"Resumed {slot.name}.")
+
+    def _pause_change(self, service, **arguments):
+        try:
+            service(**arguments)
+        except (services.PauseConflict, ValidationError) as exc:
+            raise CommandError(_message(exc)) from exc
 
     def do_remove(self, *, names, **_):
         for slot in self._slots(names):
@@ -183,7 +217,9 @@ class Command(BaseCommand):
         return [found[n] for n in names]
 
 
-def _message(exc: ValidationError) -> str:
+def _message(exc: Exception) -> str:
+    if not isinstance(exc, ValidationError):
+        return str(exc)
     if hasattr(exc, "message_dict"):
         return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
     return " ".join(exc.messages)

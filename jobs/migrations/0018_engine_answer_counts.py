@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0016_statuses_and_event_kinds'),
+        ('jobs', '0017_pauses_and_priority_event'),
     ]
 
     operations = [
