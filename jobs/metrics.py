@@ -117,7 +117,8 @@ class DatabaseCollector:
         volumes = selectors.disk_volumes()
         labels = ["volume", "path"]
         yield _gauge("heygem_disk_free_bytes",
-                     "Free bytes on the media volume and each engine data dir on this host.",
+                     "Free bytes on the media volume (or, with a bucket, this host's scratch disk) "
+                     "and each engine data dir on this host.",
                      labels, [([v.label, v.path], v.free_bytes) for v in volumes])  # fmt: skip
         yield _gauge("heygem_disk_total_bytes", "Size of each of those volumes.", labels,
                      [([v.label, v.path], v.total_bytes) for v in volumes])  # fmt: skip
