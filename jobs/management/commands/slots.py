@@ -32,11 +32,17 @@ class Command(BaseCommand):
         add.add_argument("--url", default="", help="Engine base URL (HTTP backends).")
         add.add_argument("--data-dir", default="", help="Host folder mounted in the engine.")
         add.add_argument("--container-data-dir", default="/code/data")
+        add.add_argument(
+            "--host", default="",
+            help="The box whose `manage.py workers` drive the slot (its HEYGEM_HOST; default: "
+                 "this box's). Its data dir is checked only when run on that box.",
+        )  # fmt: skip
         seed = sub.add_parser(
             "add-seed-layout",
-            help="Register the seed's GPU box: per GPU a HeyGem video and a Fish-Speech TTS slot.",
+            help="Register the seed's GPU box: per GPU a HeyGem video and a Fish-Speech TTS slot; "
+            "run it on that box (its data dirs are made here, its slots are this HEYGEM_HOST's).",
         )
-        seed.add_argument("--host", default="127.0.0.1")
+        seed.add_argument("--host", default="127.0.0.1", help="Address of the engines.")
         seed.add_argument("--data-root", default="~/heygem_data")
         seed.add_argument("--gpus", type=int, default=3, help="How many GPUs (default 3).")
         seed.add_argument("--video-port", type=int, default=8390, help="Port of gpu0's video.")
@@ -59,16 +65,22 @@ class Command(BaseCommand):
         # No worker count to adjust: `manage.py workers` sizes itself to the enabled slots.
         getattr(self, f"do_{action.replace('-', '_')}")(**opts)
 
-    def do_add(self, *, name, stage, backend, gpu, url, data_dir, container_data_dir, **_):
+    def do_add(self, *, name, stage, backend, gpu, url, data_dir, container_data_dir, host="",
+               **_):  # fmt: skip
         try:
             slot = services.slot_create(
                 name=name, stage=stage, backend=backend, gpu=gpu, base_url=url,
-                data_dir=data_dir, container_data_dir=container_data_dir,
+                data_dir=data_dir, container_data_dir=container_data_dir, host=host,
             )  # fmt: skip
         except ValidationError as exc:
             raise CommandError(_message(exc)) from exc
-        self.stdout.write(f"Added slot {slot.name} ({slot.stage}, {slot.backend}).")
-        self._first_probe(slot)
+        self.stdout.write(f"Added slot {slot.name} ({slot.stage}, {slot.backend}) on host "
+                          f"{slot.host}.")  # fmt: skip
+        if slot.host == settings.HEYGEM["HOST"]:
+            self._first_probe(slot)
+        else:  # its engine's address may mean another machine from here (127.0.0.1)
+            self.stdout.write(f"  Not probed from here: run `manage.py slots probe {slot.name}` "
+                              f"on {slot.host} to check its engine.")  # fmt: skip
 
     def _first_probe(self, slot):
         if slot.is_embedded:
@@ -117,8 +129,10 @@ class Command(BaseCommand):
             (job.tts_slot_id if job.status == Job.Status.SYNTHESIZING else job.video_slot_id): job
             for job in Job.objects.filter(status__in=Job.RUNNING_IN.values())
         }
-        row = "{:<20} {:<6} {:<12} {:<6} {:<12} {:<36} {}"
-        self.stdout.write(row.format("NAME", "STAGE", "BACKEND", "GPU", "STATE", "JOB", "ENDPOINT"))
+        row = "{:<20} {:<6} {:<12} {:<6} {:<12} {:<12} {:<36} {}"
+        self.stdout.write(
+            row.format("NAME", "STAGE", "BACKEND", "GPU", "STATE", "HOST", "JOB", "ENDPOINT")
+        )
         for slot in slots:
             job = running.get(slot.pk)
             endpoint = slot.base_url or "embedded"
@@ -129,6 +143,7 @@ class Command(BaseCommand):
                     slot.backend,
                     slot.gpu or "-",
                     slot.state,
+                    slot.host,
                     str(job.pk) if job else "-",
                     endpoint,
                 )  # fmt: skip
