@@ -56,7 +56,7 @@ class Command(BaseCommand):
             one = sub.add_parser(action)
             one.add_argument("names", nargs="+")
         probe = sub.add_parser("probe", help="Ask engines whether they can take work.")
-        probe.add_argument("names", nargs="*", help="Default: every slot.")
+        probe.add_argument("names", nargs="*", help="Default: every slot of this host.")
         probe.add_argument(
             "--deep", action="store_true", help="Video slots also render a tiny clip."
         )
@@ -175,7 +175,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Removed {slot.name}.")
 
     def do_probe(self, *, names, deep=False, **_):
-        slots = self._slots(names) if names else list(GpuSlot.objects.all())
+        # Unnamed: this box's slots, whose engine addresses mean what they say from here.
+        here = GpuSlot.objects.filter(host=settings.HEYGEM["HOST"])
+        slots = self._slots(names) if names else list(here)
         failed = 0
         for slot in slots:
             error = services.slot_probe(slot=slot, deep=deep)
