@@ -50,6 +50,11 @@ class Command(BaseCommand):
         seed.add_argument("--video-dir", default="gpu{i}", help="Video data dir under the root.")
         seed.add_argument("--tts-dir", default="tts{i}", help="TTS data dir under the root.")
         seed.add_argument("--container-data-dir", default="/code/data")
+        seed.add_argument(
+            "--prefix", default="",
+            help="Put before each slot name (slot names are site-wide: box-b- makes "
+                 "box-b-gpu0-video on a second box).",
+        )  # fmt: skip
         listing = sub.add_parser("list", help="Show every slot with its state.")
         listing.add_argument("--json", action="store_true", help="For scripts: the API's shape.")
         for action in ("enable", "disable", "drain", "remove"):
@@ -97,7 +102,7 @@ class Command(BaseCommand):
         )
 
     def do_add_seed_layout(self, *, host, data_root, gpus, video_port, tts_port, video_dir,
-                           tts_dir, container_data_dir, **_):  # fmt: skip
+                           tts_dir, container_data_dir, prefix="", **_):  # fmt: skip
         root = Path(data_root).expanduser()
         for i in range(gpus):
             for stage, backend, port, folder, sub in (
@@ -106,7 +111,7 @@ class Command(BaseCommand):
             ):
                 data_dir = root / folder.format(i=i)
                 (data_dir / sub).mkdir(parents=True, exist_ok=True)
-                name = f"gpu{i}-{stage}"
+                name = f"{prefix}gpu{i}-{stage}"
                 if GpuSlot.objects.filter(name=name).exists():
                     self.stdout.write(f"Slot {name} exists already; left as it is.")
                     continue
