@@ -29,7 +29,7 @@ from heygem_site import http_metrics
 
 from . import selectors
 from .gpus import gpu_readings
-from .models import GpuSlot, Job
+from .models import GpuSlot, Host, Job
 
 BUCKETS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 # (stage label, start field, end field) of each measured span of a job.
@@ -109,6 +109,7 @@ class DatabaseCollector:
                          "Seconds a stage ran (total: submit to finish).", STAGE_SPANS)  # fmt: skip
         yield _histogram("heygem_queue_wait_seconds",
                          "Seconds a job waited for a slot of a stage.", WAIT_SPANS)  # fmt: skip
+        yield from self.hosts()
         yield from self.slots()
         yield from self.gpus()
         yield from self.disks()
@@ -122,6 +123,15 @@ class DatabaseCollector:
                      labels, [([v.label, v.path], v.free_bytes) for v in volumes])  # fmt: skip
         yield _gauge("heygem_disk_total_bytes", "Size of each of those volumes.", labels,
                      [([v.label, v.path], v.total_bytes) for v in volumes])  # fmt: skip
+
+    def hosts(self):
+        """Each box's `manage.py workers`: up while it reports and is not stopping."""
+        hosts = list(Host.objects.values_list("name", "stage_workers"))
+        gone = set(Host.objects.not_working().values_list("name", flat=True))
+        yield _gauge("heygem_host_up", "1 while the host's `manage.py workers` reports in.",
+                     ["host"], [([name], int(name not in gone)) for name, _ in hosts])  # fmt: skip
+        yield _gauge("heygem_host_stage_workers", "Stage workers the host runs.", ["host"],
+                     [([name], workers) for name, workers in hosts])  # fmt: skip
 
     def slots(self):
         slots = list(GpuSlot.objects.all())
