@@ -153,9 +153,10 @@ def open_for_download(name: str, start: int = 0, end: int | None = None) -> IO[b
         fh = media().open(name, "rb")
         fh.seek(start)
         return fh
-    wanted = f"bytes={start}-{'' if end is None else end}"
+    whole = start == 0 and end is None  # a range of an empty object would be refused (416)
+    wanted = {} if whole else {"Range": f"bytes={start}-{'' if end is None else end}"}
     answer = _client(bucket).get_object(Bucket=bucket.bucket_name, Key=_key(bucket, name),
-                                        Range=wanted)  # fmt: skip
+                                        **wanted)  # fmt: skip
     body: IO[bytes] = answer["Body"]
     return body
 

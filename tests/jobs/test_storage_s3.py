@@ -87,6 +87,9 @@ def test_downloads_stream_ranges_and_presigned_urls_name_the_file(bucket):
 
     with storage.open_for_download("jobs/5/result.mp4", 2, 5) as fh:
         assert fh.read() == b"2345"
+    stored("jobs/5/empty.srt", b"")
+    with storage.open_for_download("jobs/5/empty.srt") as fh:
+        assert fh.read() == b""
     url = storage.download_url("jobs/5/result.mp4", content_type="video/mp4",
                                filename="heygem-5.mp4", as_attachment=True)  # fmt: skip
     answer = requests.get(url, timeout=10)
