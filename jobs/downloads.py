@@ -120,7 +120,7 @@ def stored_file_response(
                                    as_attachment=as_attachment)  # fmt: skip
         if url is not None:
             response = HttpResponseRedirect(url)
-            # The URL outlives no owner check: it must not be kept past its expiry.
+            # Whoever holds the URL gets the file until it expires: no cache may keep it.
             response["Cache-Control"] = "private, no-store"
             return response
     size = storage.size(name)
