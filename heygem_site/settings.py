@@ -135,8 +135,43 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 # check ownership (see jobs.views).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media-not-public/"
+# Where job and voice media live (jobs/storage.py): "filesystem" keeps it under
+# MEDIA_ROOT (one box, or a shared mount at the same path on every box); "s3" puts it
+# in a bucket of any S3-compatible store (MinIO, Ceph, AWS), so several GPU boxes
+# share it without a shared filesystem. Empty keys fall back to boto3's own chain
+# (AWS_ACCESS_KEY_ID, ~/.aws, an instance role).
+MEDIA_STORE = env.str("HEYGEM_MEDIA_STORE", default="filesystem")
+MEDIA_STORES = {
+    "filesystem": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("HEYGEM_S3_BUCKET", default=""),
+            "endpoint_url": env.str("HEYGEM_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("HEYGEM_S3_REGION", default="") or None,
+            "access_key": env.str("HEYGEM_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("HEYGEM_S3_SECRET_ACCESS_KEY", default="") or None,
+            # A key prefix, so one bucket can hold several sites.
+            "location": env.str("HEYGEM_S3_PREFIX", default=""),
+            # MinIO and most self-hosted stores want path-style addresses.
+            "addressing_style": env.str("HEYGEM_S3_ADDRESSING_STYLE", default="path"),
+            # Objects stay private: every download passes an owner check first.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("HEYGEM_DOWNLOAD_URL_SECONDS", default=300),
+            # A stage's output replaces the file of an earlier attempt under the same name.
+            "file_overwrite": True,
+        },
+    },
+}
+if MEDIA_STORE not in MEDIA_STORES:
+    raise ImproperlyConfigured(
+        f"HEYGEM_MEDIA_STORE is {MEDIA_STORE!r}: use one of {', '.join(MEDIA_STORES)}."
+    )
+if MEDIA_STORE == "s3" and not MEDIA_STORES["s3"]["OPTIONS"]["bucket_name"]:
+    raise ImproperlyConfigured("HEYGEM_MEDIA_STORE=s3 needs HEYGEM_S3_BUCKET (the bucket's name).")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORES[MEDIA_STORE],
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -271,8 +306,11 @@ HEYGEM = {
     "RETENTION_DAYS": env.float("HEYGEM_RETENTION_DAYS", default=30.0),
     # How often the purge schedule runs.
     "PURGE_EVERY_MINUTES": env.int("HEYGEM_PURGE_EVERY_MINUTES", default=60),
-    # Who sends media downloads: "django" (streamed by gunicorn; the demo and tests)
-    # or "nginx" (X-Accel-Redirect after Django's owner check; production).
+    # Who sends media downloads: "django" (streamed by gunicorn; the demo and tests),
+    # "nginx" (X-Accel-Redirect after Django's owner check; production on a local or
+    # shared disk) or "redirect" (a bucket: a 302 to a presigned URL valid
+    # HEYGEM_DOWNLOAD_URL_SECONDS, for clients that reach the bucket themselves).
+    # Where a mode does not fit the store, Django streams.
     "DOWNLOADS": env.str("HEYGEM_DOWNLOADS", default="django"),
     # Timeout for ffprobe on uploads and other quick media commands.
     "PROBE_TIMEOUT_SECONDS": env.float("HEYGEM_PROBE_TIMEOUT_SECONDS", default=20.0),

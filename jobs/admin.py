@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import services
-from .models import Batch, BatchItem, GpuSlot, Job, JobEvent, OwnerLimits, Pause
+from .models import Batch, BatchItem, GpuSlot, Host, Job, JobEvent, OwnerLimits, Pause
 
 
 class JobEventInline(admin.TabularInline):
@@ -270,6 +270,21 @@ class GpuSlotForm(forms.ModelForm):
         return data
 
 
+@admin.register(Host)
+class HostAdmin(admin.ModelAdmin):
+    """Each box's `manage.py workers`, as it reports itself every second: read-only."""
+
+    list_display = ("name", "working", "stage_workers", "seen_at", "started_at", "pid", "stopping")
+    readonly_fields = ("name", "stopping", "pid", "stage_workers", "started_at", "seen_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(boolean=True, description="Working")
+    def working(self, host):
+        return not Host.objects.not_working().filter(pk=host.pk).exists()
+
+
 @admin.register(GpuSlot)
 class GpuSlotAdmin(admin.ModelAdmin):
     form = GpuSlotForm
@@ -278,6 +293,7 @@ class GpuSlotAdmin(admin.ModelAdmin):
         "stage",
         "backend",
         "gpu",
+        "host",
         "state",
         "current_job",
         "enabled",
@@ -286,7 +302,7 @@ class GpuSlotAdmin(admin.ModelAdmin):
         "last_probe_at",
         "last_error",
     )
-    list_filter = ("stage", "backend", "enabled", "healthy", "draining", "engine_busy")
+    list_filter = ("host", "stage", "backend", "enabled", "healthy", "draining", "engine_busy")
     search_fields = ("name", "gpu", "base_url")
     # State (lease, health, quarantine) changes only through the slot services:
     # the actions below, the stages and the sweep.

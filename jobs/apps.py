@@ -47,10 +47,20 @@ def check_heygem_settings(app_configs=None, **kwargs):
     if hg["MAX_ATTEMPTS"] < 1:
         errors.append(checks.Error("HEYGEM_MAX_ATTEMPTS must be at least 1.", id="heygem.E003"))
     errors += _segment_setting_errors(hg)
+    if hg["DOWNLOADS"] not in DOWNLOAD_MODES:
+        errors.append(
+            checks.Error(
+                f"HEYGEM_DOWNLOADS is {hg['DOWNLOADS']!r}; use one of {', '.join(DOWNLOAD_MODES)}.",
+                id="heygem.E006",
+            )
+        )
     if q.get("sync") and not settings.DEBUG:
         errors.append(checks.Warning("Q_SYNC runs stages inside web requests.", id="heygem.W001"))
     return errors
 
+
+# Who sends a download (jobs/downloads.py).
+DOWNLOAD_MODES = ("django", "nginx", "redirect")
 
 # Shorter segments cost a join per few seconds of speech and cut mid-thought; longer ones
 # than an hour leave nothing to spread over the GPUs.

@@ -5,6 +5,14 @@ In production (``HEYGEM_DOWNLOADS=nginx``) the answer is an ``X-Accel-Redirect``
 gunicorn thread streams video; nginx then answers ``Range``, ``If-Range``,
 ``If-None-Match`` and ``If-Modified-Since`` itself.
 
+With media in a bucket, ``HEYGEM_DOWNLOADS=redirect`` answers a 302 to a
+presigned URL of the object (valid ``HEYGEM_DOWNLOAD_URL_SECONDS``), for clients
+that reach the bucket themselves; the bucket then answers ranges and validators.
+Nginx cannot send an object it has no path for, so with a bucket and
+``HEYGEM_DOWNLOADS=nginx`` (or ``django``) Django streams it as below: the same
+URL answers the same bytes and headers whatever the store, and the bucket need not
+be reachable from clients.
+
 Without nginx (the demo, tests, ``HEYGEM_DOWNLOADS=django``) Django streams the
 file: ``ETag`` and ``Last-Modified`` with conditional GET (304), and single
 ranges — ``bytes=a-b``, ``bytes=a-`` and ``bytes=-n`` — as a 206, an
@@ -22,7 +30,14 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 from django.utils.text import slugify
@@ -72,8 +87,8 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
 
 
 def _slice(fh: IO[bytes], byte_range: ByteRange) -> Iterator[bytes]:
+    """The range's bytes from ``fh``, opened at its start."""
     with fh:
-        fh.seek(byte_range.start)
         remaining = byte_range.length
         while remaining > 0:
             block = fh.read(min(CHUNK, remaining))
@@ -97,8 +112,17 @@ def stored_file_response(
     """
     if not storage.exists(name):
         raise Http404("Not available yet.")
-    if settings.HEYGEM["DOWNLOADS"] == "nginx" and storage.is_local():
+    mode = settings.HEYGEM["DOWNLOADS"]
+    if mode == "nginx" and storage.is_local():
         return _through_nginx(request, name, content_type, filename, as_attachment)
+    if mode == "redirect":
+        url = storage.download_url(name, content_type=content_type, filename=filename,
+                                   as_attachment=as_attachment)  # fmt: skip
+        if url is not None:
+            response = HttpResponseRedirect(url)
+            # Whoever holds the URL gets the file until it expires: no cache may keep it.
+            response["Cache-Control"] = "private, no-store"
+            return response
     size = storage.size(name)
     modified = int(storage.media().get_modified_time(name).timestamp())
     # Size and time of the file: a job's result is written once, a retry writes a new one.
@@ -141,11 +165,14 @@ def _streamed(request, name, size, content_type, filename, as_attachment, *, app
         response = HttpResponse(status=416, content_type=content_type)
         response["Content-Range"] = f"bytes */{size}"
         return response
-    fh = storage.open_for_download(name)
     if byte_range is None:
-        return FileResponse(
-            fh, content_type=content_type, filename=filename, as_attachment=as_attachment
-        )
+        response = FileResponse(
+            storage.open_for_download(name), content_type=content_type, filename=filename,
+            as_attachment=as_attachment,
+        )  # fmt: skip
+        response["Content-Length"] = str(size)  # a bucket's stream does not know its length
+        return response
+    fh = storage.open_for_download(name, byte_range.start, byte_range.end)
     response = StreamingHttpResponse(_slice(fh, byte_range), status=206, content_type=content_type)
     response["Content-Length"] = str(byte_range.length)
     response["Content-Range"] = f"bytes {byte_range.start}-{byte_range.end}/{size}"

@@ -30,7 +30,7 @@ from heygem_site import http_metrics
 
 from . import selectors
 from .gpus import gpu_readings
-from .models import EngineAnswerCount, GpuSlot, Job, Pause
+from .models import EngineAnswerCount, GpuSlot, Host, Job, Pause
 
 BUCKETS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 # (stage label, start field, end field) of each measured span of a job.
@@ -114,6 +114,7 @@ class DatabaseCollector:
                          "Seconds a stage ran (total: submit to finish).", STAGE_SPANS)  # fmt: skip
         yield _histogram("heygem_queue_wait_seconds",
                          "Seconds a job waited for a slot of a stage.", WAIT_SPANS)  # fmt: skip
+        yield from self.hosts()
         yield from self.slots()
         yield self.engine_answers()
         yield from self.gpus()
@@ -123,10 +124,20 @@ class DatabaseCollector:
         volumes = selectors.disk_volumes()
         labels = ["volume", "path"]
         yield _gauge("heygem_disk_free_bytes",
-                     "Free bytes on the media volume and each engine data dir on this host.",
+                     "Free bytes on the media volume (or, with a bucket, this host's scratch disk) "
+                     "and each engine data dir on this host.",
                      labels, [([v.label, v.path], v.free_bytes) for v in volumes])  # fmt: skip
         yield _gauge("heygem_disk_total_bytes", "Size of each of those volumes.", labels,
                      [([v.label, v.path], v.total_bytes) for v in volumes])  # fmt: skip
+
+    def hosts(self):
+        """Each box's `manage.py workers`: up while it reports and is not stopping."""
+        hosts = list(Host.objects.values_list("name", "stage_workers"))
+        gone = set(Host.objects.not_working().values_list("name", flat=True))
+        yield _gauge("heygem_host_up", "1 while the host's `manage.py workers` reports in.",
+                     ["host"], [([name], int(name not in gone)) for name, _ in hosts])  # fmt: skip
+        yield _gauge("heygem_host_stage_workers", "Stage workers the host runs.", ["host"],
+                     [([name], workers) for name, workers in hosts])  # fmt: skip
 
     def slots(self):
         slots = list(GpuSlot.objects.with_pause())

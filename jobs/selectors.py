@@ -645,6 +645,7 @@ def readiness() -> dict[str, str | None]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     checks["database"] = None
+    checks["media"] = storage.problem()
     working = Host.objects.filter(seen_at__isnull=False).exclude(
         pk__in=Host.objects.not_working().values("pk")
     )
@@ -777,13 +778,17 @@ class Volume:
 def disk_volumes() -> list[Volume]:
     """Free space of the media store and of every engine data dir found on this host.
 
-    A slot's data dir on another host (or not made yet) is left out: only that
-    host can measure it.
+    A bucket has no free space to measure: this host's scratch disk, where its
+    local copies are made, stands in for it. A slot's data dir on another host
+    (or not made yet) is left out: only that host can measure it.
     """
     volumes = []
     media_usage = storage.disk_usage()
     if media_usage is not None:
         volumes.append(Volume("media", *media_usage))
+    scratch_usage = storage.scratch_usage()
+    if scratch_usage is not None:
+        volumes.append(Volume("scratch", *scratch_usage))
     for name, data_dir in GpuSlot.objects.exclude(data_dir="").values_list("name", "data_dir"):
         path = pathlib.Path(data_dir).expanduser()
         if path.is_dir():

@@ -392,9 +392,9 @@ def _disk_space(slot: GpuSlot | None) -> Iterator[None]:
             f"No space left on {_volume(exc, slot)}: the attempt was stopped and "
             "its partial output removed; free space, then it runs again."
         ) from exc
-    free = storage.free_bytes()
+    volume, free = storage.write_volume()
     if free is not None and free < DISK_FULL_BELOW:
-        raise DiskFull(f"No space left on the media volume ({free:,} bytes free after the "
+        raise DiskFull(f"No space left on {volume} ({free:,} bytes free after the "
                        "stage wrote its output): the output was removed.")  # fmt: skip
 
 
@@ -410,7 +410,7 @@ def _volume(exc: BaseException, slot: GpuSlot | None) -> str:
     filename = str(getattr(exc, "filename", "") or "")
     if slot is not None and slot.data_dir and filename.startswith(slot.data_dir):
         return f"the data dir of {slot.name} ({slot.data_dir})"
-    return "the media volume"
+    return storage.write_volume()[0]
 
 
 @contextmanager

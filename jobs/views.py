@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from heygem_site.pages import form_response, too_many_submissions
 from voices.services import voice_save_from_job
 
-from . import charts, live, selectors, services
+from . import charts, live, selectors, services, storage
 from .downloads import stored_file_response
 from .forms import JobFilterForm, JobSubmitForm
 from .gpus import gpu_readings
@@ -243,6 +243,7 @@ def dashboard_context(request) -> dict:
         "slots": slots,
         "gpus": gpus,
         "volumes": volumes,
+        "media_store": "" if storage.is_local() else storage.describe(),
         "alerts": selectors.dashboard_alerts(slots, disk_free_bytes=media_free, disk_low_bytes=low),
         "queue": selectors.queue_summary(),
         "ticks": charts.hour_ticks(timezone.localtime(since)),

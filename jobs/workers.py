@@ -222,7 +222,7 @@ class Pool:
         self._every(lambda: (sweeper.sweep_leases(), dispatch()))
 
     def _probe_loop(self) -> None:
-        self._every(sweeper.sweep_probes)
+        self._every(lambda: sweeper.sweep_probes(host=self.host))
 
     def _every(self, action: Callable[[], object]) -> None:
         try:

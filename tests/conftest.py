@@ -4,9 +4,11 @@ import hashlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -265,6 +267,59 @@ def workers(transactional_db, media_root):
     yield start
     for pool in started:
         pool.stop()
+
+
+# Ports this project's tests may bind a server to by hand (the S3 server below).
+S3_PORTS = range(9600, 9700)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3 API (moto's server) on loopback, one per test process: its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    # Each xdist process starts in its own tenth of the range, so two never race for a port.
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    start = (worker * 10) % len(S3_PORTS)
+    for port in [*S3_PORTS[start:], *S3_PORTS[:start]]:
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:  # its server binds in a thread of its own, where a taken port is not seen
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        break
+    else:
+        pytest.fail(f"no free port for the S3 server in {S3_PORTS.start}-{S3_PORTS.stop - 1}")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(s3_server, settings, request):
+    """Media in a fresh bucket of the S3 server: the settings, and the environment that
+    gives a child process (``manage.py workers``) the same store."""
+    import boto3
+
+    bucket = f"heygem-{uuid.uuid4().hex[:12]}"
+    env = {
+        "HEYGEM_MEDIA_STORE": "s3", "HEYGEM_S3_BUCKET": bucket,
+        "HEYGEM_S3_ENDPOINT_URL": s3_server, "HEYGEM_S3_REGION": "us-east-1",
+        "HEYGEM_S3_ACCESS_KEY_ID": "testing", "HEYGEM_S3_SECRET_ACCESS_KEY": "testing",
+    }  # fmt: skip
+    options = {**settings.MEDIA_STORES["s3"]["OPTIONS"], "bucket_name": bucket,
+               "endpoint_url": s3_server, "region_name": "us-east-1",
+               "access_key": "testing", "secret_key": "testing"}  # fmt: skip
+    boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1",
+                 aws_access_key_id="testing", aws_secret_access_key="testing",
+                 ).create_bucket(Bucket=bucket)  # fmt: skip
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": settings.MEDIA_STORES["s3"]["BACKEND"], "OPTIONS": options},
+    }
+    return env
 
 
 def wait_for(predicate, timeout: float = 60.0, every: float = 0.2, message: str = ""):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -34,7 +35,9 @@ def slot_create(
     base_url: str = "",
     data_dir: str = "",
     container_data_dir: str = "/code/data",
+    host: str = "",
 ) -> GpuSlot:
+    """A new slot on ``host`` (default: this box, ``HEYGEM_HOST``), whose workers drive it."""
     if backend not in GpuSlot.STAGE_BACKENDS.get(stage, ()):
         allowed = ", ".join(GpuSlot.STAGE_BACKENDS.get(stage, ())) or "none"
         raise ValidationError(
@@ -42,7 +45,12 @@ def slot_create(
         )
     if GpuSlot.objects.filter(name=name).exists():
         raise ValidationError({"name": f"A slot named {name!r} exists already."})
-    slot = GpuSlot(name=name, stage=stage, backend=backend)
+    host = host or settings.HEYGEM["HOST"]
+    if not slug_re.fullmatch(host):
+        raise ValidationError(
+            {"host": f"A host is named like its HEYGEM_HOST (letters, digits, - and _): {host!r}."}
+        )
+    slot = GpuSlot(name=name, stage=stage, backend=backend, host=host)
     slot_check(slot=slot, gpu=gpu, base_url=base_url, data_dir=data_dir,
                container_data_dir=container_data_dir)  # fmt: skip
     slot.save()
@@ -72,19 +80,27 @@ def slot_check(
     if slot.backend not in GpuSlot.EMBEDDED_BACKENDS:
         if not base_url:
             raise ValidationError({"base_url": f"The {slot.backend} backend needs --url."})
-        data_dir = _checked_data_dir(data_dir, slot.backend)
+        data_dir = _checked_data_dir(
+            data_dir, slot.backend, here=slot.host == settings.HEYGEM["HOST"]
+        )
     slot.gpu, slot.base_url = gpu, base_url
     slot.data_dir, slot.container_data_dir = data_dir, container_data_dir
     slot.full_clean(validate_unique=slot.pk is None)
 
 
-def _checked_data_dir(data_dir: str, backend: str) -> str:
-    """The host folder mounted into the engine: it must exist and be ours to write."""
+def _checked_data_dir(data_dir: str, backend: str, *, here: bool) -> str:
+    """The host folder mounted into the engine: it must exist and be ours to write.
+
+    Only the slot's own box can look (``here``); elsewhere the path is taken as
+    given and ``slots probe --deep`` on that box checks the engine sees it.
+    """
     if not data_dir:
         raise ValidationError({"data_dir": f"The {backend} backend needs --data-dir."})
     path = Path(data_dir).expanduser()
     if not path.is_absolute():
         raise ValidationError({"data_dir": f"Give the data dir as an absolute path: {data_dir}."})
+    if not here:
+        return str(path)
     if not path.is_dir():
         raise ValidationError(
             {"data_dir": f"The data dir {path} does not exist: create it, and mount it "

@@ -51,13 +51,20 @@ def sweep_leases() -> int:
     return sum(_reclaim(slot_id, stage, fence, now) for slot_id, stage, fence in expired)
 
 
-def sweep_probes() -> int:
-    """Probe unhealthy and engine-busy slots (each at most once a sweep period)."""
+def sweep_probes(host: str = "") -> int:
+    """Probe this host's (or ``host``'s) unhealthy and engine-busy slots, each at most
+    once a sweep period.
+
+    Only this host's: an engine's address may be loopback, which from another box
+    is that box's own engine, and a probe cleans the orphan files in the data dir.
+    """
     quiet = timezone.now() - timedelta(seconds=settings.HEYGEM["SWEEP_SECONDS"])
     stale_probe = Q(last_probe_at__isnull=True) | Q(last_probe_at__lt=quiet)
     probed = 0
     for slot in (
-        GpuSlot.objects.filter(enabled=True, lease_until__isnull=True)
+        GpuSlot.objects.filter(
+            host=host or settings.HEYGEM["HOST"], enabled=True, lease_until__isnull=True
+        )
         .filter(Q(healthy=False) | Q(engine_busy=True))
         .filter(stale_probe)
     ):

@@ -176,3 +176,13 @@ def test_a_video_data_dir_that_disappeared_fails_the_attempt_with_where_to_look(
     assert job.status == Job.Status.FAILED
     assert f"The data dir {pairs[0].video_data_dir} of gpu0-video does not exist" in job.error
     assert pairs[0].video.submissions == []
+
+
+def test_the_sweep_probes_only_its_own_hosts_slots(pairs):
+    """From box-b, gpu1's loopback address would be box-b's own engine, not box-a's."""
+    GpuSlot.objects.filter(gpu="gpu1").update(host="box-a")
+    GpuSlot.objects.update(healthy=False, last_error="engine down")
+
+    assert services.sweep()["probed"] == 2  # gpu0's video and TTS, this host's
+    assert set(GpuSlot.objects.filter(healthy=True).values_list("gpu", flat=True)) == {"gpu0"}
+    assert not GpuSlot.objects.filter(gpu="gpu1", last_probe_at__isnull=False).exists()

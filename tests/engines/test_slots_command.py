@@ -63,6 +63,19 @@ def test_every_value_of_the_seed_layout_can_be_changed_and_rerunning_it_is_harml
     assert GpuSlot.objects.get(name="gpu1-tts").container_data_dir == "/data"
 
 
+def test_a_second_box_adds_its_seed_layout_under_a_prefix_for_its_own_host(tmp_path, settings):
+    slots("add-seed-layout", "--gpus", "1", "--data-root", str(tmp_path / "a"))
+    settings.HEYGEM = {**settings.HEYGEM, "HOST": "box-b"}
+    slots(
+        "add-seed-layout", "--gpus", "1", "--data-root", str(tmp_path / "b"), "--prefix", "box-b-"
+    )
+
+    assert sorted(GpuSlot.objects.values_list("name", "host")) == [
+        ("box-b-gpu0-tts", "box-b"), ("box-b-gpu0-video", "box-b"),
+        ("gpu0-tts", "local"), ("gpu0-video", "local"),
+    ]  # fmt: skip
+
+
 def test_a_slot_whose_engines_answer_is_added_healthy(tmp_path):
     with fake_gpu_pairs(tmp_path, 1) as [pair]:
         out, err = add("gpu0-video", "heygem", pair.video_url, pair.video_data_dir)

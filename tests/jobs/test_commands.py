@@ -23,7 +23,7 @@ def run(*args) -> tuple[str, str]:
 class TestSlots:
     def test_an_operator_adds_lists_drains_enables_and_removes_slots(self):
         assert (
-            "Added slot local-tts (tts, espeak)."
+            "Added slot local-tts (tts, espeak) on host local."
             in run("slots", "add", "--name", "local-tts", "--stage", "tts", "--backend", "espeak")[
                 0
             ]
@@ -43,6 +43,31 @@ class TestSlots:
         assert not GpuSlot.objects.get(name="local-tts").enabled
         run("slots", "remove", "local-tts")
         assert not GpuSlot.objects.filter(name="local-tts").exists()
+
+    def test_a_slot_is_added_to_the_host_named_or_else_to_this_box(self, settings, tmp_path):
+        settings.HEYGEM = {**settings.HEYGEM, "HOST": "box-a"}
+        run("slots", "add", "--name", "here-tts", "--stage", "tts", "--backend", "espeak")
+        # box-b's data dir is not on this box: only box-b can check it, so it is taken as given.
+        out, _ = run("slots", "add", "--name", "gpu0-video", "--stage", "video",
+                     "--backend", "heygem", "--url", "http://127.0.0.1:8390",
+                     "--data-dir", "/srv/heygem_data/gpu0", "--host", "box-b")  # fmt: skip
+
+        assert "Added slot gpu0-video (video, heygem) on host box-b." in out
+        assert "run `manage.py slots probe gpu0-video` on box-b" in out
+        assert dict(GpuSlot.objects.values_list("name", "host")) == {
+            "here-tts": "box-a", "gpu0-video": "box-b",
+        }  # fmt: skip
+        listing = run("slots", "list")[0].splitlines()
+        assert listing[0].split()[5] == "HOST"
+        assert [line.split()[5] for line in listing[1:]] == ["box-a", "box-b"]
+        # On its own box the data dir must exist.
+        with pytest.raises(CommandError, match="does not exist"):
+            run("slots", "add", "--name", "gpu1-video", "--stage", "video",
+                "--backend", "heygem", "--url", "http://127.0.0.1:8391",
+                "--data-dir", str(tmp_path / "missing"))  # fmt: skip
+        with pytest.raises(CommandError, match="host"):
+            run("slots", "add", "--name", "bad", "--stage", "tts", "--backend", "espeak",
+                "--host", "not a name")  # fmt: skip
 
     def test_a_backend_that_cannot_run_the_stage_is_refused(self):
         with pytest.raises(CommandError, match="Backend 'dub' cannot run the 'tts' stage"):

@@ -84,11 +84,21 @@ def test_http_requests_are_counted_by_route_and_status(client, operator):
     assert value(text, "heygem_http_request_duration_seconds_count", route="jobs/") >= 1
 
 
+def test_metrics_say_which_hosts_work(client, token):
+    Host.objects.create(name="box-a", seen_at=timezone.now(), stage_workers=8)
+    Host.objects.create(name="box-b", seen_at=timezone.now() - timedelta(minutes=1))
+    text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {token}").content.decode()
+    assert value(text, "heygem_host_up", host="box-a") == 1
+    assert value(text, "heygem_host_up", host="box-b") == 0
+    assert value(text, "heygem_host_stage_workers", host="box-a") == 8
+
+
 def test_readyz_says_what_is_missing_and_answers_200_when_all_is_there(client, embedded_slots):
     Host.objects.create(name="local", seen_at=timezone.now() - timedelta(minutes=1))
     silent = client.get("/readyz")
     assert silent.status_code == 503
     assert silent.json()["checks"]["workers"] == "no `manage.py workers` has reported in 15 s"
+    assert silent.json()["checks"]["media"] == "ok"
     Host.objects.update(seen_at=timezone.now())
     GpuSlot.objects.filter(stage="video").update(healthy=False)
     assert client.get("/readyz").json()["checks"]["video_slot"] == "no healthy video slot"

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from jobs.models import GpuSlot, Job, JobEvent, Pause
+from jobs.models import GpuSlot, Host, Job, JobEvent, Pause
 from tests.factories import make_job, make_slot, make_voice
 from voices.models import Voice
 
@@ -105,6 +105,7 @@ ADMIN_PAGES = [
     "jobs/job",
     "jobs/jobevent",
     "jobs/gpuslot",
+    "jobs/host",
     "voices/voice",
     "voices/voicepreparation",
     "authtoken/tokenproxy",
@@ -140,6 +141,17 @@ def test_admin_actions_call_the_services(browser_as, operator, owner):
     slot.refresh_from_db()
     assert slot.enabled and slot.last_probe_at is not None
     assert "Probed local-video: ok" in response.text
+
+
+def test_the_host_admin_shows_which_boxes_work_and_which_went_silent(browser_as, operator):
+    Host.objects.create(name="box-a", seen_at=timezone.now(), stage_workers=8)
+    Host.objects.create(name="box-b", seen_at=timezone.now() - timedelta(minutes=5))
+    make_slot("gpu0-video", host="box-b")
+    page = browser_as(operator)
+    text = page.get("/admin/jobs/host/").text
+    rows = {name: text.split(f">{name}<", 1)[1].split("</tr>", 1)[0] for name in ("box-a", "box-b")}
+    assert 'alt="True"' in rows["box-a"] and 'alt="False"' in rows["box-b"]
+    assert "gpu0-video" in page.get("/admin/jobs/gpuslot/?host=box-b").text
 
 
 def test_the_job_admin_shows_events_read_only(browser_as, operator, owner):

@@ -36,11 +36,17 @@ class Command(BaseCommand):
         add.add_argument("--url", default="", help="Engine base URL (HTTP backends).")
         add.add_argument("--data-dir", default="", help="Host folder mounted in the engine.")
         add.add_argument("--container-data-dir", default="/code/data")
+        add.add_argument(
+            "--host", default="",
+            help="The box whose `manage.py workers` drive the slot (its HEYGEM_HOST; default: "
+                 "this box's). Its data dir is checked only when run on that box.",
+        )  # fmt: skip
         seed = sub.add_parser(
             "add-seed-layout",
-            help="Register the seed's GPU box: per GPU a HeyGem video and a Fish-Speech TTS slot.",
+            help="Register the seed's GPU box: per GPU a HeyGem video and a Fish-Speech TTS slot; "
+            "run it on that box (its data dirs are made here, its slots are this HEYGEM_HOST's).",
         )
-        seed.add_argument("--host", default="127.0.0.1")
+        seed.add_argument("--host", default="127.0.0.1", help="Address of the engines.")
         seed.add_argument("--data-root", default="~/heygem_data")
         seed.add_argument("--gpus", type=int, default=3, help="How many GPUs (default 3).")
         seed.add_argument("--video-port", type=int, default=8390, help="Port of gpu0's video.")
@@ -48,6 +54,11 @@ class Command(BaseCommand):
         seed.add_argument("--video-dir", default="gpu{i}", help="Video data dir under the root.")
         seed.add_argument("--tts-dir", default="tts{i}", help="TTS data dir under the root.")
         seed.add_argument("--container-data-dir", default="/code/data")
+        seed.add_argument(
+            "--prefix", default="",
+            help="Put before each slot name (slot names are site-wide: box-b- makes "
+                 "box-b-gpu0-video on a second box).",
+        )  # fmt: skip
         listing = sub.add_parser("list", help="Show every slot with its state.")
         listing.add_argument("--json", action="store_true", help="For scripts: the API's shape.")
         for action in ("enable", "disable", "drain", "remove"):
@@ -61,7 +72,7 @@ class Command(BaseCommand):
         resume.add_argument("names", nargs="+")
         add_by_argument(resume)
         probe = sub.add_parser("probe", help="Ask engines whether they can take work.")
-        probe.add_argument("names", nargs="*", help="Default: every slot.")
+        probe.add_argument("names", nargs="*", help="Default: every slot of this host.")
         probe.add_argument(
             "--deep", action="store_true", help="Video slots also render a tiny clip."
         )
@@ -70,16 +81,22 @@ class Command(BaseCommand):
         # No worker count to adjust: `manage.py workers` sizes itself to the enabled slots.
         getattr(self, f"do_{action.replace('-', '_')}")(**opts)
 
-    def do_add(self, *, name, stage, backend, gpu, url, data_dir, container_data_dir, **_):
+    def do_add(self, *, name, stage, backend, gpu, url, data_dir, container_data_dir, host="",
+               **_):  # fmt: skip
         try:
             slot = services.slot_create(
                 name=name, stage=stage, backend=backend, gpu=gpu, base_url=url,
-                data_dir=data_dir, container_data_dir=container_data_dir,
+                data_dir=data_dir, container_data_dir=container_data_dir, host=host,
             )  # fmt: skip
         except ValidationError as exc:
             raise CommandError(_message(exc)) from exc
-        self.stdout.write(f"Added slot {slot.name} ({slot.stage}, {slot.backend}).")
-        self._first_probe(slot)
+        self.stdout.write(f"Added slot {slot.name} ({slot.stage}, {slot.backend}) on host "
+                          f"{slot.host}.")  # fmt: skip
+        if slot.host == settings.HEYGEM["HOST"]:
+            self._first_probe(slot)
+        else:  # its engine's address may mean another machine from here (127.0.0.1)
+            self.stdout.write(f"  Not probed from here: run `manage.py slots probe {slot.name}` "
+                              f"on {slot.host} to check its engine.")  # fmt: skip
 
     def _first_probe(self, slot):
         if slot.is_embedded:
@@ -96,7 +113,7 @@ class Command(BaseCommand):
         )
 
     def do_add_seed_layout(self, *, host, data_root, gpus, video_port, tts_port, video_dir,
-                           tts_dir, container_data_dir, **_):  # fmt: skip
+                           tts_dir, container_data_dir, prefix="", **_):  # fmt: skip
         root = Path(data_root).expanduser()
         for i in range(gpus):
             for stage, backend, port, folder, sub in (
@@ -105,7 +122,7 @@ class Command(BaseCommand):
             ):
                 data_dir = root / folder.format(i=i)
                 (data_dir / sub).mkdir(parents=True, exist_ok=True)
-                name = f"gpu{i}-{stage}"
+                name = f"{prefix}gpu{i}-{stage}"
                 if GpuSlot.objects.filter(name=name).exists():
                     self.stdout.write(f"Slot {name} exists already; left as it is.")
                     continue
@@ -128,8 +145,10 @@ class Command(BaseCommand):
             (job.tts_slot_id if job.status == Job.Status.SYNTHESIZING else job.video_slot_id): job
             for job in Job.objects.filter(status__in=Job.RUNNING_IN.values())
         }
-        row = "{:<20} {:<6} {:<12} {:<6} {:<12} {:<36} {}"
-        self.stdout.write(row.format("NAME", "STAGE", "BACKEND", "GPU", "STATE", "JOB", "ENDPOINT"))
+        row = "{:<20} {:<6} {:<12} {:<6} {:<12} {:<12} {:<36} {}"
+        self.stdout.write(
+            row.format("NAME", "STAGE", "BACKEND", "GPU", "STATE", "HOST", "JOB", "ENDPOINT")
+        )
         for slot in slots:
             job = running.get(slot.pk)
             endpoint = slot.base_url or "embedded"
@@ -140,6 +159,7 @@ class Command(BaseCommand):
                     slot.backend,
                     slot.gpu or "-",
                     slot.state,
+                    slot.host,
                     str(job.pk) if job else "-",
                     endpoint,
                 )  # fmt: skip
@@ -194,7 +214,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Removed {slot.name}.")
 
     def do_probe(self, *, names, deep=False, **_):
-        slots = self._slots(names) if names else list(GpuSlot.objects.all())
+        # Unnamed: this box's slots, whose engine addresses mean what they say from here.
+        here = GpuSlot.objects.filter(host=settings.HEYGEM["HOST"])
+        slots = self._slots(names) if names else list(here)
         failed = 0
         for slot in slots:
             error = services.slot_probe(slot=slot, deep=deep)
