@@ -22,6 +22,12 @@ _SENTENCE_FINAL = frozenset(
     {"etc.", "Inc.", "Ltd.", "Co.", "Jr.", "Sr.", "a.m.", "p.m.", "U.S.", "U.K.", "Corp.",
      "A.M.", "P.M.", "al."}
 )  # fmt: skip
+# Abbreviations that never come before a name: a capital after one starts the next
+# sentence ("It hit the max. Then it fell."), so its period is given back.
+_BEFORE_SENTENCE = frozenset(
+    {"max.", "min.", "sec.", "govt.", "intl.", "Ave.", "Blvd.", "Rd.", "Ln.", "Ph.D.",
+     "M.A.", "B.A.", "B.Sc.", "M.Sc.", "D.C.", "E.U.", "U.N."}
+)  # fmt: skip
 # Before "St." or "Dr.": a house number, a street name after a house number, an ordinal.
 _ADDRESS_BEFORE = re.compile(
     r"(?<![\w.,])\d+(?:(?:st|nd|rd|th)?\s|\s(?:[NSEW]\.?\s)?(?:[A-Z][\w'-]*\s){1,3})$"
@@ -75,6 +81,8 @@ def _abbreviation(m):
             return key
         return words
     if key in _SENTENCE_FINAL and sentence_ends_after(text, m.end()):
+        words += "."
+    elif key in _BEFORE_SENTENCE and re.match(r" [A-Z]", text[m.end() : m.end() + 2]):
         words += "."
     return words
 

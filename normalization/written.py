@@ -31,7 +31,15 @@ from .tables import (
     SCALES,
     UNITS,
 )
-from .tables_written import DIRECTIONS, ELEMENTS, ERAS, STREET_SUFFIXES, US_STATES
+from .tables_written import (
+    DIRECTIONS,
+    ELEMENTS,
+    ERAS,
+    LABEL_WORDS,
+    SCORE_WORDS,
+    STREET_SUFFIXES,
+    US_STATES,
+)
 
 _HAS_WORK = re.compile(r"[\d$€£¥₹₩₽₿]")
 _DIGITS = re.compile(NUM)
@@ -233,7 +241,19 @@ def _ddate(m):
         words = f"the {ordinal(m['dw_d'])} to {last}"
     if words and _before(m, 4).lower() == "the ":
         words = words[4:]  # "the 21st of June" already has its article
-    return words
+    return words and words + _month_period(m, m["dw_m"])
+
+
+def _month_period(m, month):
+    """The period the pattern took after a month: after a full name ("on 3 May. Then")
+    it can only end the sentence and is given back; after an abbreviation ("25 Dec.")
+    it is the abbreviation's unless another sentence follows."""
+    if not m.group().endswith("."):
+        return ""
+    if month.lower() in dates.MONTHS:
+        return "."
+    after = m.string[m.end() : m.end() + 2]
+    return "." if after[:1] == " " and after[1:2].isupper() else ""
 
 
 def _era(m):
@@ -286,7 +306,13 @@ def _feet(m):
 
 
 def _ordinal(m):
-    value, suffix = m["ord_n"], m["ord_s"]
+    words = _one_ordinal(m["ord_n"], m["ord_s"])
+    if m["ord_n2"]:
+        words += " to " + _one_ordinal(m["ord_n2"], m["ord_s2"])  # "1st-5th": a range
+    return words
+
+
+def _one_ordinal(value, suffix):
     if ordinal_suffix(int(value.replace(",", ""))) == suffix.lower():
         return ordinal(value)
     return f"{number(value)} {suffix}"  # "21th" is not guessed to be 21st
@@ -319,6 +345,21 @@ def _range(m):
     a, b = m["rg_a"], m["rg_b"]
     unit = m["rg_u"]
     text = m.string
+    if m["rg_spaced"] and not (
+        unit and unit != "%" and _rising(a, b) and _unit_ok(m, unit, m["rg_sp"])
+    ):
+        # "5 - 7 kg" is a range of a measure; a bare "12 - 7" may be a subtraction, so
+        # its hyphen is left as written.
+        first = _number_words(m, a, None, m.start("rg_a"), m.end("rg_a"))
+        second = _number_words(m, b, None, m.start("rg_b"), m.end("rg_b"))
+        if unit == "%":
+            second = measures.percent(b)
+        elif unit and _unit_ok(m, unit, m["rg_sp"]):
+            second = measures.unit_words(b, unit)
+        else:
+            rest = m.group()[m.end("rg_b") - m.start() :]
+            return _pad(m, f"{first} - {second}", end=m.end("rg_b")) + rest
+        return f"{first} - {second}"
     if (
         not unit
         and "-" in m.group()
@@ -345,6 +386,9 @@ def _range(m):
     else:
         second = _integer(b, allow_year=not unit)
     words = f"{first} to {second}"
+    if m["rg_pc"]:
+        # "5%-10%" is five to ten percent; "5%-10" names no second unit: left to the numbers.
+        return words + " percent" if unit == "%" else None
     if not unit:
         return words
     if unit == "%":
@@ -352,6 +396,10 @@ def _range(m):
     if not _unit_ok(m, unit, m["rg_sp"]):
         return _pad(m, words, end=m.start("rg_sp")) + m.group()[m.start("rg_sp") - m.start() :]
     return f"{number(a)} to {measures.unit_words(b, unit)}"
+
+
+def _rising(a, b):
+    return float(a.replace(",", "")) < float(b.replace(",", ""))
 
 
 def _dims(m):
@@ -403,6 +451,9 @@ def _perunit(m):
 
 def _frac(m):
     num, den = m["fr_n"], m["fr_d"]
+    if len(num) > 5 or len(den) > 5:
+        # No one writes a fraction over a million: "25/235212" is a code, read as written.
+        return _slashes(m)
     if (
         "/" in m.group()
         and " " not in m.group()
@@ -414,6 +465,13 @@ def _frac(m):
             return words
     if (num, den) == ("24", "7"):
         words = "twenty four seven"
+    elif (
+        not m["fr_u"]
+        and " " not in m.group()
+        and _word_before(m) in SCORE_WORDS
+        and not m.string.startswith((" of", " off"), m.end())
+    ):
+        return f"{number(num)} out of {number(den)}"  # "Score: 18/20", "rated 4/5"
     elif int(den) == 0:
         words = f"{cardinal(num)} over zero"
     else:
@@ -462,7 +520,13 @@ def _after_article(m):
 def _measure(m):
     unit = m["me_u"]
     if not _unit_ok(m, unit, m["me_sp"]):
-        return None
+        # "in 1999 in Paris", "dial 999 in the UK": no unit, so the number is read as the
+        # number pattern would read it (a year, a dialled number), and the word kept.
+        last = "me_sc" if m["me_sc"] else "me_a"
+        words = _number_words(m, m["me_a"], m["me_sign"], m.start("me_a"), m.end("me_a"))
+        if m["me_sc"]:
+            words += " " + m["me_sc"]
+        return _pad(m, words, end=m.end(last)) + m.group()[m.end(last) - m.start() :]
     power = m["me_pow"] and m["me_pow"][-1]
     words = measures.unit_words(
         m["me_a"],
@@ -476,7 +540,18 @@ def _measure(m):
 
 
 def _scale(m):
+    if _word_before(m) in LABEL_WORDS:
+        return f"{number(m['sc_a'])} {m['sc_s']}"  # "Room 204B at 3pm": a label, not billions
     return f"{number(m['sc_a'])} {SCALES[m['sc_s']]}"
+
+
+_LAST_WORD = re.compile(r"([A-Za-z]+)\.?:?\s$")
+
+
+def _word_before(m):
+    """The word just before the match, lower-cased ('' when there is none)."""
+    found = _LAST_WORD.search(_before(m, 16))
+    return found.group(1).lower() if found else ""
 
 
 def _numero(m):
@@ -484,13 +559,19 @@ def _numero(m):
 
 
 def _number(m):
-    value = m["nu_a"]
+    return _number_words(m, m["nu_a"], m["nu_sign"], m.start("nu_a"), m.end("nu_a"))
+
+
+def _number_words(m, value, sign, start, end):
+    """A plain number found at m.string[start:end]: a code, an identifier or a dialled
+    number digit by digit, otherwise a year or an amount."""
     if value.isdigit():
-        if _code_token(m):
+        if _code_token(m.string, start, end, value):
             return digits(value)
-        if len(value) >= 3 and (id_context(_before(m)) or is_dialled(value, m)):
+        before = m.string[max(0, start - 30) : start]
+        if len(value) >= 3 and (id_context(before) or is_dialled(value, m.string, start)):
             return digits(value)
-    return _signed(m["nu_sign"], _integer(value))
+    return _signed(sign, _integer(value))
 
 
 _WORD_REACH = 32
@@ -499,12 +580,10 @@ _DIGIT_RUN = re.compile(r"\d+")
 _FORMULA = re.compile(r"(?:(?:" + "|".join(sorted(ELEMENTS, key=len, reverse=True)) + r")\d*)+")
 
 
-def _code_token(m):
+def _code_token(text, start, end, value):
     """XR2000, 1Z999, ab9453, B2A23C: digits inside a word of letters are a code when
     there are four or more of them or when letters and digits alternate more than once;
-    A4, B12, MP3 and C6H12O6 keep their numbers."""
-    text = m.string
-    start, end = m.start("nu_a"), m.end()
+    A4, B12, MP3 and C6H12O6 keep their numbers (value is text[start:end])."""
     # The word is looked at only so far either side, so a long run of letters and digits
     # costs the same for each of its numbers (not its whole length each time); a run
     # longer than that is no word, and its digits are a code.
@@ -518,9 +597,9 @@ def _code_token(m):
     ):
         return True
     token = text[start:end]
-    if token == m["nu_a"] or not token.isascii():
+    if token == value or not token.isascii():
         return False
-    if len(m["nu_a"]) >= 3 and sum(ch.isdigit() for ch in token) >= 4:
+    if len(value) >= 3 and sum(ch.isdigit() for ch in token) >= 4:
         return True
     return len(_DIGIT_RUN.findall(token)) >= 2 and not _FORMULA.fullmatch(token)
 
