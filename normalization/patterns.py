@@ -10,7 +10,11 @@ import re
 from .tables import UNITS
 from .tables_written import EXTRA_UNITS, RATE_WORDS, UNIT_VARIANTS, US_STATES
 
-NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|(?<![\d.])\.\d+)"
+# Thousands separators in the Western (1,234,567) and the Indian (12,34,567) layout.
+NUM = (
+    r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])(?:\.\d+)?"
+    r"|\d+(?:\.\d+)?|(?<![\d.])\.\d+)"
+)
 INT = r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)"
 MONTH = (
     r"(?:(?i:January|February|March|April|June|July|August|September|October|November"
@@ -75,7 +79,7 @@ PATTERNS = [
     (
         "numdate",
         r"(?<![\d/.-])(?P<nd_a>\d{1,2})(?P<nd_s>[/.-])(?P<nd_b>\d{1,2})(?P=nd_s)"
-        r"(?P<nd_y>\d{4}(?!\d)|(?<=/)\d{2}(?!\d))(?![/.-]\d)",
+        r"(?P<nd_y>\d{4}(?!\d)|\d{2}(?!\d))(?![/.-]\d)",
     ),
     ("idgroups", r"(?<![\w.,/-])\d+(?:-\d+){2,}(?![\w-]|[.,]\d)"),
     ("zip4", r"(?<![\w.,/-])\d{5}-\d{4}(?![\w-]|[.,]\d)"),
@@ -125,6 +129,14 @@ PATTERNS = [
         r"(?<!\d)(?P<dw_d>\d{1,2})(?:st|nd|rd|th)?(?:\s?[-–]\s?(?P<dw_d2>\d{1,2})"
         r"(?:st|nd|rd|th)?)?\s(?:of\s)?(?P<dw_m>" + MONTH + r"|may)\.?(?![a-z])"
         r"(?:,?\s(?P<dw_y>\d{4})(?!\d))?",
+    ),
+    # '99, '05: a year with its century left off ("Class of '05").
+    ("shortyear", r"(?<![\w'])'(?P<sy_y>\d{2})(?![\w'%]|[.,]\d)"),
+    # 1h 30m, 2h30, 1 h 20 min: hours and minutes of a duration.
+    (
+        "hm",
+        r"(?<![\w.,])(?P<hm_h>\d{1,3})\s?h\s?(?P<hm_m>[0-5]?\d)(?:\s?(?:min|m)(?![\w/]))?"
+        r"(?![\w,/:]|\.\d|\s?(?:s|sec)\b)",
     ),
     (
         "era",

@@ -164,6 +164,9 @@ def _iso(m):
 
 
 def _numdate(m):
+    if len(m["nd_y"]) == 2 and m["nd_s"] != "/" and not _DATE_BEFORE.search(_before(m, 16)):
+        # 03-04-25 or 3.4.21 with no date word before it may be a code or a version.
+        return _version(m) if m["nd_s"] == "." else _idgroups(m)
     words = dates.numeric_date(m["nd_a"], m["nd_b"], m["nd_y"])
     if words is None and m["nd_s"] == "/":
         return _slashes(m)
@@ -254,6 +257,18 @@ def _month_period(m, month):
         return "."
     after = m.string[m.end() : m.end() + 2]
     return "." if after[:1] == " " and after[1:2].isupper() else ""
+
+
+def _shortyear(m):
+    return dates.year_words(m["sy_y"])
+
+
+def _hm(m):
+    hours, minutes = int(m["hm_h"]), int(m["hm_m"])
+    words = f"{cardinal(str(hours))} {'hour' if hours == 1 else 'hours'}"
+    if minutes:
+        words += f" {cardinal(str(minutes))} {'minute' if minutes == 1 else 'minutes'}"
+    return words
 
 
 def _era(m):
@@ -655,6 +670,8 @@ _HANDLERS = {
     "code": _code,
     "postmoney": _postmoney,
     "ddate": _ddate,
+    "shortyear": _shortyear,
+    "hm": _hm,
     "era": _era,
     "statute": _statute,
     "feet": _feet,
@@ -693,6 +710,8 @@ KINDS = {
     "ddate": "date",
     "month_date": "date",
     "era": "date",
+    "shortyear": "date",
+    "hm": "time",
     "decades": "date",
     "decade": "date",
     "quarter": "date",

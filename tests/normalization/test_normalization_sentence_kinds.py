@@ -104,8 +104,33 @@ MONEY_AND_UNITS = [
     ),
 ]
 
+DATES_AND_DURATIONS = [
+    ("The test is on 03-04-25.", "The test is on march fourth twenty five."),
+    ("Due on 3.4.21 at noon", "Due on march fourth twenty one at noon"),
+    # No date word before it: a version or a code, as written.
+    ("Version 3.4.21", "Version three point four point twenty one"),
+    ("ID 03-04-25", "ID zero three, zero four, two five"),
+    ("In '99 we won.", "In ninety nine we won."),
+    ("the class of '05", "the class of oh five"),
+    ("The video is 1h 20m long.", "The video is one hour twenty minutes long."),
+    ("It took 2h30.", "It took two hours thirty minutes."),
+    ("a 1h 05m drive", "a one hour five minutes drive"),
+    ("It takes 3h.", "It takes three hours."),
+    ("₹1,00,000", "one hundred thousand rupees"),
+    (
+        "a budget of 12,34,567",
+        "a budget of one million two hundred thirty four thousand five hundred sixty seven",
+    ),
+]
+
 CASES = (
-    SENTENCE_ENDS + RANGES + NUMBER_BEFORE_A_WORD + LABELS_AND_SCORES + TELEPHONE + MONEY_AND_UNITS
+    DATES_AND_DURATIONS
+    + SENTENCE_ENDS
+    + RANGES
+    + NUMBER_BEFORE_A_WORD
+    + LABELS_AND_SCORES
+    + TELEPHONE
+    + MONEY_AND_UNITS
 )
 
 
