@@ -24,11 +24,13 @@ from .patterns import MASTER, MONTH_DATE, MONTH_HINT, NUM
 from .roman import ROMAN, ROMAN_HINT, read_roman
 from .symbols import SYMBOL, TAG, read_symbol, read_tag
 from .tables import (
+    ABBREVIATIONS,
     AMBIGUOUS_UNITS,
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
     GREEK_CHARS,
     SCALES,
+    TITLE_OR_PLACE,
     UNITS,
 )
 from .tables_written import (
@@ -551,7 +553,30 @@ def _measure(m):
         power=power,
         scale=m["me_sc"],
     )
+    if m["me_dot"] and not _unit_period(m, unit):
+        words += "."  # "at 5 km/h. doctor Smith ran": a full stop before an expanded title
     return _signed(m["me_sign"], words) + (_sentence_end(m) if unit.endswith(".") else "")
+
+
+# Unit abbreviations written with a period of their own ("5 ft. tall", "2 tsp. of salt").
+_PERIOD_UNITS = frozenset(
+    """ft in lb lbs oz tsp tbsp yd yds mi sec secs min mins hr hrs wk wks mo mos yr yrs
+    qt pt gal cu sq""".split()
+)
+# Lower-case words the abbreviation pass made from a title ("Dr." -> doctor): the word
+# after the period is then the start of a sentence, not a continuation.
+_TITLE_WORDS = frozenset(
+    [words for key, words in ABBREVIATIONS.items() if key[:1].isupper()]
+    + [title for title, _ in TITLE_OR_PLACE.values()]
+)
+
+
+def _unit_period(m, unit):
+    """True when the period after a unit is the abbreviation's own, not a full stop."""
+    if m["me_per"] or unit.lower() not in _PERIOD_UNITS:
+        return False
+    following = re.match(r"\s([a-z]+)", m.string[m.end() : m.end() + 20])
+    return following is not None and following.group(1) not in _TITLE_WORDS
 
 
 def _scale(m):

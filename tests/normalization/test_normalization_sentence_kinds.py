@@ -31,6 +31,12 @@ SENTENCE_ENDS = [
     ("He is 5 ft. tall.", "He is five feet tall."),
     ("Add 2 tsp. of salt.", "Add two teaspoons of salt."),
     ("It weighs 5 kg. Then we lift it.", "It weighs five kilograms. Then we lift it."),
+    # A title after the period starts a sentence, even once it is spelled out in lower case.
+    (
+        "He ran at 5 km/h. Dr. Smith ran too.",
+        "He ran at five kilometers per hour. doctor Smith ran too.",
+    ),
+    ("He is 6 ft. Dr. Lee is not.", "He is six feet. doctor Lee is not."),
 ]
 
 RANGES = [
