@@ -127,6 +127,8 @@ def _weekday_context(m):
             return True
         if word in _LINK_WORDS and then and (then[0].isdigit() or _WEEKDAY.fullmatch(then)):
             return True
+    if _TIME_BEFORE.search(text, max(0, start - 16), start):
+        return True  # "by 11:59 p.m. Sun.": a weekday right after a clock time
     preceding = _WORD_BEFORE.search(text, max(0, start - 20), start)
     if preceding is None:
         return False
@@ -138,6 +140,8 @@ def _weekday_context(m):
     return word in WEEKDAYS.values() or bool(_WEEKDAY.fullmatch(word))
 
 
+_MERIDIEM = r"[AaPp]\.?\s?[Mm]\b\.?"
+_TIME_BEFORE = re.compile(r"(?:\d:\d\d(?:\s?" + _MERIDIEM + r")?|\d\s?" + _MERIDIEM + r"),?\s$")
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|our|my|his|her|their|its|your)\s$", re.I)
 _LINK_WORDS = frozenset({"and", "or", "to", "through", "thru", "until", "till", "at", "&"})
 _WORDS_AFTER = re.compile(r"\.?,?\s?([A-Za-z&]+|[–-])\.?\s?([A-Za-z]+|\d)?")

@@ -198,7 +198,9 @@ PATTERNS = [
         r"(?<![\d/.])(?P<fr_n>\d+)\s?/\s?(?P<fr_d>\d+)(?:st|nd|rd|th|ST|ND|RD|TH)?(?![\d/])"
         r"(?:(?P<fr_sp>\s?)(?P<fr_u>" + UNIT + r")(?![\w/]))?",
     ),
-    ("ratio", r"(?<![\d:])(?P<ra_a>\d+):(?P<ra_b>\d+)(?![\d:])"),
+    ("ratio", r"(?<![\d:])(?P<ra_a>\d+):(?P<ra_b>\d+)(?::\d+){0,3}(?![\d:])"),
+    # 4.5/5: a decimal over a number is a rating or a quotient, not a fraction's name.
+    ("quotient", r"(?<![\w./])(?P<qo_a>\d+\.\d+)/(?P<qo_b>\d+(?:\.\d+)?)(?![\w/]|\.\d)"),
     (
         "percent",
         r"(?:(?<![\w)])(?P<pc_sign>[-−+]))?(?P<pc_a>" + NUM + r")\s?%"

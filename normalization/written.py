@@ -503,7 +503,15 @@ def _frac(m):
 
 
 def _ratio(m):
-    return f"{number(m['ra_a'])} to {number(m['ra_b'])}"
+    return " to ".join(number(part) for part in m.group().split(":"))  # 3:2:1
+
+
+_RATING_AFTER = re.compile(r"\s(?:stars?|points?|rating)\b")
+
+
+def _quotient(m):
+    rated = _RATING_AFTER.match(m.string, m.end()) or _word_before(m) in SCORE_WORDS
+    return f"{number(m['qo_a'])} {'out of' if rated else 'over'} {number(m['qo_b'])}"
 
 
 def _signed(sign, words):
@@ -715,6 +723,7 @@ _HANDLERS = {
     "perunit": _perunit,
     "frac": _frac,
     "ratio": _ratio,
+    "quotient": _quotient,
     "percent": _percent,
     "measure": _measure,
     "scale": _scale,
@@ -758,6 +767,7 @@ KINDS = {
     "ordinal": "ordinal",
     "mixed": "fraction",
     "frac": "fraction",
+    "quotient": "fraction",
 }
 
 

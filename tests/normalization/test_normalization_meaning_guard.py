@@ -153,6 +153,9 @@ GUARD = [
     # an address or a version at the end of a sentence is not a decimal
     ("Connect to 10.1.1.254.", "Connect to one zero dot one dot one dot two five four."),
     ("Run release 1.4.2.", "Run release one point four point two."),
+    # a weekday after a clock time, but a word after a plain number
+    ("Due 11:59 p.m. Fri.", "Due eleven fifty nine p m. Friday."),
+    ("I have 5 Sun. cards.", "I have five Sun. cards."),
 ]
 
 

@@ -72,6 +72,12 @@ LABELS_AND_SCORES = [
     ("She scored 9/10 today.", "She scored nine out of ten today."),
     ("Rated 4/5 stars.", "Rated four out of five stars."),
     ("I got 1/2 of it.", "I got one half of it."),
+    ("It's 4.5/5 stars.", "It's four point five out of five stars."),
+    ("Score: 8.5/10.", "Score: eight point five out of ten."),
+    ("Divide 7.5/2.5 now.", "Divide seven point five over two point five now."),
+    ("Mix them 3:2:1.", "Mix them three to two to one."),
+    ("Submit by 11:59 p.m. Sun.", "Submit by eleven fifty nine p m. Sunday."),
+    ("Meet at 9 am Sat. for the trip.", "Meet at nine a m Saturday for the trip."),
     ("Add 3/4 cup.", "Add three quarters cup."),
 ]
 
