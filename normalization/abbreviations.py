@@ -22,6 +22,12 @@ _SENTENCE_FINAL = frozenset(
     {"etc.", "Inc.", "Ltd.", "Co.", "Jr.", "Sr.", "a.m.", "p.m.", "U.S.", "U.K.", "Corp.",
      "A.M.", "P.M.", "al."}
 )  # fmt: skip
+# Abbreviations that never come before a name: a capital after one starts the next
+# sentence ("It hit the max. Then it fell."), so its period is given back.
+_BEFORE_SENTENCE = frozenset(
+    {"max.", "min.", "sec.", "govt.", "intl.", "Ave.", "Blvd.", "Rd.", "Ln.", "Ph.D.",
+     "M.A.", "B.A.", "B.Sc.", "M.Sc.", "D.C.", "E.U.", "U.N."}
+)  # fmt: skip
 # Before "St." or "Dr.": a house number, a street name after a house number, an ordinal.
 _ADDRESS_BEFORE = re.compile(
     r"(?<![\w.,])\d+(?:(?:st|nd|rd|th)?\s|\s(?:[NSEW]\.?\s)?(?:[A-Z][\w'-]*\s){1,3})$"
@@ -76,6 +82,8 @@ def _abbreviation(m):
         return words
     if key in _SENTENCE_FINAL and sentence_ends_after(text, m.end()):
         words += "."
+    elif key in _BEFORE_SENTENCE and re.match(r" [A-Z]", text[m.end() : m.end() + 2]):
+        words += "."
     return words
 
 
@@ -119,6 +127,8 @@ def _weekday_context(m):
             return True
         if word in _LINK_WORDS and then and (then[0].isdigit() or _WEEKDAY.fullmatch(then)):
             return True
+    if _TIME_BEFORE.search(text, max(0, start - 16), start):
+        return True  # "by 11:59 p.m. Sun.": a weekday right after a clock time
     preceding = _WORD_BEFORE.search(text, max(0, start - 20), start)
     if preceding is None:
         return False
@@ -130,6 +140,8 @@ def _weekday_context(m):
     return word in WEEKDAYS.values() or bool(_WEEKDAY.fullmatch(word))
 
 
+_MERIDIEM = r"[AaPp]\.?\s?[Mm]\b\.?"
+_TIME_BEFORE = re.compile(r"(?:\d:\d\d(?:\s?" + _MERIDIEM + r")?|\d\s?" + _MERIDIEM + r"),?\s$")
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|our|my|his|her|their|its|your)\s$", re.I)
 _LINK_WORDS = frozenset({"and", "or", "to", "through", "thru", "until", "till", "at", "&"})
 _WORDS_AFTER = re.compile(r"\.?,?\s?([A-Za-z&]+|[–-])\.?\s?([A-Za-z]+|\d)?")

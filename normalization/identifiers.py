@@ -66,11 +66,12 @@ def id_context(before: str) -> bool:
     return _ID_BEFORE.search(before) is not None
 
 
-def is_dialled(value: str, m) -> bool:
-    """911 is always dialled; 112, 999 and the like only after 'call', 'dial', 'emergency'."""
+def is_dialled(value: str, text: str, start: int) -> bool:
+    """911 is always dialled; 112, 999 and the like only after 'call', 'dial', 'emergency'
+    (value is the number found at text[start:])."""
     if value not in EMERGENCY_NUMBERS:
         return False
     if value == "911":
         return True
-    before = m.string[max(0, m.start() - 40) : m.start()]
+    before = text[max(0, start - 40) : start]
     return _DIAL_BEFORE.search(before) is not None

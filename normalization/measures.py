@@ -41,7 +41,8 @@ def money(amount: str, names: tuple, scale: str | None = None) -> str:
     whole = whole.replace(",", "")
     cents_text = _cents(frac) if frac else None
     if frac and cents_text is None:
-        return f"{decimal((whole or '') + '.' + frac)} {units}"
+        # Past the cents a trailing zero adds nothing to an amount: $1.2320 is $1.232.
+        return f"{decimal((whole or '') + '.' + frac.rstrip('0'))} {units}"
     whole = whole or "0"
     if cents_text is not None:
         cents_value = int(cents_text)

@@ -10,7 +10,11 @@ import re
 from .tables import UNITS
 from .tables_written import EXTRA_UNITS, RATE_WORDS, UNIT_VARIANTS, US_STATES
 
-NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|(?<![\d.])\.\d+)"
+# Thousands separators in the Western (1,234,567) and the Indian (12,34,567) layout.
+NUM = (
+    r"(?:\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])(?:\.\d+)?"
+    r"|\d+(?:\.\d+)?|(?<![\d.])\.\d+)"
+)
 INT = r"(?:\d{1,3}(?:,\d{3})+(?![\d,])|\d+)"
 MONTH = (
     r"(?:(?i:January|February|March|April|June|July|August|September|October|November"
@@ -54,15 +58,19 @@ PATTERNS = [
     (
         "phone",
         r"(?<![\w.,/+-])(?:"
-        r"\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,6}){1,4}"
+        r"\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{2,8}){1,4}"
         r"|(?:1[\s.-])?\(\d{3}\)[\s.-]?\d{3}[\s.-]\d{4}"
         r"|(?:1[.-])?\d{3}(?P<ph_sep>[.-])\d{3}(?P=ph_sep)\d{4}(?:-\d{1,4})?"
         r"|\d{3}\s\d{3}\s\d{4}"
+        # A national number with its trunk zero (020 7946 0958, 0161 496 0000): no amount
+        # starts with a zero.
+        r"|0\d{1,4}\s\d{3,4}\s\d{3,4}"
         r"|(?<![\d$])\d{3}-\d{4}"
         r"|1-8\d\d-[A-Z]{1,8}(?:-[A-Z]{1,8}){0,3}\b"
         r")(?:,?\s?(?:ext\.?|x|extension)\s?\d{1,5})?(?![\w-]|[.,]\d)",
     ),
-    ("ip", r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)"),
+    # A period after the last group ends the sentence ("at 10.0.0.1."), it is not a group.
+    ("ip", r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\w)"),
     (
         "iso",
         r"(?<![\d./-])(?P<iso_y>\d{4})(?P<iso_s>[-/.])(?P<iso_m>\d{1,2})(?P=iso_s)"
@@ -71,7 +79,7 @@ PATTERNS = [
     (
         "numdate",
         r"(?<![\d/.-])(?P<nd_a>\d{1,2})(?P<nd_s>[/.-])(?P<nd_b>\d{1,2})(?P=nd_s)"
-        r"(?P<nd_y>\d{4}(?!\d)|(?<=/)\d{2}(?!\d))(?![/.-]\d)",
+        r"(?P<nd_y>\d{4}(?!\d)|\d{2}(?!\d))(?![/.-]\d)",
     ),
     ("idgroups", r"(?<![\w.,/-])\d+(?:-\d+){2,}(?![\w-]|[.,]\d)"),
     ("zip4", r"(?<![\w.,/-])\d{5}-\d{4}(?![\w-]|[.,]\d)"),
@@ -122,6 +130,14 @@ PATTERNS = [
         r"(?:st|nd|rd|th)?)?\s(?:of\s)?(?P<dw_m>" + MONTH + r"|may)\.?(?![a-z])"
         r"(?:,?\s(?P<dw_y>\d{4})(?!\d))?",
     ),
+    # '99, '05: a year with its century left off ("Class of '05").
+    ("shortyear", r"(?<![\w'])'(?P<sy_y>\d{2})(?![\w'%]|[.,]\d)"),
+    # 1h 30m, 2h30, 1 h 20 min: hours and minutes of a duration.
+    (
+        "hm",
+        r"(?<![\w.,])(?P<hm_h>\d{1,3})\s?h\s?(?P<hm_m>[0-5]?\d)(?:\s?(?:min|m)(?![\w/]))?"
+        r"(?![\w,/:]|\.\d|\s?(?:s|sec)\b)",
+    ),
     (
         "era",
         r"(?<![\w.,])(?P<er_n>\d{1,4})\s?(?P<er_e>" + ERA + r")"
@@ -139,17 +155,23 @@ PATTERNS = [
         "quarter",
         r"(?<![\w.])(?:(?P<qu_q>[1-4])Q|(?P<qu_h>[12])H)(?P<qu_y>\d{2}|\d{4})(?!\w|[.,]\d)",
     ),
-    ("ordinal", r"(?P<ord_n>" + INT + r")(?P<ord_s>st|nd|rd|th|ST|ND|RD|TH)(?![A-Za-z])"),
+    (
+        "ordinal",
+        r"(?P<ord_n>" + INT + r")(?P<ord_s>st|nd|rd|th|ST|ND|RD|TH)"
+        r"(?:\s?[-–]\s?(?P<ord_n2>" + INT + r")(?P<ord_s2>st|nd|rd|th|ST|ND|RD|TH))?(?![A-Za-z])",
+    ),
     ("factorial", r"(?<![\w.])(?P<fa_n>\d+)!(?=\s*[=+×*/)−-]|\s+(?:is|equals)\b)"),
     (
         "minus",
         r"(?<![\w.])(?P<mi_a>" + NUM + r")\s?[-−]\s?(?P<mi_b>" + NUM + r")(?=\s*=)"
         r"|(?:(?<==)|(?<==\s))(?P<mi_c>" + NUM + r")\s?[-−]\s?(?P<mi_d>" + NUM + r")(?![\d.])",
     ),
-    ("version", r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])"),
+    ("version", r"(?<![\d.])\d+(?:\.\d+){2,}(?!\d|\.\d)"),
     (
         "range",
-        r"(?P<rg_a>" + NUM + r")(?:\s?[–—]\s?|-|\sto\s)(?P<rg_b>" + NUM + r")(?![\d/:]|\.\d)"
+        r"(?P<rg_a>" + NUM + r")(?P<rg_pc>\s?%)?(?:\s?[–—]\s?|-|\sto\s|(?P<rg_spaced>\s-\s))"
+        r"(?P<rg_b>" + NUM + r")"
+        r"(?![\d/:]|\.\d)"
         r"(?:(?P<rg_sp>\s?)(?P<rg_u>%|" + UNIT + r")(?![\w/]))?",
     ),
     (
@@ -176,7 +198,9 @@ PATTERNS = [
         r"(?<![\d/.])(?P<fr_n>\d+)\s?/\s?(?P<fr_d>\d+)(?:st|nd|rd|th|ST|ND|RD|TH)?(?![\d/])"
         r"(?:(?P<fr_sp>\s?)(?P<fr_u>" + UNIT + r")(?![\w/]))?",
     ),
-    ("ratio", r"(?<![\d:])(?P<ra_a>\d+):(?P<ra_b>\d+)(?![\d:])"),
+    ("ratio", r"(?<![\d:])(?P<ra_a>\d+):(?P<ra_b>\d+)(?::\d+){0,3}(?![\d:])"),
+    # 4.5/5: a decimal over a number is a rating or a quotient, not a fraction's name.
+    ("quotient", r"(?<![\w./])(?P<qo_a>\d+\.\d+)/(?P<qo_b>\d+(?:\.\d+)?)(?![\w/]|\.\d)"),
     (
         "percent",
         r"(?:(?<![\w)])(?P<pc_sign>[-−+]))?(?P<pc_a>" + NUM + r")\s?%"
@@ -187,7 +211,9 @@ PATTERNS = [
         r"(?:(?<![\w)])(?P<me_sign>[-−]))?(?<![A-Za-z])(?P<me_a>" + NUM + r")"
         r"(?:\s(?P<me_sc>" + SCALE_WORD + r"))?(?P<me_sp>\s?)(?P<me_u>" + UNIT + r")"
         r"(?P<me_pow>\^[23]|(?<=[a-z])[23](?![\d]))?"
-        r"(?:/(?P<me_per>" + RATE + r"))?(?![\w/])",
+        r"(?:/(?P<me_per>" + RATE + r"))?"
+        # "5 ft. tall": a period before a lowercase word is the abbreviation's, not a full stop.
+        r"(?P<me_dot>\.(?=\s[a-z]))?(?![\w/])",
     ),
     # "75B parameters" is a scale; "Room 12B" and "221B Baker Street" are a number and a letter.
     ("scale", r"(?P<sc_a>" + NUM + r")(?P<sc_s>mn|bn|tn|[kKMBT](?=\s[a-z]))(?![A-Za-z])"),

@@ -725,10 +725,7 @@ AMBIGUOUS_UNITS = frozenset(
         "bar",
         "pt",
         "ac",
-        "cc",
         "ha",
-        "mi",
-        "yd",
         "cal",
         "ms",
     }

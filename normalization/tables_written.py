@@ -277,6 +277,21 @@ ID_CONTEXT = (
 )
 
 # Short numbers that are dialled, not counted, after "call", "dial" and the like.
+# Words that name a numbered place or item: the letter after its number is part of the
+# label ("Room 204B", "Gate 12C", "Exercise 3B"), never a scale (billion, million, thousand).
+LABEL_WORDS = frozenset(
+    """room rm apartment apt suite ste unit flat floor building bldg gate platform terminal
+    seat row bus route flight exit ward bay lot locker box level block hall lab
+    chapter section page exercise question problem figure fig table part unit lesson
+    step item form grade class model""".split()
+)
+
+# Words after which "18/20" is a score, said "eighteen out of twenty", not a fraction.
+SCORE_WORDS = frozenset(
+    """score scored scores scoring got rated rating marks mark marked grade graded
+    result""".split()
+)
+
 EMERGENCY_NUMBERS = frozenset({"911", "112", "999", "000", "111", "988", "101", "211", "311"})
 
 # Chemical element symbols: a word made of them and counts (C6H12O6) is a formula.

@@ -22,7 +22,8 @@ WEB = re.compile(
 # Cheap test before the pattern runs at all: most prose has none of these.
 HINT = re.compile(r"@|://|www\.|\.(?:" + _TLDS + r")\b")
 
-_PARTS = re.compile(r":///|://|[./@_:&+%?=#~-]|\d+|www(?=\.)")
+# A file ending ".jpg" is said "jpeg" (jay-peg), as the format is named.
+_PARTS = re.compile(r":///|://|[./@_:&+%?=#~-]|\d+|www(?=\.)|(?<=\.)(?i:jpg)(?!\w)")
 _WORDS = {
     ":///": " colon slash slash slash ",
     "://": " colon slash slash ",
@@ -41,11 +42,16 @@ _WORDS = {
     "~": " tilde ",
     "www": " w w w ",
 }
+_JPEG = " jpeg "
 
 
 def read_web(text: str) -> str:
     spoken = _PARTS.sub(
-        lambda p: " " + digits(p.group()) + " " if p.group()[0].isdigit() else _WORDS[p.group()],
+        lambda p: (
+            " " + digits(p.group()) + " "
+            if p.group()[0].isdigit()
+            else _WORDS.get(p.group(), _JPEG)
+        ),
         text,
     )
     return " ".join(spoken.split())

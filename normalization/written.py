@@ -24,14 +24,24 @@ from .patterns import MASTER, MONTH_DATE, MONTH_HINT, NUM
 from .roman import ROMAN, ROMAN_HINT, read_roman
 from .symbols import SYMBOL, TAG, read_symbol, read_tag
 from .tables import (
+    ABBREVIATIONS,
     AMBIGUOUS_UNITS,
     CURRENCY_CODES,
     CURRENCY_SYMBOLS,
     GREEK_CHARS,
     SCALES,
+    TITLE_OR_PLACE,
     UNITS,
 )
-from .tables_written import DIRECTIONS, ELEMENTS, ERAS, STREET_SUFFIXES, US_STATES
+from .tables_written import (
+    DIRECTIONS,
+    ELEMENTS,
+    ERAS,
+    LABEL_WORDS,
+    SCORE_WORDS,
+    STREET_SUFFIXES,
+    US_STATES,
+)
 
 _HAS_WORK = re.compile(r"[\d$€£¥₹₩₽₿]")
 _DIGITS = re.compile(NUM)
@@ -156,6 +166,9 @@ def _iso(m):
 
 
 def _numdate(m):
+    if len(m["nd_y"]) == 2 and m["nd_s"] != "/" and not _DATE_BEFORE.search(_before(m, 16)):
+        # 03-04-25 or 3.4.21 with no date word before it may be a code or a version.
+        return _version(m) if m["nd_s"] == "." else _idgroups(m)
     words = dates.numeric_date(m["nd_a"], m["nd_b"], m["nd_y"])
     if words is None and m["nd_s"] == "/":
         return _slashes(m)
@@ -233,6 +246,30 @@ def _ddate(m):
         words = f"the {ordinal(m['dw_d'])} to {last}"
     if words and _before(m, 4).lower() == "the ":
         words = words[4:]  # "the 21st of June" already has its article
+    return words and words + _month_period(m, m["dw_m"])
+
+
+def _month_period(m, month):
+    """The period the pattern took after a month: after a full name ("on 3 May. Then")
+    it can only end the sentence and is given back; after an abbreviation ("25 Dec.")
+    it is the abbreviation's unless another sentence follows."""
+    if not m.group().endswith("."):
+        return ""
+    if month.lower() in dates.MONTHS:
+        return "."
+    after = m.string[m.end() : m.end() + 2]
+    return "." if after[:1] == " " and after[1:2].isupper() else ""
+
+
+def _shortyear(m):
+    return dates.year_words(m["sy_y"])
+
+
+def _hm(m):
+    hours, minutes = int(m["hm_h"]), int(m["hm_m"])
+    words = f"{cardinal(str(hours))} {'hour' if hours == 1 else 'hours'}"
+    if minutes:
+        words += f" {cardinal(str(minutes))} {'minute' if minutes == 1 else 'minutes'}"
     return words
 
 
@@ -286,7 +323,13 @@ def _feet(m):
 
 
 def _ordinal(m):
-    value, suffix = m["ord_n"], m["ord_s"]
+    words = _one_ordinal(m["ord_n"], m["ord_s"])
+    if m["ord_n2"]:
+        words += " to " + _one_ordinal(m["ord_n2"], m["ord_s2"])  # "1st-5th": a range
+    return words
+
+
+def _one_ordinal(value, suffix):
     if ordinal_suffix(int(value.replace(",", ""))) == suffix.lower():
         return ordinal(value)
     return f"{number(value)} {suffix}"  # "21th" is not guessed to be 21st
@@ -319,6 +362,21 @@ def _range(m):
     a, b = m["rg_a"], m["rg_b"]
     unit = m["rg_u"]
     text = m.string
+    if m["rg_spaced"] and not (
+        unit and unit != "%" and _rising(a, b) and _unit_ok(m, unit, m["rg_sp"])
+    ):
+        # "5 - 7 kg" is a range of a measure; a bare "12 - 7" may be a subtraction, so
+        # its hyphen is left as written.
+        first = _number_words(m, a, None, m.start("rg_a"), m.end("rg_a"))
+        second = _number_words(m, b, None, m.start("rg_b"), m.end("rg_b"))
+        if unit == "%":
+            second = measures.percent(b)
+        elif unit and _unit_ok(m, unit, m["rg_sp"]):
+            second = measures.unit_words(b, unit)
+        else:
+            rest = m.group()[m.end("rg_b") - m.start() :]
+            return _pad(m, f"{first} - {second}", end=m.end("rg_b")) + rest
+        return f"{first} - {second}"
     if (
         not unit
         and "-" in m.group()
@@ -345,6 +403,9 @@ def _range(m):
     else:
         second = _integer(b, allow_year=not unit)
     words = f"{first} to {second}"
+    if m["rg_pc"]:
+        # "5%-10%" is five to ten percent; "5%-10" names no second unit: left to the numbers.
+        return words + " percent" if unit == "%" else None
     if not unit:
         return words
     if unit == "%":
@@ -352,6 +413,10 @@ def _range(m):
     if not _unit_ok(m, unit, m["rg_sp"]):
         return _pad(m, words, end=m.start("rg_sp")) + m.group()[m.start("rg_sp") - m.start() :]
     return f"{number(a)} to {measures.unit_words(b, unit)}"
+
+
+def _rising(a, b):
+    return float(a.replace(",", "")) < float(b.replace(",", ""))
 
 
 def _dims(m):
@@ -403,6 +468,9 @@ def _perunit(m):
 
 def _frac(m):
     num, den = m["fr_n"], m["fr_d"]
+    if len(num) > 5 or len(den) > 5:
+        # No one writes a fraction over a million: "25/235212" is a code, read as written.
+        return _slashes(m)
     if (
         "/" in m.group()
         and " " not in m.group()
@@ -414,6 +482,13 @@ def _frac(m):
             return words
     if (num, den) == ("24", "7"):
         words = "twenty four seven"
+    elif (
+        not m["fr_u"]
+        and " " not in m.group()
+        and _word_before(m) in SCORE_WORDS
+        and not m.string.startswith((" of", " off"), m.end())
+    ):
+        return f"{number(num)} out of {number(den)}"  # "Score: 18/20", "rated 4/5"
     elif int(den) == 0:
         words = f"{cardinal(num)} over zero"
     else:
@@ -428,7 +503,15 @@ def _frac(m):
 
 
 def _ratio(m):
-    return f"{number(m['ra_a'])} to {number(m['ra_b'])}"
+    return " to ".join(number(part) for part in m.group().split(":"))  # 3:2:1
+
+
+_RATING_AFTER = re.compile(r"\s(?:stars?|points?|rating)\b")
+
+
+def _quotient(m):
+    rated = _RATING_AFTER.match(m.string, m.end()) or _word_before(m) in SCORE_WORDS
+    return f"{number(m['qo_a'])} {'out of' if rated else 'over'} {number(m['qo_b'])}"
 
 
 def _signed(sign, words):
@@ -462,7 +545,13 @@ def _after_article(m):
 def _measure(m):
     unit = m["me_u"]
     if not _unit_ok(m, unit, m["me_sp"]):
-        return None
+        # "in 1999 in Paris", "dial 999 in the UK": no unit, so the number is read as the
+        # number pattern would read it (a year, a dialled number), and the word kept.
+        last = "me_sc" if m["me_sc"] else "me_a"
+        words = _number_words(m, m["me_a"], m["me_sign"], m.start("me_a"), m.end("me_a"))
+        if m["me_sc"]:
+            words += " " + m["me_sc"]
+        return _pad(m, words, end=m.end(last)) + m.group()[m.end(last) - m.start() :]
     power = m["me_pow"] and m["me_pow"][-1]
     words = measures.unit_words(
         m["me_a"],
@@ -472,11 +561,45 @@ def _measure(m):
         power=power,
         scale=m["me_sc"],
     )
+    if m["me_dot"] and not _unit_period(m, unit):
+        words += "."  # "at 5 km/h. doctor Smith ran": a full stop before an expanded title
     return _signed(m["me_sign"], words) + (_sentence_end(m) if unit.endswith(".") else "")
 
 
+# Unit abbreviations written with a period of their own ("5 ft. tall", "2 tsp. of salt").
+_PERIOD_UNITS = frozenset(
+    """ft in lb lbs oz tsp tbsp yd yds mi sec secs min mins hr hrs wk wks mo mos yr yrs
+    qt pt gal cu sq""".split()
+)
+# Lower-case words the abbreviation pass made from a title ("Dr." -> doctor): the word
+# after the period is then the start of a sentence, not a continuation.
+_TITLE_WORDS = frozenset(
+    [words for key, words in ABBREVIATIONS.items() if key[:1].isupper()]
+    + [title for title, _ in TITLE_OR_PLACE.values()]
+)
+
+
+def _unit_period(m, unit):
+    """True when the period after a unit is the abbreviation's own, not a full stop."""
+    if m["me_per"] or unit.lower() not in _PERIOD_UNITS:
+        return False
+    following = re.match(r"\s([a-z]+)", m.string[m.end() : m.end() + 20])
+    return following is not None and following.group(1) not in _TITLE_WORDS
+
+
 def _scale(m):
+    if _word_before(m) in LABEL_WORDS:
+        return f"{number(m['sc_a'])} {m['sc_s']}"  # "Room 204B at 3pm": a label, not billions
     return f"{number(m['sc_a'])} {SCALES[m['sc_s']]}"
+
+
+_LAST_WORD = re.compile(r"([A-Za-z]+)\.?:?\s$")
+
+
+def _word_before(m):
+    """The word just before the match, lower-cased ('' when there is none)."""
+    found = _LAST_WORD.search(_before(m, 16))
+    return found.group(1).lower() if found else ""
 
 
 def _numero(m):
@@ -484,13 +607,19 @@ def _numero(m):
 
 
 def _number(m):
-    value = m["nu_a"]
+    return _number_words(m, m["nu_a"], m["nu_sign"], m.start("nu_a"), m.end("nu_a"))
+
+
+def _number_words(m, value, sign, start, end):
+    """A plain number found at m.string[start:end]: a code, an identifier or a dialled
+    number digit by digit, otherwise a year or an amount."""
     if value.isdigit():
-        if _code_token(m):
+        if _code_token(m.string, start, end, value):
             return digits(value)
-        if len(value) >= 3 and (id_context(_before(m)) or is_dialled(value, m)):
+        before = m.string[max(0, start - 30) : start]
+        if len(value) >= 3 and (id_context(before) or is_dialled(value, m.string, start)):
             return digits(value)
-    return _signed(m["nu_sign"], _integer(value))
+    return _signed(sign, _integer(value))
 
 
 _WORD_REACH = 32
@@ -499,12 +628,10 @@ _DIGIT_RUN = re.compile(r"\d+")
 _FORMULA = re.compile(r"(?:(?:" + "|".join(sorted(ELEMENTS, key=len, reverse=True)) + r")\d*)+")
 
 
-def _code_token(m):
+def _code_token(text, start, end, value):
     """XR2000, 1Z999, ab9453, B2A23C: digits inside a word of letters are a code when
     there are four or more of them or when letters and digits alternate more than once;
-    A4, B12, MP3 and C6H12O6 keep their numbers."""
-    text = m.string
-    start, end = m.start("nu_a"), m.end()
+    A4, B12, MP3 and C6H12O6 keep their numbers (value is text[start:end])."""
     # The word is looked at only so far either side, so a long run of letters and digits
     # costs the same for each of its numbers (not its whole length each time); a run
     # longer than that is no word, and its digits are a code.
@@ -518,9 +645,9 @@ def _code_token(m):
     ):
         return True
     token = text[start:end]
-    if token == m["nu_a"] or not token.isascii():
+    if token == value or not token.isascii():
         return False
-    if len(m["nu_a"]) >= 3 and sum(ch.isdigit() for ch in token) >= 4:
+    if len(value) >= 3 and sum(ch.isdigit() for ch in token) >= 4:
         return True
     return len(_DIGIT_RUN.findall(token)) >= 2 and not _FORMULA.fullmatch(token)
 
@@ -576,6 +703,8 @@ _HANDLERS = {
     "code": _code,
     "postmoney": _postmoney,
     "ddate": _ddate,
+    "shortyear": _shortyear,
+    "hm": _hm,
     "era": _era,
     "statute": _statute,
     "feet": _feet,
@@ -594,6 +723,7 @@ _HANDLERS = {
     "perunit": _perunit,
     "frac": _frac,
     "ratio": _ratio,
+    "quotient": _quotient,
     "percent": _percent,
     "measure": _measure,
     "scale": _scale,
@@ -614,6 +744,8 @@ KINDS = {
     "ddate": "date",
     "month_date": "date",
     "era": "date",
+    "shortyear": "date",
+    "hm": "time",
     "decades": "date",
     "decade": "date",
     "quarter": "date",
@@ -635,6 +767,7 @@ KINDS = {
     "ordinal": "ordinal",
     "mixed": "fraction",
     "frac": "fraction",
+    "quotient": "fraction",
 }
 
 

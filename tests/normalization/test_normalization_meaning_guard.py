@@ -141,6 +141,21 @@ GUARD = [
     ("a $5 bill", "a five dollar bill"),
     ("$20.5", "twenty dollars fifty cents"),
     ("The $ sign", "The dollar sign"),
+    # labels against scales, scores against fractions
+    ("Meet in Room 204B at noon.", "Meet in Room two hundred four B at noon."),
+    ("Seat 12B is free.", "Seat twelve B is free."),
+    ("a 7B model", "a seven billion model"),
+    ("I got 1/2 of the pie.", "I got one half of the pie."),
+    # a subtraction is not a range, a year is not inches
+    ("Work out 15 - 8 for me.", "Work out fifteen - eight for me."),
+    ("Use 12 - 7 kg = 5 kg.", "Use twelve - seven kilograms equals five kilograms."),
+    ("We moved in 2001 in June.", "We moved in two thousand one in June."),
+    # an address or a version at the end of a sentence is not a decimal
+    ("Connect to 10.1.1.254.", "Connect to one zero dot one dot one dot two five four."),
+    ("Run release 1.4.2.", "Run release one point four point two."),
+    # a weekday after a clock time, but a word after a plain number
+    ("Due 11:59 p.m. Fri.", "Due eleven fifty nine p m. Friday."),
+    ("I have 5 Sun. cards.", "I have five Sun. cards."),
 ]
 
 
