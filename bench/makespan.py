@@ -162,6 +162,10 @@ def run(media: Path, count: int, slowdowns: list[float], env: dict) -> dict:
             workers.wait(timeout=60)
     FakeHeyGem._set, FakeHeyGem._render = real_set, real_render
     jobs = list(Job.objects.all())
+    used = {job.video_slot_id for job in jobs}
+    for slot in GpuSlot.objects.filter(stage="video").exclude(pk__in=used):
+        print(f"  {slot.name} rendered nothing: enabled {slot.enabled}, healthy {slot.healthy}, "
+              f"engine busy {slot.engine_busy}; {slot.last_error[:150] or 'no error'}")  # fmt: skip
     failed = [j for j in jobs if j.status != Job.Status.SUCCEEDED]
     if failed:
         raise SystemExit(f"{len(failed)} jobs did not succeed: {failed[0].error}")
