@@ -11,7 +11,6 @@ import pytest
 
 from jobs import services, stages
 from jobs.models import GpuSlot, Job, JobEvent
-from jobs.services import dispatcher
 from tests.conftest import job_folder
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,13 +40,6 @@ def fill(root: Path, *, leave: int) -> Path:
     with filler.open("ab") as out:
         out.write(b"\0" * max(0, free - leave))
     return filler
-
-
-@pytest.fixture
-def enqueued(monkeypatch):
-    calls = []
-    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args, queue: calls.append(args))
-    return calls
 
 
 def run_next(enqueued) -> str:

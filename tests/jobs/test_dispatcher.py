@@ -11,14 +11,6 @@ from jobs.services import dispatcher
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def enqueued(monkeypatch):
-    """Stage tasks the dispatcher hands to django-q2, captured instead of run."""
-    calls = []
-    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args, queue: calls.append(args))
-    return calls
-
-
 def make_job(owner, *, status=Job.Status.QUEUED, priority=0, **fields):
     return Job.objects.create(
         owner=owner, text="t", spoken_text="t", status=status, priority=priority, **fields

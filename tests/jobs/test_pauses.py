@@ -11,32 +11,9 @@ from django.utils import timezone
 from jobs import selectors, services
 from jobs.models import GpuSlot, Job, JobEvent, Pause
 from jobs.services import dispatcher
+from tests.jobs.test_dispatcher import dispatch_now, make_job, slot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def enqueued(monkeypatch):
-    """Stage tasks the dispatcher hands to django-q2, captured instead of run."""
-    calls = []
-    monkeypatch.setattr(dispatcher, "_enqueue", lambda *args, queue: calls.append(args))
-    return calls
-
-
-def make_job(owner, *, status=Job.Status.QUEUED, priority=0, **fields):
-    return Job.objects.create(
-        owner=owner, text="t", spoken_text="t", status=status, priority=priority, **fields
-    )
-
-
-def slot(name, stage="tts", **fields):
-    backend = "espeak" if stage == "tts" else "dub"
-    return GpuSlot.objects.create(name=name, stage=stage, backend=backend, **fields)
-
-
-def dispatch_now():
-    with transaction.atomic():
-        return dispatcher.dispatch()
 
 
 def waiting(job):
