@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/makespan.py        # 30 jobs on 3 pairs: equal, one slow, seed mode
     .venv/bin/python bench/makespan.py --big  # and 300 jobs on 30 pairs
+    .venv/bin/python bench/makespan.py --fair # and a batch against another owner's job
 
 Fake GPU pairs (tests/fakes) on loopback: HeyGem renders 0.3 s per second of speech
 (a 300-character job has about 18 s of speech: a 5.4 s render), Fish-Speech speaks at
@@ -53,7 +54,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=30)
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--big", action="store_true", help="also 300 jobs on 30 pairs")
-    parser.add_argument("--only", type=int, help="run only this scenario (1-4)")
+    parser.add_argument("--fair", action="store_true", help="also fair share against FIFO")
+    parser.add_argument("--only", type=int, help="run only this scenario (1-5)")
     args = parser.parse_args()
     media = Path(tempfile.mkdtemp(prefix="heygem-bench-makespan-"))
     os.environ.update(
@@ -77,9 +79,11 @@ def main() -> None:
         if args.big or args.only == 4:
             scenarios.append(("30 pairs", 300, [1.0] * 30, {}))
         if args.only:
-            scenarios = [scenarios[args.only - 1]]
+            scenarios = [scenarios[args.only - 1]] if args.only <= len(scenarios) else []
         for name, jobs, slowdowns, env in scenarios:
             report(name, run(media, jobs, slowdowns, env))
+        if args.fair or args.only == 5:
+            fair_share(media)
     finally:
         from django.db import connections
 
@@ -88,7 +92,8 @@ def main() -> None:
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", drop], check=False)
 
 
-def run(media: Path, count: int, slowdowns: list[float], env: dict) -> dict:
+def run(media: Path, count: int, slowdowns: list[float], env: dict, single: bool = False) -> dict:
+    """``single``: another owner submits one job right after the batch."""
     from contextlib import ExitStack
 
     from django.contrib.auth import get_user_model
@@ -101,7 +106,7 @@ def run(media: Path, count: int, slowdowns: list[float], env: dict) -> dict:
     Job.objects.all().delete()
     GpuSlot.objects.all().delete()
     Host.objects.all().delete()
-    get_user_model().objects.filter(username="bench").delete()
+    get_user_model().objects.filter(username__in=["bench", "bench-other"]).delete()
     owner = get_user_model().objects.create_user("bench")
     began_at: dict[str, float] = {}
     finished_at: dict[str, float] = {}
@@ -154,6 +159,10 @@ def run(media: Path, count: int, slowdowns: list[float], env: dict) -> dict:
             started = timezone.now()
             for n in range(count):
                 services.job_create(owner=owner, text=text_of(n), video=speaker)
+            single_id = None
+            if single:
+                other = get_user_model().objects.create_user("bench-other")
+                single_id = services.job_create(owner=other, text=text_of(count), video=speaker).pk
             wait_done(Job, timeout=60 + 10 * count)
             cpu, xacts = tree_cpu(workers.pid) - cpu0, transactions() - xacts
             queries = sum(video.queries for video, _ in fakes)
@@ -171,7 +180,24 @@ def run(media: Path, count: int, slowdowns: list[float], env: dict) -> dict:
         raise SystemExit(f"{len(failed)} jobs did not succeed: {failed[0].error}")
     return {"jobs": jobs, "slowdowns": slowdowns, "started": started, "cpu": cpu,
             "xacts": xacts, "queries": queries, "finished_at": finished_at,
-            "began_at": began_at}  # fmt: skip
+            "began_at": began_at, "single": single_id}  # fmt: skip
+
+
+def fair_share(media: Path) -> None:
+    """One owner's batch of 20, then another owner's single job, on 2 pairs: how long the
+    single job waits for its render, fair share (the default) against strict FIFO."""
+    waits = {}
+    for name, env in (("fair share", {}), ("strict FIFO", {"HEYGEM_FAIR_SHARE": "false"})):
+        result = run(media, 20, [1.0, 1.0], env, single=True)
+        job = next(j for j in result["jobs"] if j.pk == result["single"])
+        renders = [(j.render_finished_at - j.render_started_at).total_seconds()
+                   for j in result["jobs"]]  # fmt: skip
+        waits[name] = (job.render_started_at - job.created_at).total_seconds()
+        waits[name + " render"] = statistics.median(renders)
+    print("\nfair share: one owner's batch of 20 jobs, then another owner's single job, 2 pairs")
+    for name in ("fair share", "strict FIFO"):
+        print(f"  {name}: the single job waited {waits[name]:.1f} s for its render "
+              f"(one render takes {waits[name + ' render']:.1f} s)")  # fmt: skip
 
 
 def wait_done(Job, timeout: float) -> None:
