@@ -53,8 +53,10 @@ COST_FIELD: dict[str, str] = {
 }
 # How many waiting jobs per slot the placement looks ahead at.
 LOOKAHEAD_PER_SLOT = 2
-# At the tail a job waits for a busy slot only if it would end there this much sooner:
-# speed estimates are noisy, and a free slot left idle for nothing is lost time.
+# Speed estimates are noisy: slots whose finish times are within this factor are equals.
+# At the tail a job waits for a busy slot only if it would end there this much sooner (a
+# free slot left idle for nothing is lost time), and among free equals the one that has
+# taken the fewest stages goes first, so one bad sample does not starve a slot for good.
 TAIL_MARGIN = 1.25
 # Statuses of jobs that still need a stage (waiting for it or in an earlier one).
 WORK_AHEAD: dict[str, tuple[str, ...]] = {
@@ -145,10 +147,11 @@ def placement(stage: str, now: datetime) -> list[tuple[Any, int]]:
     A list schedule over the waiting jobs in queue order (priority, then age), using
     each slot's measured speed. While the stage has more work ahead (waiting here or
     still in an earlier stage) than slots, every free slot takes a job: the job goes to
-    the free slot where it ends first. At the tail a job may instead wait for a busy
-    slot that would end it clearly sooner (by ``TAIL_MARGIN``): a long lecture waits a
-    moment for a fast GPU rather than start on a slow one. A retry avoids the slot it
-    failed on when another free one can take it.
+    the free slot where it ends first (free slots within ``TAIL_MARGIN`` of that are
+    equals, and the one that has taken fewest stages goes first). At the tail a job may
+    instead wait for a busy slot that would end it clearly sooner (by ``TAIL_MARGIN``): a
+    long lecture waits a moment for a fast GPU rather than start on a slow one. A retry
+    avoids the slot it failed on when another free one can take it.
     """
     slots = _slot_states(stage, now)
     if not any(slot.free for slot in slots):
@@ -169,10 +172,13 @@ def placement(stage: str, now: datetime) -> list[tuple[Any, int]]:
             return (slot.available + slot.unit_cost * units, slot.fence, slot.pk)
 
         best = min(free or candidates, key=finish)
-        if tail and free:
-            sooner = min(candidates, key=finish)
-            if TAIL_MARGIN * finish(sooner)[0] < finish(best)[0]:
-                best = sooner
+        sooner = min(candidates, key=finish)
+        if tail and free and TAIL_MARGIN * finish(sooner)[0] < finish(best)[0]:
+            best = sooner
+        elif free:
+            soonest = finish(best)[0]
+            equals = [s for s in free if finish(s)[0] <= TAIL_MARGIN * soonest]
+            best = min(equals, key=lambda s: (s.fence, finish(s)))
         if best.free:
             plan.append((job.pk, best.pk))
             best.free = False
