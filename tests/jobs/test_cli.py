@@ -3,6 +3,8 @@
 import io
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,6 +13,7 @@ from django.core.management.base import OutputWrapper
 from jobs import live
 from jobs.management.progress import follow
 from jobs.models import Job
+from tests.conftest import ROOT, child_process_env
 from tests.factories import make_job, make_slot
 
 
@@ -116,3 +119,19 @@ class TestScripts:
     def test_an_unknown_job_id_is_refused_with_its_value(self):
         with pytest.raises(CommandError, match="Not a job id: 'nope'"):
             run("jobs", "show", "nope")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("command", [["jobs", "list"], ["queue", "status"], ["slots", "list"]])
+def test_a_reader_that_stops_early_gets_no_traceback(command, owner, media_root):
+    """`manage.py jobs list | head -1`: the reader closes the pipe before the command writes."""
+    make_job(owner)
+    child = subprocess.Popen(
+        [sys.executable, "manage.py", *command], cwd=ROOT, env=child_process_env(media_root),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    child.stdout.close()  # before Django has even started: every write meets a closed pipe
+    _, err = child.communicate(timeout=120)
+
+    assert child.returncode == 0
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()

@@ -1,8 +1,6 @@
 """Jobs from the shell, for people and scripts: list, show, follow."""
 
 import json
-import os
-import sys
 import uuid
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,12 +29,7 @@ class Command(BaseCommand):
         show.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **opts):
-        try:
-            getattr(self, f"do_{action}")(**opts)
-        except BrokenPipeError:
-            # `jobs list | head`: the reader has all it wanted. Point stdout at nothing
-            # so the interpreter's last flush does not fail again.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        getattr(self, f"do_{action}")(**opts)
 
     def do_list(self, *, status, user, limit, json: bool, **_):
         jobs = Job.objects.select_related("owner").order_by("-created_at")
