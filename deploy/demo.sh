@@ -20,6 +20,16 @@ then
   exit 1
 fi
 
+# The commands the README shows run in the same development mode after the demo: say so
+# once in .env (kept out of git), unless it already says how this machine runs.
+if ! grep -qsE '^[[:space:]]*(DEBUG|SECRET_KEY)[[:space:]]*=' .env; then
+  if [ -s .env ] && [ -n "$(tail -c 1 .env)" ]; then echo >>.env; fi
+  printf '%s\n' "# Written by make demo: a development machine (DEBUG on, the development secret key)." \
+    "# Remove it, and set SECRET_KEY and ALLOWED_HOSTS, for production (docs/operations.md)." \
+    "DEBUG=True" >>.env
+  echo "Wrote DEBUG=True into .env, so manage.py runs in development mode here."
+fi
+
 "$PY" manage.py demo_setup
 
 pids=()
