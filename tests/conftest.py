@@ -332,6 +332,12 @@ def wait_for(predicate, timeout: float = 60.0, every: float = 0.2, message: str 
     raise AssertionError(message or f"condition not met within {timeout} s")
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["tests.hashers.OneRoundPBKDF2", *settings.PASSWORD_HASHERS]
+
+
 def pytest_sessionstart(session):
     for tool in ("ffmpeg", "ffprobe", "espeak-ng"):
         if shutil.which(tool) is None:
