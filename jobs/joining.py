@@ -11,6 +11,7 @@ join); the picture is their videos cut to the frame where each segment's speech 
 in the whole (``media.join_segments``), so lips and sound stay together to the end.
 """
 
+import hashlib
 import logging
 import time
 from contextlib import ExitStack
@@ -38,7 +39,7 @@ def join_segments(parent_id: Any) -> str:
     result = storage.job_name(parent.pk, "result.mp4")
     timing = [part for child in children for part in child.speech_timing]
     try:
-        seconds, how = _join(parent, children, speech, result, timing)
+        seconds, message = _join(parent, children, speech, result, timing)
     except LeaseLost:
         _remove(speech, result)
         return "canceled"
@@ -51,7 +52,7 @@ def join_segments(parent_id: Any) -> str:
         return "failed"
     if not segments.job_segments_joined(
         parent_id=parent.pk, speech_name=speech, result_name=result,
-        audio_seconds=seconds, timing=timing, message=JOINED[how],
+        audio_seconds=seconds, timing=timing, message=message,
     ):  # fmt: skip
         _remove(speech, result)  # canceled while joining: nothing of it stays
         return "stale"
@@ -59,15 +60,18 @@ def join_segments(parent_id: Any) -> str:
 
 
 JOINED = {
-    "copied": "Segments joined: their pictures copied frame for frame, the speech in one piece.",
-    "encoded": "Segments joined: their pictures encoded once, the speech in one piece.",
+    "copied": "Segments joined: their pictures copied frame for frame, the speech in one piece",
+    "encoded": "Segments joined: their pictures encoded once, the speech in one piece",
 }
+SOUND_MADE_AHEAD = " (encoded while they rendered)"
 
 
 def _join(
     parent: Job, children: list[Job], speech: str, result: str, timing: list
 ) -> tuple[float, str]:
+    """(the joined speech's seconds, the event's message)"""
     beat = _StillSegmented(parent.pk)
+    encoded = _encoded_sound_name(parent.pk, children)
     with ExitStack() as stack:
         wavs = [stack.enter_context(storage.reading(child.speech_audio)) for child in children]
         videos = [stack.enter_context(storage.reading(child.result_video)) for child in children]
@@ -77,10 +81,46 @@ def _join(
         frames, rate = media.wav_frames(joined)
         folder = stack.enter_context(storage.scratch())
         srt = _subtitle_file(folder, timing) if parent.burn_subtitles else None
+        aac = stack.enter_context(storage.reading(encoded)) if storage.exists(encoded) else None
         with storage.reading(speech) as sound, storage.writing(result) as out:
             how = media.join_segments(videos, sound, out, segment_seconds=lengths,
-                                      subtitles=srt, heartbeat=beat)  # fmt: skip
-    return frames / rate, how
+                                      subtitles=srt, encoded_audio=aac, heartbeat=beat)  # fmt: skip
+    _remove(encoded)
+    return frames / rate, JOINED[how] + (SOUND_MADE_AHEAD if aac else "") + "."
+
+
+def prepare_sound(parent_id: Any) -> str:
+    """The segments' speech as the join's AAC track, encoded once all of it is in, while
+    the pictures still render (queued by ``segments.segment_spoken``): on a long lecture
+    that encode is most of what the join would otherwise do after the last render."""
+    parent = Job.objects.filter(pk=parent_id, status=Status.SEGMENTED).first()
+    children = list(parent.segments.order_by("segment_index")) if parent else []
+    if not children or not all(child.speech_audio for child in children):
+        return "stale"
+    name = _encoded_sound_name(parent_id, children)
+    if storage.exists(name):
+        return "made"
+    try:
+        with ExitStack() as stack:
+            wavs = [stack.enter_context(storage.reading(c.speech_audio)) for c in children]
+            joined = stack.enter_context(storage.scratch()) / "speech.wav"
+            media.wav_concat(wavs, joined)
+            with storage.writing(name) as out:
+                media.encode_speech(joined, out, heartbeat=_StillSegmented(parent_id))
+    except LeaseLost:
+        return "canceled"
+    except (media.MediaError, OSError) as exc:
+        logger.warning("sound of job %s not encoded ahead of its join: %s", parent_id, exc)
+        return "failed"
+    return "made"
+
+
+def _encoded_sound_name(parent_id: Any, children: list[Job]) -> str:
+    # Named by the speech it was made of: if a segment is spoken again, its old
+    # encode is not the sound of the new speech.
+    made_of = "|".join(f"{c.speech_audio}@{c.tts_finished_at}" for c in children)
+    digest = hashlib.sha256(made_of.encode()).hexdigest()[:16]
+    return storage.job_name(parent_id, f"speech-{digest}.m4a")
 
 
 def _subtitle_file(folder: Path, timing: list) -> Path:

@@ -40,6 +40,8 @@ SUFFIX_DEMUXER = {
     ".ogg": "ogg", ".opus": "ogg",
 }  # fmt: skip
 PLAIN_FILES_ONLY = ["-protocol_whitelist", "file"]
+# The sound of a joined lecture: the same encode whether made ahead or by the join.
+SPEECH_AAC = ["-c:a", "aac", "-b:a", "128k"]
 OUR_DEMUXERS_ONLY = ["-format_whitelist", ",".join(DEMUXERS)]
 # QuickTime external data references stay off (ffmpeg's default, said out loud so
 # no build or later default can change it under us).
@@ -397,9 +399,13 @@ def join_segments(
     *,
     segment_seconds: list[float],
     subtitles: Path | None = None,
+    encoded_audio: Path | None = None,
     heartbeat: Callable[[float | None], None] | None = None,
 ) -> str:
     """One mp4 of the segments' pictures end to end, with ``audio`` as its sound.
+
+    ``encoded_audio``: ``audio`` already made into the join's AAC track
+    (``encode_speech``, while the pictures rendered); it is copied, not encoded again.
 
     Frame-accurate: the picture of segment k ends at the frame nearest the end of its
     speech in the whole (not in the segment), so rounding never adds up along a long
@@ -416,8 +422,10 @@ def join_segments(
         shares.append(round(ends * fps) - done)
         done += shares[-1]
     partial = out.with_name(out.stem + ".partial.mp4")
+    sound = ["-i", str(encoded_audio), "-c:a", "copy"] if encoded_audio else \
+        ["-i", str(audio), *SPEECH_AAC]  # fmt: skip
     if subtitles is None and [video_frames(v) for v in videos] == shares:
-        _join_copying(videos, audio, partial, heartbeat=heartbeat)
+        _join_copying(videos, sound, partial, heartbeat=heartbeat)
         partial.replace(out)
         return "copied"
     graph = []
@@ -429,10 +437,10 @@ def join_segments(
     graph.append(f"{labels}concat=n={len(videos)}:v=1:a=0{burn}[v]")
     inputs = [arg for video in videos for arg in ("-i", str(video))]
     run_ffmpeg(
-        [*inputs, "-i", str(audio), "-filter_complex", ";".join(graph),
+        [*inputs, *sound[:2], "-filter_complex", ";".join(graph),
          "-map", "[v]", "-map", f"{len(videos)}:a:0", "-r", f"{fps:g}",
          "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-         "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", str(partial)],
+         *sound[2:], "-movflags", "+faststart", str(partial)],
         heartbeat=heartbeat, timeout=max(600, 10 * sum(segment_seconds)),
     )  # fmt: skip
     partial.replace(out)
@@ -440,23 +448,39 @@ def join_segments(
 
 
 def _join_copying(
-    videos: list[Path], audio: Path, out: Path, *, heartbeat: Callable[[float | None], None] | None
+    videos: list[Path],
+    sound: list[str],
+    out: Path,
+    *,
+    heartbeat: Callable[[float | None], None] | None,
 ) -> None:
     """The segments' pictures end to end as they are (each is a whole encode from a key
-    frame, made from the same speaker video, so their streams concatenate), the sound
-    encoded once from the continuous WAV. Seconds, where an encode of a long 1080p
+    frame, made from the same speaker video, so their streams concatenate), with
+    ``sound`` (its input and codec arguments). Seconds, where an encode of a long 1080p
     lecture takes minutes of CPU."""
     listing = out.with_name(out.stem + ".segments.txt")
     listing.write_text("".join(f"file '{_concat_path(v)}'\n" for v in videos), encoding="utf-8")
     try:
         run_ffmpeg(
-            ["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(audio),
-             "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", "-c:a", "aac", "-b:a", "128k",
+            ["-f", "concat", "-safe", "0", "-i", str(listing), *sound[:2],
+             "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", *sound[2:],
              "-movflags", "+faststart", str(out)],
             heartbeat=heartbeat, timeout=600,
         )  # fmt: skip
     finally:
         listing.unlink(missing_ok=True)
+
+
+def encode_speech(
+    wav: Path, out: Path, *, heartbeat: Callable[[float | None], None] | None = None
+) -> None:
+    """``wav`` as the AAC track the join copies: the join's own encode, made ahead of it.
+    Sample for sample the same sound (the edit list trims AAC's padding either way)."""
+    partial = out.with_name(out.stem + ".partial.m4a")
+    frames, rate = wav_frames(wav)
+    run_ffmpeg(["-i", str(wav), *SPEECH_AAC, str(partial)], heartbeat=heartbeat,
+               timeout=max(600, frames / rate))  # fmt: skip
+    partial.replace(out)
 
 
 def _concat_path(path: Path) -> str:

@@ -421,6 +421,13 @@ def _speaker_for(job: Job, video: Path, binding: Binding) -> Iterator[Path]:
         yield video
         return
     offset = binding.call(partial(selectors.segment_speaker_offset, job))
+    made_ahead = _speaker_cut_name(job, offset)
+    if storage.exists(made_ahead):
+        with storage.reading(made_ahead) as speaker:
+            binding(event=f"Speaker video from {offset:.2f} s, cut while the segment waited.")
+            yield speaker
+        storage.delete(made_ahead)  # rendered: a retry would not need it
+        return
     with storage.scratch() as folder:
         speaker = folder / "speaker.mp4"
         media.speaker_from(
@@ -428,6 +435,33 @@ def _speaker_for(job: Job, video: Path, binding: Binding) -> Iterator[Path]:
         )
         binding(event=f"Speaker video from {offset:.2f} s, where the earlier segments end.")
         yield speaker
+
+
+def _speaker_cut_name(job: Job, offset: float) -> str:
+    # Named by its offset: a cut made before an earlier segment was spoken again is
+    # never taken for the new one.
+    return storage.job_name(job.pk, f"speaker-from-{offset:.3f}.mp4")
+
+
+def prepare_speaker(job_id: Any) -> str:
+    """A waiting segment's speaker video, cut from its offset before its render binds
+    (queued by ``segments.segment_spoken``). A segment already rendering cuts its own."""
+    waiting = (Job.Status.AUDIO_READY, Job.Status.SPEECH_REVIEW)
+    job = Job.objects.filter(pk=job_id, status__in=waiting, parent__isnull=False).first()
+    if job is None:
+        return "stale"
+    offset = selectors.segment_speaker_offset(job)
+    name = _speaker_cut_name(job, offset)
+    if storage.exists(name):
+        return "made"
+    try:
+        with storage.reading(job.speaker_video or default_speaker()) as video:
+            with storage.writing(name) as out:
+                media.speaker_from(video, out, offset=offset, seconds=job.audio_seconds or 0.0)
+    except (media.MediaError, OSError) as exc:
+        logger.warning("speaker video of segment %s not made ahead: %s", job.pk, exc)
+        return "failed"
+    return "made"
 
 
 def _burn_subtitles(job: Job, video: Path, binding: Binding) -> None:

@@ -21,5 +21,13 @@ def join_segments(job_id: str) -> str:
     return joining.join_segments(job_id)
 
 
+def segment_speaker(job_id: str) -> str:
+    return stages.prepare_speaker(job_id)
+
+
+def segments_sound(job_id: str) -> str:
+    return joining.prepare_sound(job_id)
+
+
 def segment_failed(job_id: str, error: str) -> bool:
     return jobs.job_segments_abort(job_id=job_id, error=error)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ..engines import is_resumable
 from ..models import GpuSlot, Job
 from .events import Kind, event_record, job_ended_record
-from .segments import segment_failed, segment_rendered, segments_progress
+from .segments import segment_failed, segment_rendered, segment_spoken, segments_progress
 from .slots import slot_measure_speed, slot_release
 
 Status = Job.Status
@@ -103,19 +103,18 @@ def job_speech_finished(
             if review:
                 event_record(job_id=job_id, kind=Kind.SPEECH_REVIEW,
                              message="Listen, then approve the speech or change it.")  # fmt: skip
-            parent_id = _parent_of(job_id)
+            parent_id, index = Job.objects.filter(pk=job_id).values_list(
+                "parent_id", "segment_index"
+            )[0]
             if parent_id is not None:
                 segments_progress(parent_id=parent_id)
+                segment_spoken(parent_id=parent_id, segment_index=index or 0)
             slot_release(slot_id=slot_id, fence=fence, success=True)
             chars = Job.objects.filter(pk=job_id).values_list(Length("spoken_text"), flat=True)
             slot_measure_speed(
                 slot_id=slot_id, chars=chars.first() or 0, engine_seconds=engine_seconds
             )
     return bool(done)
-
-
-def _parent_of(job_id: Any) -> Any:
-    return Job.objects.filter(pk=job_id).values_list("parent_id", flat=True).first()
 
 
 def job_render_finished(

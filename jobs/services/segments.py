@@ -19,6 +19,7 @@ children before the parent.
 """
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -33,6 +34,8 @@ from .events import Kind, event_record, job_ended_record
 Status = Job.Status
 JOIN_TASK = "jobs.tasks.join_segments"
 ABORT_TASK = "jobs.tasks.segment_failed"
+SPEAKER_TASK = "jobs.tasks.segment_speaker"
+SOUND_TASK = "jobs.tasks.segments_sound"
 # The share of the parent's progress bar its segments fill; the join fills the rest.
 SEGMENTS_SHARE = 0.95
 
@@ -62,6 +65,31 @@ def segments_create(*, parent: Job, texts: list[str], message: str) -> list[Job]
     parent.status = Status.SEGMENTED
     event_record(job_id=parent.pk, kind=Kind.SEGMENTED, message=message, segments=len(texts))
     return children
+
+
+def segment_spoken(*, parent_id: Any, segment_index: int) -> None:
+    """A segment's speech is in: what it completes is made ahead, on the site's queue,
+    while renders hold the GPUs. Each segment whose speaker offset this makes known gets
+    its speaker video cut (its render then starts on a ready picture, not with the GPU
+    waiting on our ffmpeg), and once every segment has speech the joined sound is encoded
+    (the join then only copies). Both are shortcuts: a render or join that finds nothing
+    made ahead makes it itself.
+
+    Under the parent's row lock, so of segments finishing together exactly one sees a
+    segment's offset become known, and exactly one sees the last speech come in."""
+    if not Job.objects.select_for_update().filter(pk=parent_id, status=Status.SEGMENTED).exists():
+        return
+    spoken = list(
+        Job.objects.filter(parent_id=parent_id)
+        .order_by("segment_index")
+        .values_list("pk", "speech_audio")
+    )
+    known = next((index for index, (_, name) in enumerate(spoken) if not name), len(spoken))
+    # The first segment starts at the speaker video's own start: nothing to cut.
+    for pk, _ in spoken[max(1, segment_index) : known] if segment_index < known else ():
+        transaction.on_commit(partial(async_task, SPEAKER_TASK, str(pk), group="prepare"))
+    if known == len(spoken):
+        transaction.on_commit(partial(async_task, SOUND_TASK, str(parent_id), group="prepare"))
 
 
 def segment_rendered(*, parent_id: Any) -> None:

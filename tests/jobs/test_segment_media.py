@@ -37,13 +37,19 @@ def rendered_segments(tmp_path):
     return wavs, videos
 
 
-def test_the_joined_video_sounds_the_concatenated_speech_to_the_sample(tmp_path, rendered_segments):
+@pytest.mark.parametrize("ahead", [False, True], ids=["encoded-by-the-join", "encoded-ahead"])
+def test_the_joined_video_sounds_the_concatenated_speech_to_the_sample(
+    tmp_path, rendered_segments, ahead
+):
     wavs, videos = rendered_segments
     joined = tmp_path / "speech.wav"
     media.wav_concat(wavs, joined)
     out = tmp_path / "result.mp4"
     lengths = [n / r for n, r in map(media.wav_frames, wavs)]
-    media.join_segments(videos, joined, out, segment_seconds=lengths)
+    aac = tmp_path / "speech.m4a" if ahead else None
+    if aac:  # made while the segments rendered; the join copies it
+        media.encode_speech(joined, aac)
+    media.join_segments(videos, joined, out, segment_seconds=lengths, encoded_audio=aac)
 
     # Sample-exact: the joined WAV is every segment's samples in order, nothing between.
     parts = array.array("h")
