@@ -40,7 +40,7 @@ _WORDS = {
     "=": " equals ",
     "#": " hash ",
     "~": " tilde ",
-    "www": " w w w ",
+    "www": " WWW ",
 }
 _JPEG = " jpeg "
 

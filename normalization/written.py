@@ -95,8 +95,11 @@ def _integer(text, allow_year=True):
 
 
 def _letters(text):
-    """'EST', 'e.s.t' -> 'E S T': letters a TTS engine spells."""
-    return " ".join(ch.upper() for ch in text if ch.isalpha())
+    """'est', 'e.s.t' -> 'EST': letters a TTS engine spells. Up to three capitals stay
+    joined (espeak-ng spells every two- and three-letter zone); a longer group is spaced,
+    since one with a vowel may be read as a word ('CEST' as "sest", 'WEST' as "west")."""
+    letters = [ch.upper() for ch in text if ch.isalpha()]
+    return "".join(letters) if len(letters) <= 3 else " ".join(letters)
 
 
 # --- addresses, telephone numbers, identifiers -----------------------------------------
