@@ -535,7 +535,11 @@ TEXT_SYMBOLS = {
 
 CURRENCY_SYMBOLS = {
     "$": ("dollar", "dollars", "cent", "cents"),
-    "US$": ("dollar", "dollars", "cent", "cents"),
+    # A country written before the sign is said: "US$5" is five US dollars.
+    "US$": ("US dollar", "US dollars", "cent", "cents"),
+    "NZ$": ("new zealand dollar", "new zealand dollars", "cent", "cents"),
+    "HK$": ("hong kong dollar", "hong kong dollars", "cent", "cents"),
+    "S$": ("singapore dollar", "singapore dollars", "cent", "cents"),
     "A$": ("australian dollar", "australian dollars", "cent", "cents"),
     "C$": ("canadian dollar", "canadian dollars", "cent", "cents"),
     "€": ("euro", "euros", "cent", "cents"),
