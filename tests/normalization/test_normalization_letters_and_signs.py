@@ -1,5 +1,6 @@
-"""Letters an engine spells, country-marked dollars, relations in prose and an address
-after a stray period. Each case is our own sentence, with what a careful reader says.
+"""Letters an engine spells, country-marked dollars, relations in prose, a number over a
+letter and an address after a stray period. Each case is our own sentence, with what a
+careful reader says.
 
 Letters: AM and PM after a time, a time zone of two or three letters, WWW and PhD are
 written as joined capitals. espeak-ng reads "ten AM" as "ay em" but "ten a m" as "ten uh
@@ -43,11 +44,21 @@ RELATIONS = [
     ("Note 7 ∉ S here.", "Note seven not in S here."),
 ]
 
+QUOTIENTS = [
+    ("The noise falls off as 1/f at low pitch.", "The noise falls off as one over f at low pitch."),
+    ("Plot y = 1/x for x > 0.", "Plot y equals one over x for x greater than zero."),
+    ("Halve it: take n/2 steps.", "Halve it: take n over two steps."),
+    # A unit after the slash is a rate; a label keeps its slash.
+    ("It decays at 3/s.", "It decays at three a second."),
+    ("See page 4/b for more.", "See page four/b for more."),
+    ("Use a/b testing.", "Use a/b testing."),
+]
+
 ADDRESSES = [
     ("Write to .help@school.org today.", "Write to .help at school dot org today."),
 ]
 
-CASES = LETTERS + DOLLARS + RELATIONS + ADDRESSES
+CASES = LETTERS + DOLLARS + RELATIONS + QUOTIENTS + ADDRESSES
 
 
 @pytest.mark.parametrize(("written", "spoken"), CASES)
