@@ -834,9 +834,7 @@ def _word_rate(m):
 # "1/x" is one over x, "n/2" n over two. A letter that is a unit ("5/m", "1/s") is left to
 # the rate reader; two letters ("a/b", "and/or"), codes ("x/2/3") and labels ("page 3/b")
 # are left as they are.
-_OVER_LETTER = re.compile(
-    r"(?<![\w/.,])(?:(\d+)/([A-Za-z])|([A-Za-z])/(\d+))(?![\w/]|[.,]\d)"
-)
+_OVER_LETTER = re.compile(r"(?<![\w/.,])(?:(\d+)/([A-Za-z])|([A-Za-z])/(\d+))(?![\w/]|[.,]\d)")
 
 
 def _over_letter(m):
