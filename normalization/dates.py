@@ -83,7 +83,9 @@ def month_number(name: str) -> int | None:
 
 
 def meridiem_words(meridiem: str) -> str:
-    return "a m" if meridiem.lower().startswith("a") else "p m"
+    """'AM' / 'PM' in capitals: after a number an engine says the letters (espeak-ng reads
+    "ten AM" as "ay em", but "ten a m" as "ten uh em", the article)."""
+    return "AM" if meridiem.lower().startswith("a") else "PM"
 
 
 def time_words(
@@ -101,7 +103,7 @@ def time_words(
         return "midnight"
     words = cardinal(str(h))
     if m == 0:
-        # On the hour: "ten o'clock", "twenty three o'clock"; with a meridiem "ten a m",
+        # On the hour: "ten o'clock", "twenty three o'clock"; with a meridiem "ten AM",
         # unless seconds follow: "ten o'clock and five seconds", never "ten and five
         # seconds", which sounds like fifteen seconds.
         if (not meridiem or some_seconds) and not bare:

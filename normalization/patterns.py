@@ -20,7 +20,7 @@ MONTH = (
     r"(?:(?i:January|February|March|April|June|July|August|September|October|November"
     r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)|May|MAY)"
 )
-CURRENCY = r"(?:US\$|C\$|A\$|[$€£¥₹₩₽₿])"
+CURRENCY = r"(?:(?<![A-Za-z])(?:US|NZ|HK|S|C|A)\$|[$€£¥₹₩₽₿])"
 CODES = r"(?:USD|EUR|GBP|JPY|INR|CHF|CNY|CAD|AUD)"
 SCALE = r"(?:thousand|million|billion|trillion|bn|mn|tn|[kKmMbBT])(?![A-Za-z])"
 SCALE_WORD = r"(?:thousand|million|billion|trillion)"

@@ -15,6 +15,16 @@ _PROSE_SYMBOLS = {
     "∙": "times",
     "⋈": "natural join",
     "₩": "won",
+    # The other relations without "is" too, as "≤" above: "x not equal to five".
+    "≠": "not equal to",
+    "≈": "approximately equal to",
+    "∉": "not in",
+    "⊂": "subset of",
+    "⊆": "subset of or equal to",
+    "≡": "equivalent to",
+    "∝": "proportional to",
+    "⊥": "perpendicular to",
+    "∥": "parallel to",
 }
 SYMBOLS = {**SYMBOL_CHARS, **TEXT_SYMBOLS, **_PROSE_SYMBOLS}
 # A currency sign standing alone is named, not counted: "$ and %" is "dollar and percent".

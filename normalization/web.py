@@ -11,8 +11,10 @@ _TLDS = (
     "|pl|pt|ru|jp|cn|in|br|mx|nz|za|kr|sg|hk|tw|ai|app|dev|info|biz|me|tv|ly|gg|xyz|online"
     "|site|tech|store|blog|news|eu|asia|sm"
 )
+# Not inside a longer address or word; a stray period with a space before it ("test .b@x.com")
+# does not hide the address after it.
 WEB = re.compile(
-    r"(?<![\w@.])(?:"
+    r"(?<![\w@])(?<![\w@.]\.)(?:"
     r"(?:https?|ftp|file)://[^\s<>\"')\]]*[\w/]"  # a URL with its scheme
     r"|[A-Za-z0-9][\w.+&-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[\w./%?=&#-]*[\w/])?"
     r"|www\.[\w-]+(?:\.[\w-]+)+(?:/[\w./%?=&#-]*[\w/])?"
@@ -40,7 +42,7 @@ _WORDS = {
     "=": " equals ",
     "#": " hash ",
     "~": " tilde ",
-    "www": " w w w ",
+    "www": " WWW ",
 }
 _JPEG = " jpeg "
 

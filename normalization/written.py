@@ -38,6 +38,7 @@ from .tables_written import (
     ELEMENTS,
     ERAS,
     LABEL_WORDS,
+    RATE_WORDS,
     SCORE_WORDS,
     STREET_SUFFIXES,
     US_STATES,
@@ -95,8 +96,11 @@ def _integer(text, allow_year=True):
 
 
 def _letters(text):
-    """'EST', 'e.s.t' -> 'E S T': letters a TTS engine spells."""
-    return " ".join(ch.upper() for ch in text if ch.isalpha())
+    """'est', 'e.s.t' -> 'EST': letters a TTS engine spells. Up to three capitals stay
+    joined (espeak-ng spells every two- and three-letter zone); a longer group is spaced,
+    since one with a vowel may be read as a word ('CEST' as "sest", 'WEST' as "west")."""
+    letters = [ch.upper() for ch in text if ch.isalpha()]
+    return "".join(letters) if len(letters) <= 3 else " ".join(letters)
 
 
 # --- addresses, telephone numbers, identifiers -----------------------------------------
@@ -826,6 +830,36 @@ def _word_rate(m):
     return f"{m.group(1)} {measures.rate(m.group(2))}"
 
 
+# A number over one letter, or one letter over a number, is a quotient of a variable:
+# "1/x" is one over x, "n/2" n over two. A letter that is a unit ("5/m", "1/s") is left to
+# the rate reader; two letters ("a/b", "and/or"), codes ("x/2/3") and labels ("page 3/b")
+# are left as they are.
+_OVER_LETTER = re.compile(r"(?<![\w/.,])(?:(\d+)/([A-Za-z])|([A-Za-z])/(\d+))(?![\w/]|[.,]\d)")
+
+
+def _over_letter(m):
+    if _word_before(m) in LABEL_WORDS:  # "page 3/b", "room 2/a" are labels
+        return m.group()
+    if m[1] is not None:
+        if measures.unit_names(m[2]) is not None or m[2] in RATE_WORDS:
+            return m.group()
+        return f"{m[1]} over {m[2]}"
+    return f"{m[3]} over {m[4]}"
+
+
+def _may_be_over_letter(text):
+    """A digit and a letter on the two sides of some slash: a string scan, 25 times
+    cheaper than running the pattern over every paragraph that has a slash."""
+    i = text.find("/")
+    while i != -1:
+        if i:
+            a, b = text[i - 1], text[i + 1 : i + 2]
+            if (a.isdigit() and b.isalpha()) or (a.isalpha() and b.isdigit()):
+                return True
+        i = text.find("/", i + 1)
+    return False
+
+
 def normalize_written(text: str) -> str:
     """Speak the written forms in a stretch of prose (no LaTeX in it)."""
     if not text.isascii():
@@ -838,6 +872,8 @@ def normalize_written(text: str) -> str:
     if _HAS_WORK.search(text) or "#" in text:
         if "/" in text:
             text = _WORD_RATE.sub(_word_rate, text)
+            if _may_be_over_letter(text):
+                text = _OVER_LETTER.sub(_over_letter, text)
         if MONTH_HINT.search(text):
             text = MONTH_DATE.sub(_month_dispatch, text)
         text = MASTER.sub(_dispatch, text)

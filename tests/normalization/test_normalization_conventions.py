@@ -24,16 +24,16 @@ ON_THE_HOUR = [
     ("from 13:00 to 15:45", "from thirteen o'clock to fifteen forty five"),
     ("the server restarts at 00:00", "the server restarts at midnight"),
     ("Submit before 24:00 on Friday.", "Submit before midnight on Friday."),
-    ("at 22:00 CET", "at twenty two o'clock C E T"),
-    ("10:00 am", "ten a m"),
-    ("the 7:00 p.m. show", "the seven p m show"),
+    ("at 22:00 CET", "at twenty two o'clock CET"),
+    ("10:00 am", "ten AM"),
+    ("the 7:00 p.m. show", "the seven PM show"),
     ("16:05", "sixteen oh five"),
 ]
 
 SECONDS_ON_THE_HOUR = [
     ("The alarm fired at 06:00:12.", "The alarm fired at six o'clock and twelve seconds."),
-    ("logged at 3:00:01 p.m.", "logged at three o'clock and one second p m."),
-    ("by 11:00:00 pm", "by eleven p m"),
+    ("logged at 3:00:01 p.m.", "logged at three o'clock and one second PM."),
+    ("by 11:00:00 pm", "by eleven PM"),
     ("at 9:00:00", "at nine o'clock"),
     ("The run lasted 2:00:40.", "The run lasted two hours zero minutes and forty seconds."),
 ]

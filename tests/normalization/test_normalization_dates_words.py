@@ -48,15 +48,15 @@ TIMES = [
     ("23:59", "twenty three fifty nine"),
     ("10:30:15", "ten hours thirty minutes and fifteen seconds"),
     ("at 10:30:15", "at ten thirty and fifteen seconds"),
-    ("5pm", "five p m"),
-    ("5 PM", "five p m"),
-    ("11am", "eleven a m"),
-    ("7:15 am", "seven fifteen a m"),
-    ("7:15 a.m. tomorrow", "seven fifteen a m tomorrow"),
-    ("Meet at 5 p.m. Then leave.", "Meet at five p m. Then leave."),
+    ("5pm", "five PM"),
+    ("5 PM", "five PM"),
+    ("11am", "eleven AM"),
+    ("7:15 am", "seven fifteen AM"),
+    ("7:15 a.m. tomorrow", "seven fifteen AM tomorrow"),
+    ("Meet at 5 p.m. Then leave.", "Meet at five PM. Then leave."),
     ("Class starts at 9:00.", "Class starts at nine o'clock."),
-    ("12:00 pm", "twelve p m"),
-    ("from 9am to 5pm", "from nine a m to five p m"),
+    ("12:00 pm", "twelve PM"),
+    ("from 9am to 5pm", "from nine AM to five PM"),
 ]
 
 ABBREVIATIONS = [
@@ -110,7 +110,7 @@ SYMBOLS = [
 ]
 
 WEB_AND_MISC = [
-    ("www.example.com", "w w w dot example dot com"),
+    ("www.example.com", "WWW dot example dot com"),
     ("user@example.com", "user at example dot com"),
     (
         "Visit https://heygem.ai/docs today.",

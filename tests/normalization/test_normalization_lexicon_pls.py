@@ -18,7 +18,7 @@ from normalization.lexicon import MAX_TOTAL_CHARS
 def test_an_entry_is_said_instead_of_its_word_before_normalizing():
     lexicon = Lexicon.from_entries([("HeyGem", "hey gem"), ("SQL", "sequel")])
     assert to_speech("HeyGem runs SQL at 5 pm.", lexicon=lexicon) == (
-        "hey gem runs sequel at five p m."
+        "hey gem runs sequel at five PM."
     )
 
 

@@ -34,7 +34,7 @@ GUARD = [
     ("COVID-19 rules", "COVID-nineteen rules"),
     # weekdays against words
     ("I love the Sun.", "I love the Sun."),
-    ("The Sun rises at 6 a.m.", "The Sun rises at six a m."),
+    ("The Sun rises at 6 a.m.", "The Sun rises at six AM."),
     ("Look at the Sun now.", "Look at the Sun now."),
     ("Our Sun. is a star.", "Our Sun. is a star."),
     ("He Sat. down.", "He Sat. down."),
@@ -44,7 +44,7 @@ GUARD = [
     ("Open Mon. to Fri.", "Open Monday to Friday."),
     ("Closed Sat. and Sun.", "Closed Saturday and Sunday."),
     ("Due Fri., Oct. 9", "Due Friday, october ninth"),
-    ("See you Thu. at 3 pm", "See you Thursday at three p m"),
+    ("See you Thu. at 3 pm", "See you Thursday at three PM"),
     ("The distance from the Sun to Earth", "The distance from the Sun to Earth"),
     # months against names and words
     ("I met Jan. She was kind.", "I met Jan. She was kind."),
@@ -154,7 +154,7 @@ GUARD = [
     ("Connect to 10.1.1.254.", "Connect to one zero dot one dot one dot two five four."),
     ("Run release 1.4.2.", "Run release one point four point two."),
     # a weekday after a clock time, but a word after a plain number
-    ("Due 11:59 p.m. Fri.", "Due eleven fifty nine p m. Friday."),
+    ("Due 11:59 p.m. Fri.", "Due eleven fifty nine PM. Friday."),
     ("I have 5 Sun. cards.", "I have five Sun. cards."),
 ]
 

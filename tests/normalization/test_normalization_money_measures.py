@@ -34,7 +34,7 @@ MONEY = [
     ("50¢", "fifty cents"),
     ("USD 20", "twenty dollars"),
     ("20 EUR", "twenty euros"),
-    ("US$5", "five dollars"),
+    ("US$5", "five US dollars"),
     ("$5-10", "five to ten dollars"),
     ("$5–$10", "five to ten dollars"),
     ("It costs $5 and $10.", "It costs five dollars and ten dollars."),

@@ -26,7 +26,7 @@ SENTENCE_ENDS = [
     ("It ends 25 Dec. Then we rest.", "It ends the twenty fifth of december. Then we rest."),
     ("It ends 25 Dec.", "It ends the twenty fifth of december"),
     ("It hit the max. Then it fell.", "It hit the maximum. Then it fell."),
-    ("She has a Ph.D. Her thesis was long.", "She has a p h d. Her thesis was long."),
+    ("She has a Ph.D. Her thesis was long.", "She has a PhD. Her thesis was long."),
     ("He lives on Oak Ave. The house is red.", "He lives on Oak avenue. The house is red."),
     ("He is 5 ft. tall.", "He is five feet tall."),
     ("Add 2 tsp. of salt.", "Add two teaspoons of salt."),
@@ -62,7 +62,7 @@ NUMBER_BEFORE_A_WORD = [
 ]
 
 LABELS_AND_SCORES = [
-    ("Room 204B at 3pm.", "Room two hundred four B at three p m."),
+    ("Room 204B at 3pm.", "Room two hundred four B at three PM."),
     ("Go to Apt. 12B now.", "Go to apartment twelve B now."),
     ("Do Exercise 3B tonight.", "Do Exercise three B tonight."),
     ("We trained 75B parameters.", "We trained seventy five billion parameters."),
@@ -76,8 +76,8 @@ LABELS_AND_SCORES = [
     ("Score: 8.5/10.", "Score: eight point five out of ten."),
     ("Divide 7.5/2.5 now.", "Divide seven point five over two point five now."),
     ("Mix them 3:2:1.", "Mix them three to two to one."),
-    ("Submit by 11:59 p.m. Sun.", "Submit by eleven fifty nine p m. Sunday."),
-    ("Meet at 9 am Sat. for the trip.", "Meet at nine a m Saturday for the trip."),
+    ("Submit by 11:59 p.m. Sun.", "Submit by eleven fifty nine PM. Sunday."),
+    ("Meet at 9 am Sat. for the trip.", "Meet at nine AM Saturday for the trip."),
     ("Add 3/4 cup.", "Add three quarters cup."),
 ]
 

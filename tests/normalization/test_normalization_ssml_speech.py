@@ -76,7 +76,7 @@ def test_plain_text_plans_like_split_for_tts_without_pauses():
             "april third twenty twenty six",
         ),
         ('<say-as interpret-as="date" format="md">12/25</say-as>', "december twenty fifth"),
-        ('<say-as interpret-as="time">10:30pm</say-as>', "ten thirty p m"),
+        ('<say-as interpret-as="time">10:30pm</say-as>', "ten thirty PM"),
         (
             '<say-as interpret-as="telephone">555-0100</say-as>',
             "five five five, zero one zero zero",
