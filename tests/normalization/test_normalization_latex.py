@@ -349,7 +349,8 @@ def test_latex_reads_naturally(latex, spoken):
         ("$\\sqrt[3]{8}$ and $\\sqrt[4]{9}$", "the cube root of eight and the fourth root of nine"),
         (
             "$1,234.5 + 6$ and $7,890.1 + 2$",
-            "one thousand two hundred thirty four point five plus six and seven thousand eight hundred ninety point one plus two",
+            "one thousand two hundred thirty four point five plus six"
+            " and seven thousand eight hundred ninety point one plus two",
         ),
     ],
 )
