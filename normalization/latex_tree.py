@@ -18,6 +18,7 @@ pylatexenc node classes, so that reading rules stay short. Items are tuples:
 
 import logging
 import re
+from functools import lru_cache
 
 from pylatexenc import macrospec
 from pylatexenc.latexwalker import (
@@ -129,14 +130,47 @@ def _prepare(source: str) -> str:
 def parse(source: str) -> list:
     """Parse a math span into items; prose in \\text{} stays raw for the reader."""
     source = _prepare(source)
+    if _DIGIT_OUTSIDE_CHARS.search(source) is None:
+        shape = source.translate(_ZERO_DIGITS)
+        nodes = _walk(shape)
+        if nodes is not None:
+            try:
+                return _Converter(source, shape).nodes(nodes, 0)
+            except _ShapeMismatch:
+                pass
+    nodes = _walk.__wrapped__(source)  # the rare formula the shape does not stand for
+    if nodes is None:
+        log.warning("could not parse formula; reading its symbols only")
+        return chars_items(re.sub(r"[\\{}]", " ", source))
+    return _Converter(source, source).nodes(nodes, 0)
+
+
+# pylatexenc has no rule that looks at which digit a character is, so formulas that
+# differ only in their numbers ("x^{2} + 3x" and "x^{4} + 7x", the common case in
+# notes and exercise sheets) have the same tree. The tree is parsed once for the
+# formula's shape (every digit written as 0) and its characters are read from the
+# formula itself: parsing is most of the cost of a formula not seen before.
+_ZERO_DIGITS = str.maketrans("123456789", "000000000")
+# Where a digit is a macro's name (\2) or in an environment's name, the tree carries it
+# outside character runs; such a formula is parsed as it is.
+_DIGIT_OUTSIDE_CHARS = re.compile(r"\\[0-9]|\\(?:begin|end)\s*\{[^}]*[0-9]")
+
+
+@lru_cache(maxsize=2048)
+def _walk(source: str):
+    """pylatexenc's nodes for source, or None when it cannot be parsed. The nodes are
+    shared between callers and never changed."""
     try:
         nodes, _, _ = LatexWalker(
             source, latex_context=_CONTEXT, tolerant_parsing=True
         ).get_latex_nodes()
     except (RecursionError, Exception):  # noqa: B014 - tolerant parsing can still raise
-        log.warning("could not parse formula; reading its symbols only")
-        return chars_items(re.sub(r"[\\{}]", " ", source))
-    return _Converter().nodes(nodes, 0)
+        return None
+    return nodes
+
+
+class _ShapeMismatch(Exception):
+    """A node's characters are not where the shape says: parse the formula itself."""
 
 
 def chars_items(chars: str) -> list:
@@ -168,6 +202,24 @@ def chars_items(chars: str) -> list:
 
 
 class _Converter:
+    """Items from nodes parsed from parsed_source (the formula or its shape): characters
+    are taken from source at the nodes' positions, so both give the same items."""
+
+    def __init__(self, source, parsed_source):
+        self.source = source
+        self.parsed = parsed_source
+        self.same = parsed_source == source
+
+    def chars(self, node, chars):
+        """The formula's own text for chars, which node's source holds at node.pos."""
+        if self.same:
+            return chars
+        start = node.pos
+        end = start + len(chars)
+        if self.parsed[start:end] != chars:
+            raise _ShapeMismatch
+        return self.source[start:end]
+
     def nodes(self, nodes, depth) -> list:
         items = []
         for node in nodes:
@@ -180,7 +232,7 @@ class _Converter:
         if depth > MAX_BRACE_DEPTH:
             return
         if isinstance(node, LatexCharsNode):
-            items.extend(chars_items(node.chars))
+            items.extend(chars_items(self.chars(node, node.chars)))
         elif isinstance(node, LatexGroupNode):
             items.append(("grp", self.nodes(node.nodelist, depth + 1)))
         elif isinstance(node, LatexMacroNode):
@@ -192,7 +244,7 @@ class _Converter:
             if chars == "&":
                 items.append(("amp",))
             elif chars != "~":
-                items.extend(chars_items(chars))
+                items.extend(chars_items(self.chars(node, chars)))
         elif isinstance(node, LatexMathNode):
             items.append(("grp", self.nodes(node.nodelist, depth + 1)))
         elif isinstance(node, LatexCommentNode):
@@ -206,7 +258,8 @@ class _Converter:
         argd = node.nodeargd
         argnodes = list(argd.argnlist) if argd is not None and argd.argnlist else []
         if name in TEXT_MACROS and argnodes and argnodes[-1] is not None:
-            raw = _group_text(argnodes[-1])
+            arg = argnodes[-1]
+            raw = _group_text(arg, self.chars(arg, arg.latex_verbatim()))
             items.append(("mac", name, [[("raw", raw)]]))
             return
         args = []
@@ -222,9 +275,8 @@ class _Converter:
         items.append(("mac", name, args))
 
 
-def _group_text(node) -> str:
-    """Raw source of a group's contents, without its delimiters."""
-    verbatim = node.latex_verbatim()
+def _group_text(node, verbatim) -> str:
+    """Raw source of a group's contents (verbatim is the group's), without its delimiters."""
     if isinstance(node, LatexGroupNode) and len(verbatim) >= 2:
         return verbatim[1:-1]
     return verbatim

@@ -334,3 +334,25 @@ LATEX = [
 @pytest.mark.parametrize(("latex", "spoken"), LATEX)
 def test_latex_reads_naturally(latex, spoken):
     assert say(latex) == spoken
+
+
+@pytest.mark.parametrize(
+    "text, spoken",
+    [
+        # Same shape, other digits: each formula says its own numbers (the parsed tree is
+        # shared between them, its characters are not).
+        ("$\\frac12$ and $\\frac34$", "one half and three quarters"),
+        (
+            "$x^{2} + \\text{3 apples}$ then $x^{5} + \\text{7 apples}$",
+            "x squared plus three apples then x to the fifth plus seven apples",
+        ),
+        ("$\\sqrt[3]{8}$ and $\\sqrt[4]{9}$", "the cube root of eight and the fourth root of nine"),
+        (
+            "$1,234.5 + 6$ and $7,890.1 + 2$",
+            "one thousand two hundred thirty four point five plus six"
+            " and seven thousand eight hundred ninety point one plus two",
+        ),
+    ],
+)
+def test_formulas_of_one_shape_keep_their_numbers(text, spoken):
+    assert say(text) == spoken
