@@ -121,15 +121,19 @@ def run(media: Path, pairs: int, text: str, render_speed: float) -> dict:
     def after_submit(moment) -> float:
         return (moment - job.created_at).total_seconds()
 
-    held, engine, picture = [], [], []
+    held, engine, picture, spoke, tts = [], [], [], [], []
     for segment in segments:
         at = {e.kind: e for e in segment.events.all()}
+        spoke.append((at["tts_finished"].at - at["tts_started"].at).total_seconds())
+        tts.append(at["tts_finished"].data.get("engine_seconds", 0.0))
         started, finished = at["video_started"], at["render_finished"]
         held.append((finished.at - started.at).total_seconds())
         engine.append(finished.data.get("engine_seconds", 0.0))
         cut = segment.events.filter(message__startswith="Speaker video from").first()
         picture.append((cut.at - started.at).total_seconds() if cut else 0.0)
     return {
+        "spoke": sum(spoke) / len(spoke),
+        "tts": sum(tts) / len(tts),
         "held": sum(held) / len(held),
         "engine": sum(engine) / len(engine),
         "picture": sum(picture) / len(picture),
@@ -153,7 +157,8 @@ def report(results: dict, args) -> None:
               f"{r['gpus']} GPU(s); last speech at {r['last_speech']:.1f} s, last render at "
               f"{r['last_render']:.1f} s, join {r['join']:.1f} s ({r['joined']})")  # fmt: skip
         print(f"    a render held its GPU {r['held']:.1f} s on average: {r['picture']:.1f} s "
-              f"until its speaker video was ready, the engine's {r['engine']:.1f} s")  # fmt: skip
+              f"until its speaker video was ready, the engine's {r['engine']:.1f} s; "
+              f"a speech {r['spoke']:.1f} s, the engine's {r['tts']:.1f} s")  # fmt: skip
     ratio = results[3]["total"] / results[1]["total"]
     print(f"3 pairs / 1 pair: {ratio:.2f} (target <= 0.40)")
 
