@@ -39,6 +39,12 @@ SUFFIX_DEMUXER = {
     ".avi": "avi", ".wav": "wav", ".mp3": "mp3", ".aac": "aac", ".flac": "flac",
     ".ogg": "ogg", ".opus": "ogg",
 }  # fmt: skip
+# Media work yields the CPU to the web server, the dispatcher and the database: on a
+# small box, lease renewals and hand-overs must not queue behind an encoder. Work made
+# ahead of need (a waiting segment's speaker cut, a lecture's sound) yields to the work
+# a held GPU waits for.
+NICENESS = 10
+AHEAD_NICENESS = 19
 PLAIN_FILES_ONLY = ["-protocol_whitelist", "file"]
 # The sound of a joined lecture: the same encode whether made ahead or by the join.
 SPEECH_AAC = ["-c:a", "aac", "-b:a", "128k"]
@@ -182,6 +188,7 @@ def run_command(
     progress: Callable[[], float | None] = lambda: None,
     every: float = 0.25,
     timeout: float = 3600.0,
+    niceness: int = NICENESS,
 ) -> None:
     """Run a media tool, calling ``heartbeat`` with ``progress()`` while it works.
 
@@ -189,11 +196,9 @@ def run_command(
     at once and the exception propagates, so no orphan keeps writing.
     """
     name = Path(cmd[0]).name
-    # Media work yields the CPU to the web server, the dispatcher and the
-    # database: on a small box, lease renewals and hand-overs must not queue
-    # behind an encoder.
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, preexec_fn=_tool_setup)  # fmt: skip
+                            stderr=subprocess.PIPE,
+                            preexec_fn=lambda: _tool_setup(niceness))  # fmt: skip
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -213,8 +218,8 @@ def run_command(
         raise MediaError(f"{name} failed: {err.decode(errors='replace').strip()[-500:]}")
 
 
-def _tool_setup() -> None:
-    os.nice(10)
+def _tool_setup(niceness: int) -> None:
+    os.nice(niceness)
     # SIGUSR1 asks a stage worker to hand its stage back (jobs.workers signals the
     # worker's process group): the stage stops its tool itself, cleanly.
     signal.signal(signal.SIGUSR1, signal.SIG_IGN)
@@ -359,6 +364,7 @@ def speaker_from(
     offset: float,
     seconds: float,
     heartbeat: Callable[[float | None], None] | None = None,
+    niceness: int = NICENESS,
 ) -> None:
     """The speaker video looped as the engines loop it, from ``offset`` seconds on.
 
@@ -375,7 +381,7 @@ def speaker_from(
         ["-stream_loop", "-1", "-i", str(source), "-ss", f"{skip:.3f}",
          "-t", f"{seconds + 1:.3f}", "-an", "-c:v", "libx264", "-preset", "ultrafast",
          "-crf", "16", "-pix_fmt", "yuv420p", str(partial)],
-        heartbeat=heartbeat, timeout=max(300, 5 * seconds),
+        heartbeat=heartbeat, timeout=max(300, 5 * seconds), niceness=niceness,
     )  # fmt: skip
     partial.replace(out)
 
@@ -479,7 +485,7 @@ def encode_speech(
     partial = out.with_name(out.stem + ".partial.m4a")
     frames, rate = wav_frames(wav)
     run_ffmpeg(["-i", str(wav), *SPEECH_AAC, str(partial)], heartbeat=heartbeat,
-               timeout=max(600, frames / rate))  # fmt: skip
+               timeout=max(600, frames / rate), niceness=AHEAD_NICENESS)  # fmt: skip
     partial.replace(out)
 
 

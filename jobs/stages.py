@@ -457,7 +457,8 @@ def prepare_speaker(job_id: Any) -> str:
     try:
         with storage.reading(job.speaker_video or default_speaker()) as video:
             with storage.writing(name) as out:
-                media.speaker_from(video, out, offset=offset, seconds=job.audio_seconds or 0.0)
+                media.speaker_from(video, out, offset=offset, seconds=job.audio_seconds or 0.0,
+                                   niceness=media.AHEAD_NICENESS)  # fmt: skip
     except (media.MediaError, OSError) as exc:
         logger.warning("speaker video of segment %s not made ahead: %s", job.pk, exc)
         return "failed"

@@ -108,12 +108,15 @@ def job_speech_finished(
             )[0]
             if parent_id is not None:
                 segments_progress(parent_id=parent_id)
-                segment_spoken(parent_id=parent_id, segment_index=index or 0)
             slot_release(slot_id=slot_id, fence=fence, success=True)
             chars = Job.objects.filter(pk=job_id).values_list(Length("spoken_text"), flat=True)
             slot_measure_speed(
                 slot_id=slot_id, chars=chars.first() or 0, engine_seconds=engine_seconds
             )
+            if parent_id is not None:
+                # After the release: its dispatch (on commit, in this order) binds a
+                # segment a video slot is free for before anything is made ahead for it.
+                segment_spoken(parent_id=parent_id, segment_index=index or 0)
     return bool(done)
 
 

@@ -51,19 +51,28 @@ def test_a_long_job_renders_in_segments_and_joins_into_one_video(owner, embedded
     assert cues[-1].end == pytest.approx(job.audio_seconds, abs=0.01)
 
 
-def test_a_segments_picture_and_the_joined_sound_are_made_while_it_waits(owner, embedded_slots):
-    """One video slot: every segment after the first waits for it, its speaker video
-    cut meanwhile; the join copies a sound encoded before the last render."""
+def test_a_segments_picture_and_the_joined_sound_are_made_while_it_waits(owner):
+    """No video slot yet: while the segments wait for one, each one's speaker video is
+    cut and the joined sound encoded; the renders and the join then use them."""
+    services.slot_create(name="local-tts", stage="tts", backend="espeak")
     job = services.job_create(owner=owner, text=LECTURE)
+    segments = list(job.segments.order_by("segment_index"))
+    assert {s.status for s in Job.objects.filter(parent=job)} == {Job.Status.AUDIO_READY}
+    made = [p.name for s in segments[1:] for p in job_folder(s.pk).glob("speaker-from-*.mp4")]
+    assert len(made) == len(segments) - 1  # the first starts at the video's own start
+    assert len(list(job_folder(job.pk).glob("speech-*.m4a"))) == 1
+
+    services.slot_create(name="local-video", stage="video", backend="dub")
+    services.dispatch()
 
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error
-    segments = list(job.segments.order_by("segment_index"))
     cuts = [s.events.filter(message__contains="Speaker video from").get().message for s in segments]
     assert all(m.endswith("cut while the segment waited.") for m in cuts[1:]), cuts
     assert job.events.get(kind="joined").message.endswith("(encoded while they rendered).")
     streams = probe_streams(job_folder(job.pk) / "result.mp4")
     assert streams["audio"] == pytest.approx(job.audio_seconds, abs=0.05)
+    assert streams["video"] == pytest.approx(job.audio_seconds, abs=0.05)
     # What was made ahead is gone once used.
     leftovers = [p.name for s in [job, *segments] for p in job_folder(s.pk).iterdir()]
     assert not [name for name in leftovers if name.startswith(("speaker-from-", "speech-"))]
