@@ -242,7 +242,7 @@ HEYGEM = {
     # Stage workers beyond one per enabled slot: a worker paused or killed mid-stage
     # still holds its process until the sweep takes its slot back.
     "SPARE_WORKERS": env.int("HEYGEM_SPARE_WORKERS", default=2),
-    # Workers for everything but stages (webhooks, schedules).
+    # Workers for everything but stages (webhooks, schedules, joins, segments' media).
     "AUX_WORKERS": env.int("HEYGEM_AUX_WORKERS", default=2),
     # On stop, running stages get this long to reach a safe point before their
     # workers are killed (a killed stage is reclaimed by the next sweep).
