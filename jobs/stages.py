@@ -438,9 +438,10 @@ def _speaker_for(job: Job, video: Path, binding: Binding) -> Iterator[Path]:
 
 
 def _speaker_cut_name(job: Job, offset: float) -> str:
-    # Named by its offset: a cut made before an earlier segment was spoken again is
-    # never taken for the new one.
-    return storage.job_name(job.pk, f"speaker-from-{offset:.3f}.mp4")
+    # Named by where it starts and how long it runs: a cut made before this segment or
+    # an earlier one was spoken again is never taken for the new speech.
+    seconds = job.audio_seconds or 0.0
+    return storage.job_name(job.pk, f"speaker-from-{offset:.3f}-for-{seconds:.3f}.mp4")
 
 
 def prepare_speaker(job_id: Any) -> str:

@@ -85,8 +85,7 @@ def segment_spoken(*, parent_id: Any, segment_index: int) -> None:
         .values_list("pk", "speech_audio")
     )
     known = next((index for index, (_, name) in enumerate(spoken) if not name), len(spoken))
-    # The first segment starts at the speaker video's own start: nothing to cut.
-    for pk, _ in spoken[max(1, segment_index) : known] if segment_index < known else ():
+    for pk, _ in spoken[segment_index:known]:
         transaction.on_commit(partial(async_task, SPEAKER_TASK, str(pk), group="prepare"))
     if known == len(spoken):
         transaction.on_commit(partial(async_task, SOUND_TASK, str(parent_id), group="prepare"))
