@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="also 300 jobs on 30 pairs")
     parser.add_argument("--fair", action="store_true", help="also fair share against FIFO")
     parser.add_argument("--only", type=int, help="run only this scenario (1-5)")
+    parser.add_argument("--timeline", action="store_true", help="print each GPU's renders")
     args = parser.parse_args()
     media = Path(tempfile.mkdtemp(prefix="heygem-bench-makespan-"))
     os.environ.update(
@@ -81,7 +82,10 @@ def main() -> None:
         if args.only:
             scenarios = [scenarios[args.only - 1]] if args.only <= len(scenarios) else []
         for name, jobs, slowdowns, env in scenarios:
-            report(name, run(media, jobs, slowdowns, env))
+            result = run(media, jobs, slowdowns, env)
+            report(name, result)
+            if args.timeline:
+                timeline(result)
         if args.fair or args.only == 5:
             fair_share(media)
     finally:
@@ -298,6 +302,29 @@ def per_gpu(jobs, started) -> dict[str, tuple[int, float]]:
         end = (job.render_finished_at - started).total_seconds()
         ends[gpu] = max(ends.get(gpu, 0.0), end)
     return {gpu: (counts[gpu], ends[gpu]) for gpu in sorted(counts)}
+
+
+def timeline(result) -> None:
+    """Each GPU's renders: when the job was submitted, bound to a TTS slot, had its speech,
+    was bound to this GPU, when the engine began and ended, and when the end was recorded
+    (s after the first submit)."""
+    started = result["started"].timestamp()
+    by_gpu: dict[str, list] = {}
+    for job in result["jobs"]:
+        by_gpu.setdefault(job.video_slot.gpu, []).append(job)
+    for gpu in sorted(by_gpu):
+        print(f"  {gpu}: submitted / speech bound / speech ready / bound / engine began / "
+              "engine done / recorded")  # fmt: skip
+        for job in sorted(by_gpu[gpu], key=lambda j: j.render_started_at):
+            marks = (job.created_at.timestamp(), job.tts_started_at.timestamp(),
+                     job.tts_finished_at.timestamp(), job.render_started_at.timestamp(),
+                     result["began_at"].get(job.engine_code), result["finished_at"].get(
+                     job.engine_code), job.render_finished_at.timestamp())  # fmt: skip
+            print(
+                "    "
+                + " ".join("-" if m is None else f"{m - started:6.2f}" for m in marks)
+                + f"  ({job.audio_seconds:.1f} s of speech)"
+            )
 
 
 def pct(values, q) -> float:

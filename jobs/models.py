@@ -111,6 +111,9 @@ class GpuSlot(models.Model):
     seconds_per_audio_second = models.FloatField(null=True, blank=True)
     # TTS slots: engine seconds per character of spoken text, smoothed; drives placement.
     seconds_per_char = models.FloatField(null=True, blank=True)
+    # How many full-sized stages the measured speed rests on (capped): the first few
+    # replace a guess quickly, later ones are smoothed (jobs.services.slots).
+    speed_samples = models.FloatField(default=0.0)
 
     lease_until = models.DateTimeField(null=True, blank=True)
     fence = models.PositiveBigIntegerField(default=0)

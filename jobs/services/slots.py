@@ -160,16 +160,22 @@ def slot_release(
 # A stage this size (seconds of speech rendered, characters spoken) is a full sample of
 # a slot's speed; a smaller one is mostly fixed cost (file copies, start-up) and counts less.
 FULL_SAMPLE_UNITS = {"seconds_per_audio_second": 10.0, "seconds_per_char": 150.0}
+# The measured speed rests on at most this many full samples: a new one then counts 30 %,
+# so the speed follows a GPU that slows down (thermals, a neighbour on the card).
+SPEED_SAMPLES_CAP = 7 / 3
 
 
 def slot_measure_speed(
     *, slot_id: int, engine_seconds: float, audio_seconds: float = 0.0, chars: int = 0
 ) -> None:
     """Fold one stage's speed into the slot's: engine seconds per second of speech
-    rendered (video) or per character spoken (TTS). ETAs, timeouts and placement use it.
+    rendered (video) or per character spoken (TTS). ETAs, timeouts, polls and placement
+    use it.
 
-    Smoothed so one odd job does not swing them, and weighted by the stage's size: a
-    one-word job must not make a fast GPU look ten times slower than its peers.
+    A mean weighted by the stages' sizes: a one-word job must not make a fast GPU look
+    ten times slower than its peers, and the first full-sized stage all but replaces the
+    guess a slot started from (the backend's default is a real GPU's figure, which a
+    faster card would otherwise carry through several renders: slow polls, wrong places).
     """
     field, units = (
         ("seconds_per_audio_second", audio_seconds)
@@ -182,11 +188,13 @@ def slot_measure_speed(
     if slot is None:
         return
     size = min(1.0, units / FULL_SAMPLE_UNITS[field])
-    previous, weight = getattr(slot, field), 0.3 * size
-    if previous is None:  # the first sample replaces the estimate as far as it is whole
-        previous, weight = unit_cost_estimate(slot), size
+    previous, behind = getattr(slot, field), min(slot.speed_samples, SPEED_SAMPLES_CAP)
+    if previous is None:  # the guess weighs what this first sample lacks of a full one
+        previous, behind = unit_cost_estimate(slot), 1.0 - size
+    weight = size / (behind + size)
     speed = (1 - weight) * previous + weight * engine_seconds / units
-    GpuSlot.objects.filter(pk=slot_id).update(**{field: speed})
+    samples = min(slot.speed_samples + size, SPEED_SAMPLES_CAP)
+    GpuSlot.objects.filter(pk=slot_id).update(**{field: speed, "speed_samples": samples})
 
 
 def slot_set_enabled(*, slot: GpuSlot, enabled: bool) -> None:

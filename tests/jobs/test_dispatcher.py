@@ -275,6 +275,17 @@ def test_a_one_word_job_does_not_make_a_fast_gpu_look_slow(owner):
     assert 0.3 < new.seconds_per_audio_second < after_tiny  # a full sample counts fully
 
 
+def test_a_gpu_faster_than_the_backends_guess_is_known_after_its_first_full_render(owner):
+    new = slot("new", "video")
+    GpuSlot.objects.filter(pk=new.pk).update(backend="heygem")  # guessed at 2.5 s/s
+
+    services.slot_measure_speed(slot_id=new.pk, audio_seconds=1, engine_seconds=1.0)  # warm-up
+    services.slot_measure_speed(slot_id=new.pk, audio_seconds=20, engine_seconds=6)  # 0.3 s/s
+    new.refresh_from_db()
+    # Its polls and placement go by this: 1.7 s/s (before) made a 6 s render look like 34.
+    assert new.seconds_per_audio_second < 0.6
+
+
 def test_an_owners_single_job_goes_before_the_rest_of_anteammates_batch(owner, teammate, enqueued):
     video = slot("v0", "video")
     # The batch owner has used the GPU lately: one of its renders ran a minute.
