@@ -388,14 +388,27 @@ def speaker_from(
 
 def video_frames(path: Path, *, timeout: float = 60.0) -> int:
     """The number of video frames in a file (counted, not estimated from its duration)."""
+    return _video_stream(path, timeout=timeout)[0]
+
+
+# What two video streams must share for the concat demuxer to copy them end to end.
+STREAM_PARAMETERS = ("codec_name", "profile", "width", "height", "pix_fmt", "r_frame_rate",
+                     "time_base")  # fmt: skip
+
+
+def _video_stream(path: Path, *, timeout: float = 60.0) -> tuple[int, dict[str, str]]:
+    """(frames counted, the parameters in ``STREAM_PARAMETERS``) of its first video stream."""
+    entries = "stream=nb_read_packets," + ",".join(STREAM_PARAMETERS)
     args = [tool("ffprobe"), "-v", "error", *PLAIN_FILES_ONLY, *OUR_DEMUXERS_ONLY,
-            "-select_streams", "v:0", "-count_packets", "-show_entries",
-            "stream=nb_read_packets", "-of", "csv=p=0", str(path)]  # fmt: skip
+            "-select_streams", "v:0", "-count_packets", "-show_entries", entries,
+            "-of", "json", str(path)]  # fmt: skip
     out = subprocess.run(args, capture_output=True, timeout=timeout, check=False)
     try:
-        return int(out.stdout.decode().strip().split(",")[0])
-    except ValueError as exc:
+        stream = json.loads(out.stdout.decode())["streams"][0]
+        frames = int(stream["nb_read_packets"])
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise MediaError(f"could not count the frames of {path.name}") from exc
+    return frames, {name: str(stream.get(name, "")) for name in STREAM_PARAMETERS}
 
 
 def join_segments(
@@ -416,10 +429,10 @@ def join_segments(
     Frame-accurate: the picture of segment k ends at the frame nearest the end of its
     speech in the whole (not in the segment), so rounding never adds up along a long
     lecture. When every segment has exactly its share of frames (the stages pad each
-    segment's speech to whole frames, so they do) the pictures are copied as they are
-    ("copied"); otherwise, or to burn ``subtitles`` (SRT, libass), they are encoded once
-    ("encoded"), a segment one frame short repeating its last frame, one too long
-    dropping it.
+    segment's speech to whole frames, so they do) and their streams share the parameters
+    a copy needs, the pictures are copied as they are ("copied"); otherwise, or to burn
+    ``subtitles`` (SRT, libass), they are encoded once ("encoded"), a segment one frame
+    short repeating its last frame, one too long dropping it.
     """
     fps = probe(videos[0]).frame_rate or 25.0
     shares, ends, done = [], 0.0, 0
@@ -430,13 +443,21 @@ def join_segments(
     partial = out.with_name(out.stem + ".partial.mp4")
     sound = ["-i", str(encoded_audio), "-c:a", "copy"] if encoded_audio else \
         ["-i", str(audio), *SPEECH_AAC]  # fmt: skip
-    if subtitles is None and [video_frames(v) for v in videos] == shares:
+    streams = [_video_stream(v) for v in videos]
+    alike = all(parameters == streams[0][1] for _, parameters in streams)
+    if subtitles is None and alike and [frames for frames, _ in streams] == shares:
         _join_copying(videos, sound, partial, heartbeat=heartbeat)
         partial.replace(out)
         return "copied"
+    first = streams[0][1]
     graph = []
     for index, frames in enumerate(shares):
-        graph.append(f"[{index}:v]tpad=stop_mode=clone:stop={frames},trim=end_frame={frames},"
+        size = streams[index][1]["width"], streams[index][1]["height"]
+        # The concat filter takes one size: a segment another engine made differently is
+        # brought to the first one's.
+        scale = "" if size == (first["width"], first["height"]) else \
+            f"scale={first['width']}:{first['height']},"  # fmt: skip
+        graph.append(f"[{index}:v]{scale}tpad=stop_mode=clone:stop={frames},trim=end_frame={frames},"
                      f"setpts=PTS-STARTPTS,setsar=1[v{index}]")  # fmt: skip
     labels = "".join(f"[v{index}]" for index in range(len(videos)))
     burn = f",subtitles=filename='{_filter_path(subtitles)}'" if subtitles else ""
@@ -461,7 +482,7 @@ def _join_copying(
     heartbeat: Callable[[float | None], None] | None,
 ) -> None:
     """The segments' pictures end to end as they are (each is a whole encode from a key
-    frame, made from the same speaker video, so their streams concatenate), with
+    frame, and ``join_segments`` checked their streams are alike), with
     ``sound`` (its input and codec arguments). Seconds, where an encode of a long 1080p
     lecture takes minutes of CPU."""
     listing = out.with_name(out.stem + ".segments.txt")

@@ -421,6 +421,10 @@ def _speaker_for(job: Job, video: Path, binding: Binding) -> Iterator[Path]:
         yield video
         return
     offset = binding.call(partial(selectors.segment_speaker_offset, job))
+    if offset == 0:  # the engine loops the speaker video from its start, as a cut would
+        binding(event="Speaker video from 0.00 s, as uploaded: no cut needed.")
+        yield video
+        return
     made_ahead = _speaker_cut_name(job, offset)
     if storage.exists(made_ahead):
         with storage.reading(made_ahead) as speaker:
@@ -453,6 +457,8 @@ def prepare_speaker(job_id: Any) -> str:
         return "stale"
     offset = selectors.segment_speaker_offset(job)
     name = _speaker_cut_name(job, offset)
+    if offset == 0:
+        return "not needed"  # the render takes the speaker video itself (_speaker_for)
     if storage.exists(name):
         return "made"
     try:

@@ -69,7 +69,7 @@ def segments_create(*, parent: Job, texts: list[str], message: str) -> list[Job]
 
 def segment_spoken(*, parent_id: Any, segment_index: int) -> None:
     """A segment's speech is in: what it completes is made ahead, on the site's queue,
-    while renders hold the GPUs. Each segment whose speaker offset this makes known gets
+    while renders hold the GPUs. Each later segment whose speaker offset this makes known gets
     its speaker video cut (its render then starts on a ready picture, not with the GPU
     waiting on our ffmpeg), and once every segment has speech the joined sound is encoded
     (the join then only copies). Both are shortcuts: a render or join that finds nothing
@@ -85,7 +85,8 @@ def segment_spoken(*, parent_id: Any, segment_index: int) -> None:
         .values_list("pk", "speech_audio")
     )
     known = next((index for index, (_, name) in enumerate(spoken) if not name), len(spoken))
-    for pk, _ in spoken[segment_index:known]:
+    # The first segment needs no cut: its picture is the speaker video from the start.
+    for pk, _ in spoken[max(segment_index, 1) : known]:
         transaction.on_commit(partial(async_task, SPEAKER_TASK, str(pk), group="prepare"))
     if known == len(spoken):
         transaction.on_commit(partial(async_task, SOUND_TASK, str(parent_id), group="prepare"))

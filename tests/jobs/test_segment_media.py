@@ -113,7 +113,9 @@ def _mean_abs_difference(a, b) -> float:
     return sum(abs(p - q) for p, q in zip(x, y, strict=True)) / len(x)
 
 
-def test_segments_padded_to_whole_frames_are_joined_by_copying_their_pictures(tmp_path):
+def padded_segments(tmp_path, scale: dict[int, str] | None = None):
+    """Segments as the stages make them: speech padded to whole frames, each rendered from
+    the speaker video; ``scale`` renders some at another size (another engine's settings)."""
     speaker = make_test_video(tmp_path / "speaker.mp4", 2.0)
     wavs, videos = [], []
     for index, seconds in enumerate(LENGTHS):
@@ -123,16 +125,33 @@ def test_segments_padded_to_whole_frames_are_joined_by_copying_their_pictures(tm
         frames, rate = media.wav_frames(wav)
         assert frames % (rate // 25) == 0 and frames / rate >= seconds + pause
         video = tmp_path / f"{index}.mp4"
+        size = ["-vf", f"scale={(scale or {})[index]}"] if index in (scale or {}) else []
         media.run_ffmpeg(["-stream_loop", "-1", "-i", str(speaker), "-i", str(wav),
-                          "-map", "0:v:0", "-map", "1:a:0", "-t", f"{frames / rate:.3f}",
+                          "-map", "0:v:0", "-map", "1:a:0", "-t", f"{frames / rate:.3f}", *size,
                           "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
                           str(video)])  # fmt: skip
         wavs.append(wav)
         videos.append(video)
-    joined, out = tmp_path / "speech.wav", tmp_path / "result.mp4"
+    joined = tmp_path / "speech.wav"
     media.wav_concat(wavs, joined)
-    lengths = [n / r for n, r in map(media.wav_frames, wavs)]
+    return videos, joined, [n / r for n, r in map(media.wav_frames, wavs)]
+
+
+def test_segments_padded_to_whole_frames_are_joined_by_copying_their_pictures(tmp_path):
+    videos, joined, lengths = padded_segments(tmp_path)
+    out = tmp_path / "result.mp4"
 
     assert media.join_segments(videos, joined, out, segment_seconds=lengths) == "copied"
     assert media.video_frames(out) == round(sum(lengths) * 25)
     assert int(_stream(out, "a", "duration_ts")) == media.wav_frames(joined)[0]
+
+
+def test_segments_whose_streams_differ_are_encoded_into_one_not_copied(tmp_path):
+    """A copy of unlike streams makes a file players choke on after the first join; the
+    encode brings every segment to the first one's size."""
+    videos, joined, lengths = padded_segments(tmp_path, scale={1: "320:240"})
+    out = tmp_path / "result.mp4"
+
+    assert media.join_segments(videos, joined, out, segment_seconds=lengths) == "encoded"
+    assert media.video_frames(out) == round(sum(lengths) * 25)
+    assert (_stream(out, "v", "width"), _stream(out, "v", "height")) == ("160", "120")

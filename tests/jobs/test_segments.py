@@ -52,14 +52,16 @@ def test_a_long_job_renders_in_segments_and_joins_into_one_video(owner, embedded
 
 
 def test_a_segments_picture_and_the_joined_sound_are_made_while_it_waits(owner):
-    """No video slot yet: while the segments wait for one, each one's speaker video is
-    cut and the joined sound encoded; the renders and the join then use them."""
+    """No video slot yet: while the segments wait for one, each later one's speaker video
+    is cut and the joined sound encoded; the renders and the join then use them. The first
+    segment's picture is the speaker video itself."""
     services.slot_create(name="local-tts", stage="tts", backend="espeak")
     job = services.job_create(owner=owner, text=LECTURE)
     segments = list(job.segments.order_by("segment_index"))
     assert {s.status for s in Job.objects.filter(parent=job)} == {Job.Status.AUDIO_READY}
     made = [p.name for s in segments for p in job_folder(s.pk).glob("speaker-from-*.mp4")]
-    assert len(made) == len(segments)
+    assert len(made) == len(segments) - 1
+    assert not list(job_folder(segments[0].pk).glob("speaker-from-*.mp4"))
     assert len(list(job_folder(job.pk).glob("speech-*.m4a"))) == 1
 
     services.slot_create(name="local-video", stage="video", backend="dub")
@@ -68,7 +70,8 @@ def test_a_segments_picture_and_the_joined_sound_are_made_while_it_waits(owner):
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error
     cuts = [s.events.filter(message__contains="Speaker video from").get().message for s in segments]
-    assert all(m.endswith("cut while the segment waited.") for m in cuts), cuts
+    assert cuts[0].endswith("from 0.00 s, as uploaded: no cut needed."), cuts
+    assert all(m.endswith("cut while the segment waited.") for m in cuts[1:]), cuts
     assert job.events.get(kind="joined").message.endswith("(encoded while they rendered).")
     streams = probe_streams(job_folder(job.pk) / "result.mp4")
     assert streams["audio"] == pytest.approx(job.audio_seconds, abs=0.05)
