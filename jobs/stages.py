@@ -298,9 +298,7 @@ def _synthesize(
     with storage.writing(name) as out, _disk_space(slot):
         request = SpeechRequest(chunks=chunks, out_path=out, voice=prepared, pauses=pauses)
         parts = engine.synthesize(request, binding)
-        info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
-        if not info.has_audio or info.duration <= 0:
-            raise EngineError("the engine returned no speech")
+        seconds = _speech_seconds(out)
         if job.parent_id is not None:
             # The pause the engine puts between chunks goes between segments too, in this
             # segment's own speech (so its render and the joined sound hold it alike),
@@ -308,8 +306,20 @@ def _synthesize(
             last = binding.call(partial(selectors.segment_is_last, job))
             pause = 0.0 if last else settings.HEYGEM["TTS_PAUSE_SECONDS"]
             media.wav_pad_to_frames(out, at_least=pause, fps=_speaker_fps(job))
-            info = media.probe(out, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
-    return name, info.duration, speech_timing(parts, chunks, info.duration)
+            seconds = _speech_seconds(out)
+    return name, seconds, speech_timing(parts, chunks, seconds)
+
+
+def _speech_seconds(path: Path) -> float:
+    """The engines write PCM WAV; anything else they might hand back is probed."""
+    try:
+        seconds = media.wav_seconds(path)
+    except media.MediaError:
+        info = media.probe(path, timeout=settings.HEYGEM["PROBE_TIMEOUT_SECONDS"])
+        seconds = info.duration if info.has_audio else 0.0
+    if seconds <= 0:
+        raise EngineError("the engine returned no speech")
+    return seconds
 
 
 def _speaker_fps(job: Job) -> float:

@@ -155,3 +155,17 @@ def test_segments_whose_streams_differ_are_encoded_into_one_not_copied(tmp_path)
     assert media.join_segments(videos, joined, out, segment_seconds=lengths) == "encoded"
     assert media.video_frames(out) == round(sum(lengths) * 25)
     assert (_stream(out, "v", "width"), _stream(out, "v", "height")) == ("160", "120")
+
+
+def test_a_speech_cut_off_mid_write_is_as_long_as_the_samples_it_holds(tmp_path):
+    """A full disk can leave a WAV whose header claims more than the file holds: the job's
+    length (its render, its subtitles) goes by what is there."""
+    wav = write_tone_wav(tmp_path / "speech.wav", 2.0)
+    frames, rate = media.wav_frames(wav)
+    with wav.open("r+b") as f:
+        f.truncate(f.seek(0, 2) - rate)  # half a second of 16-bit mono gone
+
+    assert media.wav_frames(wav)[0] == frames  # the header still says 2 s
+    assert media.wav_seconds(wav) == pytest.approx(1.5, abs=0.001)
+    with pytest.raises(media.MediaError):
+        media.wav_seconds(make_test_video(tmp_path / "clip.mp4", 1.0))  # not a WAV
