@@ -206,17 +206,26 @@ def _slot_states(stage: str, now: datetime) -> list[_Slot]:
     rows = list(
         usable_slots(stage).values_list(
             "pk", "gpu", "fence", "backend", "lease_until", COST_FIELD[stage],
-            "consecutive_failures",
+            "consecutive_failures", "speed_samples",
         )
     )  # fmt: skip
     running = _running_remaining(stage, {row[0] for row in rows if row[4] is not None}, now)
     measured_by_backend: dict[str, list[float]] = {}
+    well_measured: dict[str, list[float]] = {}
     for row in rows:
         if row[5] is not None:
             measured_by_backend.setdefault(row[3], []).append(row[5])
+            if row[7] >= 1:
+                well_measured.setdefault(row[3], []).append(row[5])
     states = []
-    for pk, gpu, fence, backend, lease, measured, failures in rows:
-        cost = _cost(measured, measured_by_backend.get(backend, []), backend)
+    for pk, gpu, fence, backend, lease, measured, failures, samples in rows:
+        if samples < 1 and well_measured.get(backend):
+            # Measured on small stages only: mostly its starting guess. Taken to be like its
+            # peers until a full-sized stage measures it: a guess that made it look slow
+            # would otherwise keep it from ever being measured again.
+            measured = None
+        peers = well_measured.get(backend) or measured_by_backend.get(backend, [])
+        cost = _cost(measured, peers, backend)
         # A flaky slot gets less work, never none: its failures make it look slower.
         cost *= 1 + 0.5 * failures
         remaining = running.get(pk, (0.0, 0.0))

@@ -286,6 +286,26 @@ def test_a_gpu_faster_than_the_backends_guess_is_known_after_its_first_full_rend
     assert new.seconds_per_audio_second < 0.6
 
 
+def test_a_gpu_measured_only_on_a_warm_up_word_still_gets_work(owner, enqueued):
+    """A warm-up word on a fresh box leaves its GPU at mostly the backend's guess (a real
+    GPU's figure, eight times the fakes'): placed by that, it would never render again."""
+    warmed = slot("warmed", "video")
+    peers = [slot(f"peer{n}", "video") for n in range(3)]
+    GpuSlot.objects.update(backend="heygem")
+    services.slot_measure_speed(slot_id=warmed.pk, audio_seconds=1, engine_seconds=1.0)
+    warmed.refresh_from_db()
+    assert warmed.seconds_per_audio_second > 2  # mostly the guess
+    for peer in peers:  # then its peers render full-sized jobs, at 0.3 s/s
+        services.slot_measure_speed(slot_id=peer.pk, audio_seconds=18, engine_seconds=5.4)
+    for peer in peers[:2]:
+        busy_with(peer, owner, audio_seconds=18, started_seconds_ago=1)
+    make_job(owner, status=Job.Status.AUDIO_READY, audio_seconds=18)
+    make_job(owner, status=Job.Status.AUDIO_READY, audio_seconds=18)
+
+    assert dispatch_now() == 2  # the free peer and the warmed-up GPU both take one
+    assert Job.objects.filter(status="rendering", video_slot=warmed).exists()
+
+
 def test_an_owners_single_job_goes_before_the_rest_of_anteammates_batch(owner, teammate, enqueued):
     video = slot("v0", "video")
     # The batch owner has used the GPU lately: one of its renders ran a minute.
