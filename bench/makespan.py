@@ -23,6 +23,7 @@ Printed per scenario, with the baseline from the same run:
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -159,7 +160,7 @@ def run(media: Path, count: int, slowdowns: list[float], env: dict, single: bool
             services.job_create(owner=owner, text="Warm up.", video=speaker)
             wait_done(Job, timeout=120)
             Job.objects.all().delete()
-            xacts, cpu0 = transactions(), tree_cpu(workers.pid)
+            xacts, cpu0, fakes0 = transactions(), tree_cpu(workers.pid), fakes_cpu()
             started = timezone.now()
             for n in range(count):
                 services.job_create(owner=owner, text=text_of(n), video=speaker)
@@ -169,6 +170,7 @@ def run(media: Path, count: int, slowdowns: list[float], env: dict, single: bool
                 single_id = services.job_create(owner=other, text=text_of(count), video=speaker).pk
             wait_done(Job, timeout=60 + 10 * count)
             cpu, xacts = tree_cpu(workers.pid) - cpu0, transactions() - xacts
+            fakes_used = fakes_cpu() - fakes0
             queries = sum(video.queries for video, _ in fakes)
         finally:
             workers.terminate()
@@ -183,7 +185,7 @@ def run(media: Path, count: int, slowdowns: list[float], env: dict, single: bool
     if failed:
         raise SystemExit(f"{len(failed)} jobs did not succeed: {failed[0].error}")
     return {"jobs": jobs, "slowdowns": slowdowns, "started": started, "cpu": cpu,
-            "xacts": xacts, "queries": queries, "finished_at": finished_at,
+            "fakes cpu": fakes_used, "xacts": xacts, "queries": queries, "finished_at": finished_at,
             "began_at": began_at, "single": single_id}  # fmt: skip
 
 
@@ -219,6 +221,14 @@ def transactions() -> int:
         cursor.execute("SELECT xact_commit + xact_rollback FROM pg_stat_database "
                        "WHERE datname = current_database()")  # fmt: skip
         return cursor.fetchone()[0]
+
+
+def fakes_cpu() -> float:
+    """CPU seconds of this process (the fake engines' threads, the submits) and its finished
+    children (their ffmpeg and ffprobe runs; the workers are waited for only after the run)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)  # fmt: skip
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 def tree_cpu(root: int) -> float:
@@ -374,6 +384,10 @@ def report(name: str, result: dict) -> None:
           f"p95 {pct(late, 95):.3f} s; {per_render:.1f} queries per render")  # fmt: skip
     print(f"  orchestration: {result['cpu']:.1f} CPU s ({result['cpu'] / len(jobs):.2f} per job), "
           f"{result['xacts'] / len(jobs):.0f} database transactions per job")  # fmt: skip
+    print(
+        f"  the bench's own process: {result['fakes cpu']:.1f} CPU s (its "
+        f"{len(result['slowdowns']) * 2} fake engines, their ffmpeg runs, the submits)"
+    )
 
 
 if __name__ == "__main__":
