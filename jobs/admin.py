@@ -317,6 +317,8 @@ class GpuSlotAdmin(admin.ModelAdmin):
         "last_probe_at",
         "last_error",
         "seconds_per_audio_second",
+        "seconds_per_char",
+        "speed_samples",
         "consecutive_failures",
     )
     actions = ["enable", "disable", "drain", "pause", "resume", "probe"]

@@ -45,8 +45,9 @@ RESUME_KIND: dict[str, str] = {
 
 
 # Expected engine seconds per unit of work (an audio second for video, a character
-# of spoken text for TTS) on a slot that has not measured its own yet.
-DEFAULT_COST = {"espeak": 0.004, "fish_speech": 0.08, "dub": 0.4, "heygem": 2.5}
+# of spoken text for TTS) on a slot that has not measured its own yet. HeyGem's is the
+# setting its render clock uses too (HEYGEM_RENDER_DEFAULT_SPEED): one guess, not two.
+DEFAULT_COST = {"espeak": 0.004, "fish_speech": 0.08, "dub": 0.4}
 COST_FIELD: dict[str, str] = {
     GpuSlot.Stage.VIDEO: "seconds_per_audio_second",
     GpuSlot.Stage.TTS: "seconds_per_char",
@@ -199,7 +200,11 @@ def _cost(measured: float | None, peers: list[float], backend: str) -> float:
     the others of its backend); else the backend's default."""
     if measured is not None:
         return measured
-    return sum(peers) / len(peers) if peers else DEFAULT_COST[backend]
+    if peers:
+        return sum(peers) / len(peers)
+    if backend == "heygem":
+        return float(settings.HEYGEM["RENDER_DEFAULT_SPEED"])
+    return DEFAULT_COST[backend]
 
 
 def _slot_states(stage: str, now: datetime) -> list[_Slot]:
