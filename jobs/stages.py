@@ -467,8 +467,6 @@ def prepare_speaker(job_id: Any) -> str:
         return "stale"
     offset = selectors.segment_speaker_offset(job)
     name = _speaker_cut_name(job, offset)
-    if offset == 0:
-        return "not needed"  # the render takes the speaker video itself (_speaker_for)
     if storage.exists(name):
         return "made"
     try:
